@@ -1,0 +1,58 @@
+#ifndef OSSLWATCH_CCURL_SHIM_H
+#define OSSLWATCH_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+// libcurl's setopt/getinfo are variadic and cannot be called from Swift. These typed
+// wrappers fix the argument type per option family, so a wrong type is a compile error.
+
+static inline CURLcode osw_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode osw_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode osw_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode osw_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode osw_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*osw_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+
+static inline CURLcode osw_easy_setopt_data_callback(CURL *handle, CURLoption option, osw_data_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+
+typedef int (*osw_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                     curl_off_t ulnow);
+
+static inline CURLcode osw_easy_setopt_xferinfo(CURL *handle, osw_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
+static inline CURLcode osw_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode osw_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode osw_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode osw_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+#endif
