@@ -174,22 +174,34 @@ public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStr
 
     /// Parses the version text: `OpenSSL 3.5.4`, `OpenSSL 3.0.19 27 Jan 2026`,
     /// `OpenSSL 1.1.1w  11 Sep 2023` (the `OPENSSL_VERSION_TEXT` shape).
+    ///
+    /// The spacing is exact: one space after `OpenSSL`, one (or the two the 1.1.1 series
+    /// used) before the day, one between day, month and year, nothing before or after.
     public static func parse(text string: String) -> OpenSSLVersion? {
-        guard string.utf8.count <= maxLength, string.hasPrefix("OpenSSL ") else { return nil }
-        let rest = string.dropFirst("OpenSSL ".count)
-        let words = rest.split(separator: " ", omittingEmptySubsequences: true)
-        guard let first = words.first, let version = parse(bare: String(first)) else { return nil }
-        if words.count == 1 { return rest == first ? version : nil }
-        guard words.count == 4, isReleaseDate(day: words[1], month: words[2], year: words[3]) else { return nil }
+        guard string.utf8.count <= maxLength, string.utf8.starts(with: "OpenSSL ".utf8) else { return nil }
+        let rest = Array(string.utf8.dropFirst("OpenSSL ".count))
+        let space = UInt8(ascii: " ")
+        guard let versionEnd = rest.firstIndex(of: space) else {
+            return parse(bare: String(decoding: rest, as: UTF8.self))
+        }
+        guard let version = parse(bare: String(decoding: rest[..<versionEnd], as: UTF8.self)) else { return nil }
+        var dateStart = versionEnd + 1
+        if dateStart < rest.count, rest[dateStart] == space { dateStart += 1 }
+        let words = rest[dateStart...].split(separator: space, omittingEmptySubsequences: false)
+        guard words.count == 3, isReleaseDate(day: words[0], month: words[1], year: words[2]) else { return nil }
         return version
     }
 
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    private static func isReleaseDate(day: Substring, month: Substring, year: Substring) -> Bool {
-        guard let dayNumber = Int(day), (1...31).contains(dayNumber), day.count <= 2,
-            day.allSatisfy(\.isASCII), months.contains(String(month)),
-            year.count == 4, year.allSatisfy({ $0.isASCII && $0.isNumber })
+    private static func isReleaseDate(day: ArraySlice<UInt8>, month: ArraySlice<UInt8>, year: ArraySlice<UInt8>)
+        -> Bool
+    {
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard (1...2).contains(day.count), day.allSatisfy(isDigit),
+            let dayNumber = Int(String(decoding: day, as: UTF8.self)), (1...31).contains(dayNumber),
+            months.contains(String(decoding: month, as: UTF8.self)),
+            year.count == 4, year.allSatisfy(isDigit)
         else { return false }
         return true
     }
