@@ -1,0 +1,101 @@
+import Foundation
+import Yams
+
+/// Reads and validates `osslwatch.yaml`.
+///
+/// Everything wrong with a file is reported as one `ConfigError` line naming the file and
+/// the key path, and the process exits 78; nothing is created or fetched while loading, so
+/// `osslwatch config check` can use the same code on a production file.
+public enum ConfigLoader {
+    /// What to verify beyond the file's own content.
+    public struct Options: Sendable, Hashable {
+        /// Whether files the config names (linked pin files, binaries, wheels, `ca_file`) must
+        /// exist and be readable now. Always true in production; only a test that loads the
+        /// shipped example for a machine it does not run on turns it off.
+        public var checkFiles: Bool
+
+        public init(checkFiles: Bool = true) {
+            self.checkFiles = checkFiles
+        }
+    }
+
+    /// Where the daemon and the CLI look without `--config`.
+    public static let defaultPath = "/etc/osslwatch/osslwatch.yaml"
+    /// The state directory when neither the YAML nor `$STATE_DIRECTORY` names one.
+    public static let fallbackStateDirectory = "/var/lib/osslwatch"
+    /// Config files are small; anything larger is a mistake, not a config.
+    static let maxFileBytes = 1 << 20
+
+    /// Loads and validates the file at `path`; relative paths inside resolve against its directory.
+    public static func load(
+        path: String, environment: [String: String], options: Options = Options()
+    ) throws(ConfigError) -> Configuration {
+        let absolutePath = absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
+            throw ConfigError(.unreadable, file: path, keyPath: "", "no such file")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: absolutePath) else {
+            throw ConfigError(.unreadable, file: path, keyPath: "", "cannot read the file")
+        }
+        guard data.count <= maxFileBytes else {
+            throw ConfigError(.unreadable, file: path, keyPath: "", "larger than 1 MiB; not a config file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(.syntax, file: path, keyPath: "", "not UTF-8 text")
+        }
+        return try load(yaml: text, file: path, environment: environment, options: options)
+    }
+
+    /// Validates `yaml` as if read from `file` (used for messages and to resolve relative paths).
+    public static func load(
+        yaml: String, file: String, environment: [String: String], options: Options = Options()
+    ) throws(ConfigError) -> Configuration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigError(.syntax, file: file, keyPath: "", syntaxMessage(error))
+        } catch {
+            throw ConfigError(.syntax, file: file, keyPath: "", "not valid YAML: \(error)")
+        }
+        guard let root else {
+            throw ConfigError(
+                .missingKey, file: file, keyPath: "", "the file is empty; feeds and projects are required")
+        }
+        var configuration = Configuration(feeds: [], projects: [], file: file)
+        let parser = ConfigParser(
+            file: file, directory: configuration.directory, environment: environment, options: options)
+        try parser.parse(ConfigNode(node: root, path: "", file: file), into: &configuration)
+        return configuration
+    }
+
+    /// What `osslwatch config check` runs: a full load whose result is only the verdict.
+    @discardableResult
+    public static func check(path: String, environment: [String: String]) throws(ConfigError) -> Configuration {
+        try load(path: path, environment: environment)
+    }
+
+    /// `path` made absolute against `base` and normalised (`~` expanded, `.` and `..` removed).
+    static func absolute(_ path: String, relativeTo base: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+        return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+    }
+
+    /// `line:column: problem` from a Yams error, on one line.
+    static func syntaxMessage(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return "YAML syntax error at line \(mark.line):\(mark.column): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "YAML syntax error at line \(context.mark.line):\(context.mark.column): duplicate key "
+                + duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .reader(let problem, let offset, _, _):
+            return "not readable as YAML\(offset.map { " at byte \($0)" } ?? ""): \(problem)"
+        default:
+            return "YAML error: \(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+    }
+}

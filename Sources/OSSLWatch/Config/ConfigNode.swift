@@ -1,0 +1,210 @@
+import Foundation
+import Yams
+
+/// A YAML node together with where it sits (file and key path), so every check can say
+/// exactly which key is wrong.
+///
+/// The loader walks the composed tree itself rather than decoding `Codable` structs, because
+/// decoding silently ignores unknown keys and reports positions in coding-key terms.
+struct ConfigNode {
+    /// A mapping whose keys were checked against the schema.
+    struct Mapping {
+        let owner: ConfigNode
+        let values: [String: Node]
+
+        /// The value of an optional key; `nil` when absent.
+        subscript(key: String) -> ConfigNode? {
+            guard let node = values[key] else { return nil }
+            return ConfigNode(node: node, path: owner.childPath(key), file: owner.file)
+        }
+
+        /// The value of a required key.
+        func required(_ key: String) throws(ConfigError) -> ConfigNode {
+            guard let node = self[key] else {
+                throw ConfigError(
+                    .missingKey, file: owner.file, keyPath: owner.childPath(key), "required key is missing")
+            }
+            return node
+        }
+    }
+
+    let node: Node
+    /// The key path: `http.max_redirects`, `feeds[2].url`; empty for the document root.
+    let path: String
+    let file: String
+
+    func error(_ code: ConfigError.Code, _ message: String) -> ConfigError {
+        ConfigError(code, file: file, keyPath: path, message)
+    }
+
+    /// The resolved YAML tag (`int`, `bool`, `str`, ...) of the node.
+    var tagName: Tag.Name { Tag.Name(rawValue: node.tag.description) }
+
+    func childPath(_ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    /// What the node is, for "expected X, found Y" messages.
+    var kindName: String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar:
+            switch tagName {
+            case .null: return "nothing"
+            case .bool: return "a boolean"
+            case .int: return "an integer"
+            case .float: return "a number"
+            default: return "text"
+            }
+        }
+    }
+
+    func wrongType(_ expected: String) -> ConfigError {
+        error(.wrongType, "expected \(expected), found \(kindName)")
+    }
+
+    /// Checks that the node is a mapping whose keys all belong to `keys`; an unknown key is
+    /// reported with the closest known key when one is close enough to be a typo.
+    func mapping(keys: [String]) throws(ConfigError) -> Mapping {
+        guard case .mapping(let mapping) = node else { throw wrongType("a mapping") }
+        var values: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard case .scalar(let scalar) = keyNode else {
+                throw wrongType("a mapping with text keys")
+            }
+            let key = scalar.string
+            guard keys.contains(key) else {
+                var message = "unknown key"
+                if let suggestion = Self.closest(to: key, among: keys) {
+                    message += "; did you mean \"\(suggestion)\"?"
+                } else {
+                    message += "; known keys here: \(keys.joined(separator: ", "))"
+                }
+                throw ConfigError(.unknownKey, file: file, keyPath: childPath(key), message)
+            }
+            values[key] = value
+        }
+        return Mapping(owner: self, values: values)
+    }
+
+    /// The items of a list, each with its `[index]` path.
+    func sequence() throws(ConfigError) -> [ConfigNode] {
+        guard case .sequence(let sequence) = node else { throw wrongType("a list") }
+        return sequence.enumerated().map { index, item in
+            ConfigNode(node: item, path: "\(path)[\(index)]", file: file)
+        }
+    }
+
+    /// Any scalar but null, as written.
+    func string() throws(ConfigError) -> String {
+        guard case .scalar(let scalar) = node, tagName != .null else { throw wrongType("text") }
+        return scalar.string
+    }
+
+    /// A non-empty scalar.
+    func nonEmptyString() throws(ConfigError) -> String {
+        let text = try string()
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw error(.invalidValue, "must not be empty")
+        }
+        return text
+    }
+
+    func bool() throws(ConfigError) -> Bool {
+        guard case .scalar = node, tagName == .bool, let value = node.bool else {
+            throw wrongType("true or false")
+        }
+        return value
+    }
+
+    func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard case .scalar = node, tagName == .int, let value = node.int else {
+            throw wrongType("an integer")
+        }
+        guard range.contains(value) else {
+            throw error(.invalidValue, "\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// Seconds, written as a number (`300`, `0.5`) or a number with a unit (`90s`, `5m`, `1h`, `2d`).
+    func duration(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard case .scalar(let scalar) = node, tagName != .null else {
+            throw wrongType("a duration (seconds, or a number with s, m, h or d)")
+        }
+        guard let seconds = Self.seconds(from: scalar.string) else {
+            throw error(
+                .invalidValue,
+                "\(scalar.string.debugDescription) is not a duration; write seconds (300) or 90s, 5m, 1h, 2d")
+        }
+        guard range.contains(seconds) else {
+            throw error(
+                .invalidValue,
+                "\(scalar.string) is out of range \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))")
+        }
+        return seconds
+    }
+
+    /// Parses `300`, `0.5`, `90s`, `5m`, `1h`, `2d`; `nil` for anything else.
+    static func seconds(from text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        var number = Substring(trimmed)
+        var factor = 1.0
+        switch last {
+        case "s": factor = 1
+        case "m": factor = 60
+        case "h": factor = 3600
+        case "d": factor = 86_400
+        default: factor = 0
+        }
+        if factor == 0 {
+            factor = 1
+        } else {
+            number = number.dropLast()
+        }
+        guard !number.isEmpty, number.count <= 12,
+            number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+            number.filter({ $0 == "." }).count <= 1, number.first != ".", number.last != ".",
+            let value = Double(number), value.isFinite
+        else { return nil }
+        return value * factor
+    }
+
+    /// `30s`, `5m`, `7d`: the shortest exact unit, for range messages.
+    static func format(_ seconds: Double) -> String {
+        for (unit, size) in [("d", 86_400.0), ("h", 3600.0), ("m", 60.0)] where seconds >= size {
+            if seconds.truncatingRemainder(dividingBy: size) == 0 { return "\(Int(seconds / size))\(unit)" }
+        }
+        if seconds == seconds.rounded() { return "\(Int(seconds))s" }
+        return "\(seconds)s"
+    }
+
+    /// The known key within edit distance 2 (or a third of its length) of `key`, if any.
+    static func closest(to key: String, among keys: [String]) -> String? {
+        let scored = keys.map { ($0, editDistance(key, $0)) }.sorted { $0.1 < $1.1 }
+        guard let best = scored.first else { return nil }
+        let limit = max(2, key.count / 3)
+        return best.1 <= limit ? best.0 : nil
+    }
+
+    static func editDistance(_ left: String, _ right: String) -> Int {
+        let a = Array(left.lowercased())
+        let b = Array(right.lowercased())
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,288 @@
+import Foundation
+
+/// Walks the composed YAML of one config file and builds a `Configuration`, failing on the
+/// first problem with its key path.
+struct ConfigParser {
+    let file: String
+    /// The config file's directory: relative paths resolve against it.
+    let directory: String
+    let environment: [String: String]
+    let options: ConfigLoader.Options
+
+    static let topKeys = ["state_directory", "http", "backoff", "confirmation", "feeds", "projects"]
+    static let httpKeys = [
+        "connect_timeout", "timeout", "max_body_bytes", "max_redirects", "ca_file", "allow_http_loopback",
+        "github_token_file",
+    ]
+    static let backoffKeys = ["initial", "max"]
+    static let confirmationKeys = ["min_feeds", "checksum", "tarball_url", "max_tarball_bytes"]
+    static let feedKeys = ["name", "kind", "url", "interval"]
+    static let projectKeys = ["name", "linked", "prereleases", "eol_warning_days"]
+    static let linkedKeys = ["literal", "pin_file", "binary", "wheel"]
+    static let pinFileKeys = ["path", "pattern", "sha256_pattern"]
+
+    static let week = 7 * 86_400.0
+
+    func parse(_ root: ConfigNode, into configuration: inout Configuration) throws(ConfigError) {
+        let top = try root.mapping(keys: Self.topKeys)
+        configuration.stateDirectory = try stateDirectory(top["state_directory"])
+        if let node = top["http"] { configuration.http = try http(node) }
+        if let node = top["backoff"] { configuration.backoff = try backoff(node) }
+        if let node = top["confirmation"] {
+            configuration.confirmation = try confirmation(node, allowLoopback: configuration.http.allowHTTPLoopback)
+        }
+        configuration.feeds = try feeds(try top.required("feeds"), allowLoopback: configuration.http.allowHTTPLoopback)
+        configuration.projects = try projects(try top.required("projects"))
+        if !configuration.confirmation.checksum, configuration.confirmation.minFeeds > configuration.feeds.count {
+            throw ConfigError(
+                .invalidValue, file: file, keyPath: "confirmation.min_feeds",
+                "\(configuration.confirmation.minFeeds) feeds can never agree with only \(configuration.feeds.count) "
+                    + "configured and checksum off: no release would ever be confirmed")
+        }
+    }
+
+    // MARK: - Sections
+
+    func stateDirectory(_ node: ConfigNode?) throws(ConfigError) -> String {
+        if let node { return ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory) }
+        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
+            return String(fromSystemd)
+        }
+        return ConfigLoader.fallbackStateDirectory
+    }
+
+    func http(_ node: ConfigNode) throws(ConfigError) -> HTTPSettings {
+        let section = try node.mapping(keys: Self.httpKeys)
+        var settings = HTTPSettings()
+        if let value = section["connect_timeout"] { settings.connectTimeout = try value.duration(in: 1...300) }
+        if let value = section["timeout"] {
+            settings.timeout = try value.duration(in: 1...3600)
+            guard settings.timeout >= settings.connectTimeout else {
+                throw value.error(.invalidValue, "must be at least connect_timeout")
+            }
+        }
+        if let value = section["max_body_bytes"] { settings.maxBodyBytes = try value.int(in: 1024...(64 << 20)) }
+        if let value = section["max_redirects"] { settings.maxRedirects = try value.int(in: 0...5) }
+        if let value = section["ca_file"] { settings.caFile = try readableFile(value) }
+        if let value = section["allow_http_loopback"] { settings.allowHTTPLoopback = try value.bool() }
+        if let value = section["github_token_file"] { settings.githubTokenFile = try value.nonEmptyString() }
+        return settings
+    }
+
+    func backoff(_ node: ConfigNode) throws(ConfigError) -> BackoffSettings {
+        let section = try node.mapping(keys: Self.backoffKeys)
+        var settings = BackoffSettings()
+        if let value = section["initial"] { settings.initial = try value.duration(in: 1...86_400) }
+        if let value = section["max"] { settings.maximum = try value.duration(in: 1...Self.week) }
+        guard settings.maximum >= settings.initial else {
+            throw ConfigError(.invalidValue, file: file, keyPath: "backoff.max", "must be at least backoff.initial")
+        }
+        return settings
+    }
+
+    func confirmation(_ node: ConfigNode, allowLoopback: Bool) throws(ConfigError) -> ConfirmationSettings {
+        let section = try node.mapping(keys: Self.confirmationKeys)
+        var settings = ConfirmationSettings()
+        if let value = section["min_feeds"] { settings.minFeeds = try value.int(in: 1...10) }
+        if let value = section["checksum"] { settings.checksum = try value.bool() }
+        if let value = section["tarball_url"] {
+            let template = try value.nonEmptyString()
+            guard template.contains("{version}") else {
+                throw value.error(.invalidValue, "must contain {version} (and may contain {tag})")
+            }
+            let sample = ConfirmationSettings.expand(template, version: "3.5.4", tag: "openssl-3.5.4")
+            _ = try url(sample, at: value, allowLoopback: allowLoopback)
+            settings.tarballURL = template
+        }
+        if let value = section["max_tarball_bytes"] { settings.maxTarballBytes = try value.int(in: 1024...(1 << 30)) }
+        return settings
+    }
+
+    func feeds(_ node: ConfigNode, allowLoopback: Bool) throws(ConfigError) -> [FeedSettings] {
+        let items = try node.sequence()
+        guard !items.isEmpty else { throw node.error(.invalidValue, "at least one feed is required") }
+        var seen: [String: String] = [:]
+        var result: [FeedSettings] = []
+        for item in items {
+            let fields = try item.mapping(keys: Self.feedKeys)
+            let nameNode = try fields.required("name")
+            let name = try slug(nameNode)
+            if let earlier = seen[name] {
+                throw nameNode.error(.duplicateName, "feed name \"\(name)\" is already used by \(earlier)")
+            }
+            seen[name] = item.path
+            let kindNode = try fields.required("kind")
+            let kindText = try kindNode.string()
+            guard let kind = FeedKind(rawValue: kindText) else {
+                let names = FeedKind.allCases.map(\.rawValue)
+                var message = "unknown feed kind \"\(kindText)\""
+                if let suggestion = ConfigNode.closest(to: kindText, among: names) {
+                    message += "; did you mean \"\(suggestion)\"?"
+                } else {
+                    message += "; one of: \(names.joined(separator: ", "))"
+                }
+                throw kindNode.error(.invalidValue, message)
+            }
+            let urlNode = try fields.required("url")
+            let components = try url(try urlNode.nonEmptyString(), at: urlNode, allowLoopback: allowLoopback)
+            var interval = 300.0
+            if let value = fields["interval"] {
+                let minimum = Self.isLoopback(components.host) ? 1.0 : 30.0
+                interval = try value.duration(in: minimum...Self.week)
+            }
+            result.append(FeedSettings(name: name, kind: kind, url: try urlNode.string(), interval: interval))
+        }
+        return result
+    }
+
+    func projects(_ node: ConfigNode) throws(ConfigError) -> [ProjectSettings] {
+        let items = try node.sequence()
+        guard !items.isEmpty else { throw node.error(.invalidValue, "at least one project is required") }
+        var seen: [String: String] = [:]
+        var result: [ProjectSettings] = []
+        for item in items {
+            let fields = try item.mapping(keys: Self.projectKeys)
+            let nameNode = try fields.required("name")
+            let name = try slug(nameNode)
+            if let earlier = seen[name] {
+                throw nameNode.error(.duplicateName, "project name \"\(name)\" is already used by \(earlier)")
+            }
+            seen[name] = item.path
+            let linked = try linked(try fields.required("linked"))
+            var project = ProjectSettings(name: name, linked: linked)
+            if let value = fields["prereleases"] { project.prereleases = try value.bool() }
+            if let value = fields["eol_warning_days"] { project.eolWarningDays = try value.int(in: 0...3650) }
+            result.append(project)
+        }
+        return result
+    }
+
+    func linked(_ node: ConfigNode) throws(ConfigError) -> LinkedSource {
+        let section = try node.mapping(keys: Self.linkedKeys)
+        let present = Self.linkedKeys.filter { section.values[$0] != nil }
+        guard present.count == 1, let key = present.first, let value = section[key] else {
+            if present.isEmpty {
+                throw node.error(.missingKey, "needs exactly one of literal, pin_file, binary, wheel")
+            }
+            throw node.error(
+                .invalidValue, "needs exactly one source, found \(present.joined(separator: " and "))")
+        }
+        switch key {
+        case "literal":
+            let text = try value.nonEmptyString()
+            guard let version = OpenSSLVersion(text) else {
+                throw value.error(.invalidValue, "\(text.debugDescription) is not an OpenSSL version such as 3.5.4")
+            }
+            return .literal(version)
+        case "binary":
+            return .binary(path: try readableFile(value))
+        case "wheel":
+            return .wheel(path: try readableFile(value))
+        default:
+            let pin = try value.mapping(keys: Self.pinFileKeys)
+            let path = try readableFile(try pin.required("path"))
+            let pattern = try regex(try pin.required("pattern"), group: "version")
+            let sha256Pattern = try pin["sha256_pattern"].map { node throws(ConfigError) in
+                try regex(node, group: "sha256")
+            }
+            return .pinFile(path: path, pattern: pattern, sha256Pattern: sha256Pattern)
+        }
+    }
+
+    // MARK: - Values
+
+    /// A name that is safe in the store, in branch names and in messages.
+    func slug(_ node: ConfigNode) throws(ConfigError) -> String {
+        let name = try node.string()
+        let bytes = Array(name.utf8)
+        let isLeading = { (byte: UInt8) in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        let isInner = { (byte: UInt8) in
+            isLeading(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard let first = bytes.first, isLeading(first), bytes.count <= 64, bytes.allSatisfy(isInner) else {
+            throw node.error(
+                .invalidValue,
+                "\(name.debugDescription) is not a valid name: lower-case letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit, at most 64 characters")
+        }
+        return name
+    }
+
+    /// A URL osslwatch is willing to fetch: https, or http to loopback when the config allows it; no user info.
+    func url(_ text: String, at node: ConfigNode, allowLoopback: Bool) throws(ConfigError) -> URLComponents {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            throw node.error(.invalidURL, "\(text.debugDescription) is not a valid absolute URL")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw node.error(.invalidURL, "\(text.debugDescription) has no host")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw node.error(.invalidURL, "must not contain user info; secrets belong in files")
+        }
+        switch scheme {
+        case "https":
+            return components
+        case "http" where Self.isLoopback(host):
+            guard allowLoopback else {
+                throw node.error(
+                    .invalidURL, "http is allowed only to loopback and only with http.allow_http_loopback: true")
+            }
+            return components
+        default:
+            throw node.error(
+                .invalidURL,
+                "scheme \"\(scheme)\" is not allowed; use https (http only to loopback with http.allow_http_loopback)")
+        }
+    }
+
+    static func isLoopback(_ host: String?) -> Bool {
+        guard var host = host?.lowercased() else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// A path to an existing, readable regular file, made absolute.
+    func readableFile(_ node: ConfigNode) throws(ConfigError) -> String {
+        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        guard options.checkFiles else { return path }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw node.error(.missingFile, "\(path) does not exist")
+        }
+        guard !isDirectory.boolValue else { throw node.error(.missingFile, "\(path) is a directory, not a file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw node.error(.missingFile, "\(path) is not readable by this user")
+        }
+        return path
+    }
+
+    /// A regular expression that compiles and has the named group the reader extracts.
+    func regex(_ node: ConfigNode, group: String) throws(ConfigError) -> String {
+        let pattern = try node.nonEmptyString()
+        let compiled: Regex<AnyRegexOutput>
+        do {
+            compiled = try Regex(pattern)
+        } catch {
+            throw node.error(.invalidRegex, "regex does not compile: \(error)")
+        }
+        guard compiled.contains(captureNamed: group) else {
+            throw node.error(.invalidRegex, "regex has no named group \"\(group)\"; write (?<\(group)>...)")
+        }
+        do {
+            // The reader's own check is the authority on the dialect it will run the pattern in.
+            if group == "sha256" {
+                try LinkedVersionReader.validate(sha256Pattern: pattern)
+            } else {
+                try LinkedVersionReader.validate(pattern: pattern)
+            }
+        } catch {
+            throw node.error(.invalidRegex, error.message)
+        }
+        return pattern
+    }
+}
