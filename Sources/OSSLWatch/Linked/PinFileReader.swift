@@ -1,0 +1,118 @@
+import Foundation
+
+/// Reads a version pin (and optionally its SHA-256) out of a text file with named-group regexes.
+///
+/// Patterns are Swift `Regex` syntax with `^`/`$` matching at line ends, so
+/// `^export OPENSSL_VERSION="(?<version>[^"]+)"$` reads pyca/infra's pin file.
+enum PinFileReader {
+    /// Pin files are small shell or TOML snippets; anything bigger is not one.
+    static let maxFileBytes = 1 << 20
+
+    static func read(path: String, pattern: String, sha256Pattern: String?) throws(LinkedError) -> LinkedVersion {
+        let versionRegex = try compile(pattern, group: "version", path: path)
+        let text = try load(path)
+        let versionTexts = captures(of: versionRegex, named: "version", in: text)
+        guard !versionTexts.isEmpty else {
+            throw LinkedError(.noMatch, path: path, "pin file \(path): pattern \(pattern) matches nothing")
+        }
+        var versions: [OpenSSLVersion] = []
+        for captured in versionTexts {
+            guard let version = OpenSSLVersion.parse(bare: captured) ?? OpenSSLVersion.parse(tag: captured) else {
+                throw LinkedError(
+                    .notAVersion, path: path,
+                    "pin file \(path): pattern \(pattern) captured \(captured.debugDescription), not an OpenSSL version"
+                )
+            }
+            if !versions.contains(version) { versions.append(version) }
+        }
+        guard versions.count == 1, let version = versions.first else {
+            let list = versions.map(\.description).joined(separator: ", ")
+            throw LinkedError(
+                .ambiguous, path: path, "pin file \(path): pattern \(pattern) matches different versions (\(list))")
+        }
+        let sha256 = try readSHA256(text: text, path: path, pattern: pattern, sha256Pattern: sha256Pattern)
+        return LinkedVersion(version: version, sha256: sha256, origin: "pin file \(path)")
+    }
+
+    /// The hash from `sha256Pattern`, or from `pattern` when it has a `sha256` group; `nil` when neither asks.
+    private static func readSHA256(text: String, path: String, pattern: String, sha256Pattern: String?)
+        throws(LinkedError) -> String?
+    {
+        let source: String
+        let regex: Regex<AnyRegexOutput>
+        if let sha256Pattern {
+            source = sha256Pattern
+            regex = try compile(sha256Pattern, group: "sha256", path: path)
+        } else {
+            source = pattern
+            regex = try compile(pattern, group: "version", path: path)
+            guard regex.contains(captureNamed: "sha256") else { return nil }
+        }
+        let texts = captures(of: regex, named: "sha256", in: text)
+        guard !texts.isEmpty else {
+            throw LinkedError(.noMatch, path: path, "pin file \(path): sha256 pattern \(source) matches nothing")
+        }
+        var hashes: [String] = []
+        for captured in texts {
+            guard captured.utf8.count == 64, captured.utf8.allSatisfy(\.isHexDigit) else {
+                throw LinkedError(
+                    .notAVersion, path: path,
+                    "pin file \(path): sha256 pattern \(source) captured \(captured.debugDescription), not 64 hex digits"
+                )
+            }
+            let hash = captured.lowercased()
+            if !hashes.contains(hash) { hashes.append(hash) }
+        }
+        guard hashes.count == 1 else {
+            throw LinkedError(
+                .ambiguous, path: path,
+                "pin file \(path): sha256 pattern \(source) matches \(hashes.count) different hashes")
+        }
+        return hashes.first
+    }
+
+    static func compile(_ pattern: String, group: String, path: String) throws(LinkedError) -> Regex<AnyRegexOutput> {
+        let place = path.isEmpty ? "" : "pin file \(path): "
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(pattern).anchorsMatchLineEndings()
+        } catch {
+            throw LinkedError(.badPattern, path: path, "\(place)pattern \(pattern) does not compile: \(error)")
+        }
+        guard regex.contains(captureNamed: group) else {
+            throw LinkedError(
+                .badPattern, path: path, "\(place)pattern \(pattern) has no named group (?<\(group)>...)")
+        }
+        return regex
+    }
+
+    private static func load(_ path: String) throws(LinkedError) -> String {
+        try LinkedVersionReader.requireRegularFile(path, kind: "pin file")
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch {
+            throw LinkedError(.unreadable, path: path, "pin file \(path) cannot be read: \(error.localizedDescription)")
+        }
+        guard data.count <= maxFileBytes else {
+            throw LinkedError(.unreadable, path: path, "pin file \(path) is larger than \(maxFileBytes) bytes")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LinkedError(.unreadable, path: path, "pin file \(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    private static func captures(of regex: Regex<AnyRegexOutput>, named name: String, in text: String) -> [String] {
+        text.matches(of: regex).compactMap { match in match.output[name]?.substring.map(String.init) }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
+}
