@@ -9,4 +9,7 @@ public struct BackoffSettings: Sendable, Hashable {
         self.initial = initial
         self.maximum = maximum
     }
+
+    /// The backoff policy these settings configure.
+    public var policy: Backoff { Backoff(initial: initial, maximum: maximum) }
 }

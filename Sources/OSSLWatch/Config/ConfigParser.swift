@@ -65,7 +65,9 @@ struct ConfigParser {
         if let value = section["max_redirects"] { settings.maxRedirects = try value.int(in: 0...5) }
         if let value = section["ca_file"] { settings.caFile = try readableFile(value) }
         if let value = section["allow_http_loopback"] { settings.allowHTTPLoopback = try value.bool() }
-        if let value = section["github_token_file"] { settings.githubTokenFile = try value.nonEmptyString() }
+        if let value = section["github_token_file"] {
+            settings.githubTokenFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
+        }
         return settings
     }
 

@@ -35,35 +35,4 @@ public struct Configuration: Sendable, Hashable {
         let absolute = ConfigLoader.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
         return (absolute as NSString).deletingLastPathComponent
     }
-
-    /// The file the GitHub token is read from, or `nil` when none is configured.
-    ///
-    /// An absolute `github_token_file` is used as is. A relative one is looked up in
-    /// `$CREDENTIALS_DIRECTORY` (systemd's `LoadCredential=`) first, then beside the config.
-    /// The token is read only when needed so it never sits in the configuration value.
-    public func githubTokenPath(environment: [String: String]) -> String? {
-        guard let name = http.githubTokenFile else { return nil }
-        if name.hasPrefix("/") { return name }
-        if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty {
-            let candidate = (credentials as NSString).appendingPathComponent(name)
-            if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
-        }
-        return ConfigLoader.absolute(name, relativeTo: directory)
-    }
-
-    /// Reads the GitHub token (surrounding whitespace removed), or `nil` when none is configured.
-    public func readGitHubToken(environment: [String: String]) throws(ConfigError) -> String? {
-        guard let path = githubTokenPath(environment: environment) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(
-                .missingFile, file: file, keyPath: "http.github_token_file", "cannot read the token file \(path)")
-        }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, !token.contains(where: { $0.isNewline || $0 == " " }) else {
-            throw ConfigError(
-                .invalidValue, file: file, keyPath: "http.github_token_file",
-                "the token file \(path) must hold one token on one line")
-        }
-        return token
-    }
 }

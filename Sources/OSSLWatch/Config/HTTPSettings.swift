@@ -11,8 +11,9 @@ public struct HTTPSettings: Sendable, Hashable {
     public var caFile: String?
     /// Permits `http://` to 127.0.0.1, ::1 and localhost: for test configs against a local server.
     public var allowHTTPLoopback: Bool
-    /// The GitHub token file as written; a bare or relative name is looked up in
-    /// `$CREDENTIALS_DIRECTORY` first, then beside the config (see `Configuration.githubTokenPath`).
+    /// The GitHub token file, made absolute against the config's directory. It is not read at
+    /// load time: `CredentialFile.read(name:environment:)` looks for its file name in
+    /// `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential=`), then reads this path.
     public var githubTokenFile: String?
 
     public init(
@@ -26,5 +27,12 @@ public struct HTTPSettings: Sendable, Hashable {
         self.caFile = caFile
         self.allowHTTPLoopback = allowHTTPLoopback
         self.githubTokenFile = githubTokenFile
+    }
+
+    /// The client settings these stand for; the token is passed in because it is read only at use.
+    public func clientConfiguration(githubToken: String? = nil) -> HTTPClientConfiguration {
+        HTTPClientConfiguration(
+            connectTimeout: connectTimeout, totalTimeout: timeout, maxBodyBytes: maxBodyBytes,
+            maxRedirects: maxRedirects, caFile: caFile, allowHTTPLoopback: allowHTTPLoopback, githubToken: githubToken)
     }
 }

@@ -23,7 +23,7 @@ import Testing
         #expect(config.http.maxRedirects == 3)
         #expect(config.http.caFile == base + "/ca-bundle.pem")
         #expect(config.http.allowHTTPLoopback)
-        #expect(config.http.githubTokenFile == "github-token")
+        #expect(config.http.githubTokenFile == base + "/github-token")
         #expect(config.backoff == BackoffSettings(initial: 90, maximum: 2 * 86_400))
         #expect(config.confirmation.minFeeds == 3)
         #expect(!config.confirmation.checksum)
