@@ -10,7 +10,7 @@ enum WheelVersionReader {
     /// SBOMs are small JSON documents.
     static let maxSBOMBytes: UInt64 = 16 << 20
 
-    static func read(path: String) throws(LinkedError) -> LinkedVersion {
+    static func read(path: String, maxMemberBytes: UInt64 = Self.maxMemberBytes) throws(LinkedError) -> LinkedVersion {
         try LinkedVersionReader.requireRegularFile(path, kind: "wheel")
         let archive: Archive
         do {
@@ -54,26 +54,26 @@ enum WheelVersionReader {
         var data = Data()
         try stream(entry, in: archive, wheel: wheel, limit: maxSBOMBytes) { chunk in data.append(chunk) }
         guard let document = try? JSONDecoder().decode(CycloneDXDocument.self, from: data) else { return nil }
-        let where_ = "wheel \(wheel) SBOM \(entry.path)"
+        let place = "wheel \(wheel) SBOM \(entry.path)"
         var found: [(OpenSSLVersion, String?)] = []
         for component in document.components(named: "openssl") {
             guard let text = component.version else { continue }
             guard let version = OpenSSLVersion.parse(bare: text) ?? OpenSSLVersion.parse(tag: text) else {
                 throw LinkedError(
-                    .notAVersion, path: wheel, "\(where_): openssl version \(text.debugDescription) is not a version")
+                    .notAVersion, path: wheel, "\(place): openssl version \(text.debugDescription) is not a version")
             }
             let sha256 = component.hashes?.first { $0.alg.uppercased() == "SHA-256" }?.content.lowercased()
             if let sha256, sha256.utf8.count != 64 || !sha256.utf8.allSatisfy(Self.isLowerHex) {
-                throw LinkedError(.notAVersion, path: wheel, "\(where_): openssl SHA-256 is not 64 hex digits")
+                throw LinkedError(.notAVersion, path: wheel, "\(place): openssl SHA-256 is not 64 hex digits")
             }
             if !found.contains(where: { $0.0 == version && $0.1 == sha256 }) { found.append((version, sha256)) }
         }
         guard let first = found.first else { return nil }
         guard found.count == 1 else {
             let list = found.map(\.0.description).joined(separator: ", ")
-            throw LinkedError(.ambiguous, path: wheel, "\(where_) names several openssl components (\(list))")
+            throw LinkedError(.ambiguous, path: wheel, "\(place) names several openssl components (\(list))")
         }
-        return LinkedVersion(version: first.0, sha256: first.1, origin: where_)
+        return LinkedVersion(version: first.0, sha256: first.1, origin: place)
     }
 
     private static func isLowerHex(_ byte: UInt8) -> Bool {
