@@ -1,0 +1,20 @@
+/// The one place that maps a configured feed kind to its parser.
+public enum FeedParsers {
+    /// The parser for `kind` with standard limits; the source listing resolves links
+    /// against `https://openssl-library.org/source/`.
+    public static func parser(for kind: FeedKind) -> any FeedParser {
+        parser(for: kind, baseURL: nil)
+    }
+
+    /// The parser for `kind`, with relative links (source listing only) resolved against
+    /// `baseURL`, normally the configured feed URL, so a mirror or a test server works too.
+    public static func parser(for kind: FeedKind, baseURL: String?) -> any FeedParser {
+        switch kind {
+        case .githubReleasesAtom: GitHubReleasesAtomParser()
+        case .githubTagsAtom: GitHubTagsAtomParser()
+        case .githubReleasesJSON: GitHubReleasesJSONParser()
+        case .sourceListing: SourceListingParser(baseURL: baseURL ?? SourceListingParser.defaultBaseURL)
+        case .releaseMetadata: ReleaseMetadataParser()
+        }
+    }
+}
