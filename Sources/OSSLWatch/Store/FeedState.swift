@@ -1,0 +1,44 @@
+import Foundation
+
+/// What the store remembers about one feed between polls: its HTTP validators and its health.
+public struct FeedState: Sendable, Hashable {
+    /// The configured feed name.
+    public var name: String
+    /// Validators from the last successful 200, sent back as `If-None-Match`/`If-Modified-Since`.
+    public var etag: String?
+    public var lastModified: String?
+    /// The last poll of any outcome.
+    public var lastAttempt: Date?
+    /// The last poll that returned 200 or 304 and, for 200, parsed.
+    public var lastSuccess: Date?
+    /// The last HTTP status seen, if the poll got as far as a response.
+    public var lastStatus: Int?
+    /// Consecutive failed polls; 0 after any success. Drives backoff and the health column.
+    public var errorStreak: Int
+    /// One line about the last failure; cleared by a success.
+    public var lastError: String?
+    /// When the scheduler should poll next.
+    public var nextPoll: Date?
+    /// The last time a 200 body was recorded (as opposed to a 304).
+    public var lastChanged: Date?
+
+    public init(
+        name: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
+        lastSuccess: Date? = nil, lastStatus: Int? = nil, errorStreak: Int = 0, lastError: String? = nil,
+        nextPoll: Date? = nil, lastChanged: Date? = nil
+    ) {
+        self.name = name
+        self.etag = etag
+        self.lastModified = lastModified
+        self.lastAttempt = lastAttempt
+        self.lastSuccess = lastSuccess
+        self.lastStatus = lastStatus
+        self.errorStreak = errorStreak
+        self.lastError = lastError
+        self.nextPoll = nextPoll
+        self.lastChanged = lastChanged
+    }
+
+    /// True when the last poll failed.
+    public var isFailing: Bool { errorStreak > 0 }
+}

@@ -1,0 +1,34 @@
+/// The state database could not be opened, migrated, read or written.
+///
+/// The daemon treats these as fatal for the operation at hand (the poll is not recorded and
+/// is retried later); the CLI exits with `exitStatus`.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The state directory or the database file cannot be created or opened.
+        case cannotCreate
+        /// A schema migration failed; the database is left at its previous version.
+        case migration
+        /// A query or a transaction failed (I/O error, locked beyond the busy timeout, full disk).
+        case database
+        /// A stored value does not parse back (a version, a date, JSON): the file was edited or is damaged.
+        case corrupt
+        /// The row an update names does not exist.
+        case notFound
+    }
+
+    public let code: Code
+    /// The database file or state directory concerned.
+    public let path: String
+    public let message: String
+
+    public init(_ code: Code, path: String, _ message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+
+    /// A sysexits status: 73 (`EX_CANTCREAT`) when the state cannot be created, 74 (`EX_IOERR`) otherwise.
+    public var exitStatus: Int32 { code == .cannotCreate ? 73 : 74 }
+
+    public var description: String { "\(path): \(message)" }
+}
