@@ -57,3 +57,21 @@ public struct Series: Sendable, Hashable, Comparable, Codable, CustomStringConve
         try container.encode(description)
     }
 }
+
+/// Lets `[Series: OpenSSLVersion]` encode as a JSON object keyed `"3.5"` rather than a flat array.
+extension Series: CodingKeyRepresentable {
+    public var codingKey: any CodingKey { SeriesKey(stringValue: description) }
+
+    public init?<Key: CodingKey>(codingKey: Key) {
+        self.init(codingKey.stringValue)
+    }
+}
+
+private struct SeriesKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+
+    init?(intValue: Int) { nil }
+}
