@@ -2,6 +2,7 @@ import Foundation
 
 /// `https://github.com/openssl/openssl/releases.atom`: the newest published releases.
 public struct GitHubReleasesAtomParser: FeedParser {
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     public var limits: FeedLimits
 
     public init(limits: FeedLimits = .standard) {

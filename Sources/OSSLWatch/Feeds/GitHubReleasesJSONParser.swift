@@ -10,6 +10,7 @@ import Foundation
 /// and each asset's `name`, `size`, `browser_download_url`) of the wrong JSON type is
 /// skipped as a whole. `null` counts as absent. Drafts are kept with `isDraft` set.
 public struct GitHubReleasesJSONParser: FeedParser {
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     public var limits: FeedLimits
 
     public init(limits: FeedLimits = .standard) {

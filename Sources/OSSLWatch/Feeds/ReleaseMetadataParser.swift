@@ -6,6 +6,7 @@ import Foundation
 /// whose fields are missing, of the wrong type or not dates in the file's two forms fails
 /// the document, since that means the format changed and the EOL warnings would be wrong.
 public struct ReleaseMetadataParser: FeedParser {
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     public var limits: FeedLimits
 
     public init(limits: FeedLimits = .standard) {

@@ -11,8 +11,10 @@ import Foundation
 public struct SourceListingParser: FeedParser {
     /// The page the links are relative to; the configured feed URL when it is known.
     public var baseURL: String
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     public var limits: FeedLimits
 
+    /// The real page, used when the feed URL is not passed in.
     public static let defaultBaseURL = "https://openssl-library.org/source/"
 
     public init(baseURL: String = SourceListingParser.defaultBaseURL, limits: FeedLimits = .standard) {
