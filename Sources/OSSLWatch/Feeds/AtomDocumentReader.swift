@@ -192,7 +192,14 @@ private final class AtomParserDelegate: NSObject, XMLParserDelegate {
         guard elementTextBytes <= limit else {
             return fail(parser, FeedError(.tooLarge, feed: feed, "an element's text is longer than \(limit) bytes"))
         }
-        if depth == 3, let field, field != .content { fieldText += string }
+        if depth == 3, let field, field != .content {
+            guard fieldText.utf8.count + string.utf8.count <= limits.maxTextBytes else {
+                return fail(
+                    parser,
+                    FeedError(.tooLarge, feed: feed, "an entry field is longer than \(limits.maxTextBytes) bytes"))
+            }
+            fieldText += string
+        }
     }
 
     func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {

@@ -85,6 +85,15 @@ import Testing
         #expect((error?.message.utf8.count ?? 0) < 200, "the error does not carry the title")
     }
 
+    @Test("a long title split by child elements is still refused as too large")
+    func splitTitle() {
+        let pieces = String(repeating: String(repeating: "A", count: 1000) + "<b/>", count: 100)
+        let body = Data(Self.feed(entries: [Self.entry("3.5.4", title: pieces)]).utf8)
+        FeedFixtures.expectError(.tooLarge) { () throws(FeedError) in
+            try releases.parse(body, contentType: nil, feed: "r")
+        }
+    }
+
     @Test("a 10 MiB release note inside content is refused as too large")
     func hugeContent() {
         let notes = "<content type=\"html\">" + String(repeating: "&lt;p&gt;x", count: 1 << 20) + "</content>"
