@@ -19,32 +19,25 @@ public enum TarballChecksum {
         guard data.count <= maxChecksumFileBytes else {
             throw ChecksumFileError(.tooLarge, "the .sha256 file is larger than \(maxChecksumFileBytes) bytes")
         }
-        guard var line = String(data: data, encoding: .utf8) else {
+        guard String(data: data, encoding: .utf8) != nil else {
             throw ChecksumFileError(.encoding, "the .sha256 file is not UTF-8 text")
         }
-        if line.hasSuffix("\r\n") {
-            line.removeLast(2)
-        } else if line.hasSuffix("\n") {
-            line.removeLast()
+        var bytes = [UInt8](data)
+        if bytes.last == UInt8(ascii: "\n") {
+            bytes.removeLast()
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         }
-        let scalars = Array(line.unicodeScalars)
-        guard scalars.count >= 64 else {
+        guard bytes.count >= 64, bytes[0..<64].allSatisfy(isHexDigit) else {
             throw ChecksumFileError(.malformed, "the .sha256 file does not start with 64 hex digits")
         }
-        let hex = String(String.UnicodeScalarView(scalars[0..<64]))
-        guard hex.unicodeScalars.allSatisfy(isHexDigit) else {
-            throw ChecksumFileError(.malformed, "the .sha256 file does not start with 64 hex digits")
-        }
-        let rest = String(String.UnicodeScalarView(scalars[64...]))
-        if rest.isEmpty { return hex.lowercased() }
-        let name: String
-        if rest.hasPrefix(" *") {
-            name = String(rest.dropFirst(2))
-        } else if rest.hasPrefix("  ") {
-            name = String(rest.dropFirst(2))
-        } else {
+        let hex = String(decoding: bytes[0..<64], as: UTF8.self).lowercased()
+        let rest = bytes[64...]
+        if rest.isEmpty { return hex }
+        let marker = Array(rest.prefix(2))
+        guard marker == Array(" *".utf8) || marker == Array("  ".utf8) else {
             throw ChecksumFileError(.malformed, "the .sha256 file is neither bare hex nor '<hex> *<name>'")
         }
+        let name = String(decoding: rest.dropFirst(2), as: UTF8.self)
         let nameIsPlain = name.unicodeScalars.allSatisfy { scalar in
             scalar.value > 0x20 && scalar.value < 0x7F && scalar != "/" && scalar != "\\"
         }
@@ -54,7 +47,7 @@ public enum TarballChecksum {
         if let expectedName, name != expectedName {
             throw ChecksumFileError(.wrongName, "the .sha256 file is for \(name), not \(expectedName)")
         }
-        return hex.lowercased()
+        return hex
     }
 
     /// Like `confirm`, but a failed transfer throws, so the caller can log why and retry
@@ -121,9 +114,11 @@ public enum TarballChecksum {
         }
     }
 
-    private static func isHexDigit(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "0"..."9", "a"..."f", "A"..."F": return true
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"):
+            return true
         default: return false
         }
     }
