@@ -7,6 +7,8 @@ import ZIPFoundation
 enum WheelVersionReader {
     /// No honest wheel member comes near this; a bigger one is a zip bomb or not a wheel.
     static let maxMemberBytes: UInt64 = 512 << 20
+    /// All extension modules together; a wheel past this is not worth scanning further.
+    static let maxTotalBytes: UInt64 = 2 << 30
     /// SBOMs are small JSON documents.
     static let maxSBOMBytes: UInt64 = 16 << 20
 
@@ -24,9 +26,16 @@ enum WheelVersionReader {
         }
         var scanner = VersionTextScanner()
         var scanned: [String] = []
+        var total: UInt64 = 0
         for entry in files where isExtensionModule(entry.path) {
             try stream(entry, in: archive, wheel: path, limit: maxMemberBytes) { data in scanner.consume(data) }
             scanned.append(entry.path)
+            total += entry.uncompressedSize
+            guard total <= maxTotalBytes else {
+                throw LinkedError(
+                    .tooLarge, path: path,
+                    "wheel \(path) holds more than \(maxTotalBytes >> 20) MiB of extension modules")
+            }
         }
         scanner.finish()
         let what = "wheel \(path) (\(scanned.isEmpty ? "no extension modules" : scanned.joined(separator: ", ")))"

@@ -26,7 +26,7 @@ public struct MetadataDate: Sendable, Hashable, Codable, Comparable, CustomStrin
 
     public init?(year: Int, month: Int, day: Int? = nil) {
         guard (1970...9999).contains(year), (1...12).contains(month) else { return nil }
-        if let day, !(1...31).contains(day) { return nil }
+        if let day, !(1...Self.daysIn(month: month, year: year)).contains(day) { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -55,6 +55,15 @@ public struct MetadataDate: Sendable, Hashable, Codable, Comparable, CustomStrin
             yearWord.count == 4, yearWord.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(yearWord)
         else { return nil }
         self.init(year: year, month: monthIndex + 1, day: day)
+    }
+
+    /// Days of a Gregorian month, so `31 Feb 2026` is refused instead of rolling into March.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     public var description: String {

@@ -14,6 +14,10 @@ enum LinkedScratch {
         return url
     }
 
+    static func remove(_ directory: URL) {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     static func write(_ text: String, to name: String, in directory: URL) throws -> String {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(
@@ -60,15 +64,27 @@ enum LinkedScratch {
             guard FileManager.default.fileExists(atPath: archive) else {
                 return .failure(Failure(description: "\(archive) missing: install libssl-dev"))
             }
-            let directory = try directory()
+            // Built once per libcrypto version and reused by later runs instead of piling up in /tmp.
+            let tag = headerVersionText.filter { $0.isLetter || $0.isNumber }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "osslwatch-static-libcrypto-\(tag)")
+            let program = directory.appendingPathComponent("linked").path
+            if FileManager.default.isExecutableFile(atPath: program) { return .success(program) }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let unique = UUID().uuidString
             let source = try write(
                 """
                 #include <stdio.h>
                 #include <openssl/crypto.h>
                 int main(void) { puts(OpenSSL_version(OPENSSL_VERSION)); return 0; }
-                """, to: "linked.c", in: directory)
-            let program = directory.appendingPathComponent("linked").path
-            try run("/usr/bin/cc", [source, "-o", program, archive, "-lpthread", "-ldl"])
+                """, to: "linked-\(unique).c", in: directory)
+            let partial = directory.appendingPathComponent("linked-\(unique)").path
+            try run("/usr/bin/cc", [source, "-o", partial, archive, "-lpthread", "-ldl"])
+            try? FileManager.default.removeItem(atPath: source)
+            // rename(2) is atomic, so a concurrent run sees either no program or a complete one.
+            guard rename(partial, program) == 0 else {
+                return .failure(Failure(description: "cannot move \(partial) to \(program)"))
+            }
             return .success(program)
         } catch let failure as Failure {
             return .failure(failure)

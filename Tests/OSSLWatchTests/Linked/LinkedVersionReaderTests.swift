@@ -28,6 +28,7 @@ import Testing
     @Test("one pattern with both named groups reads version and hash; no sha256 group means no hash")
     func singlePattern() throws {
         let directory = try LinkedScratch.directory()
+        defer { LinkedScratch.remove(directory) }
         let path = try LinkedScratch.write(
             "openssl = \"3.5.4\" # sha256:" + String(repeating: "ab", count: 32) + "\n", to: "pin.toml", in: directory)
         let both = try LinkedVersionReader.read(
@@ -59,6 +60,7 @@ import Testing
     )
     func pinFileErrors(contents: String, pattern: String, code: LinkedError.Code) throws {
         let directory = try LinkedScratch.directory()
+        defer { LinkedScratch.remove(directory) }
         let path = try LinkedScratch.write(contents, to: "openssl-version.sh", in: directory)
         let error = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(.pinFile(path: path, pattern: pattern, sha256Pattern: nil))
@@ -72,6 +74,7 @@ import Testing
     @Test("identical repeated pins are not ambiguous")
     func repeatedPin() throws {
         let directory = try LinkedScratch.directory()
+        defer { LinkedScratch.remove(directory) }
         let path = try LinkedScratch.write(
             "export OPENSSL_VERSION=\"openssl-3.5.4\"\nexport OPENSSL_VERSION=\"3.5.4\"\n", to: "pin.sh", in: directory)
         let linked = try LinkedVersionReader.read(.pinFile(path: path, pattern: Self.pinPattern, sha256Pattern: nil))
@@ -81,6 +84,7 @@ import Testing
     @Test("a sha256 pattern that matches nothing or captures non-hex is refused")
     func badHashes() throws {
         let directory = try LinkedScratch.directory()
+        defer { LinkedScratch.remove(directory) }
         let noHash = try LinkedScratch.write("export OPENSSL_VERSION=\"openssl-3.5.4\"\n", to: "a.sh", in: directory)
         let missing = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(
@@ -99,6 +103,7 @@ import Testing
     @Test("a missing or unreadable pin file names the file")
     func missingAndUnreadable() throws {
         let directory = try LinkedScratch.directory()
+        defer { LinkedScratch.remove(directory) }
         let missingPath = directory.appendingPathComponent("absent.sh").path
         let missing = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(.pinFile(path: missingPath, pattern: Self.pinPattern, sha256Pattern: nil))
