@@ -35,4 +35,12 @@ public struct Configuration: Sendable, Hashable {
         let absolute = ConfigLoader.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
         return (absolute as NSString).deletingLastPathComponent
     }
+
+    /// The verdict policy of one project: the shared confirmation rule plus the project's own
+    /// pre-release and end-of-life settings.
+    public func policy(for project: ProjectSettings) -> VerdictPolicy {
+        VerdictPolicy(
+            minFeeds: confirmation.minFeeds, checksumConfirms: confirmation.checksum,
+            includePrereleases: project.prereleases, eolWarningDays: project.eolWarningDays)
+    }
 }

@@ -49,6 +49,11 @@ import Testing
         #expect(!config.projects[1].prereleases)
         #expect(config.projects[1].eolWarningDays == 90)
         #expect(config.projects[2].linked == .binary(path: base + "/pin.sh"))
+        #expect(
+            config.policy(for: config.projects[0])
+                == VerdictPolicy(minFeeds: 3, checksumConfirms: false, includePrereleases: true, eolWarningDays: 30))
+        #expect(config.http.clientConfiguration().totalTimeout == 120)
+        #expect(config.backoff.policy == Backoff(initial: 90, maximum: 2 * 86_400))
     }
 
     @Test("omitted sections take the documented defaults")
