@@ -157,7 +157,7 @@ public final class HTTPClient: Sendable {
                         status: status,
                         body: status == 304 ? Data() : outcome.body,
                         headers: outcome.headers,
-                        effectiveURL: outcome.effectiveURL.isEmpty ? target.redacted : outcome.effectiveURL
+                        effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted
                     )
                 )
             }
