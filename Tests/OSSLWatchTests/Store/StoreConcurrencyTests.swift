@@ -37,6 +37,24 @@ import Testing
         #expect(try cli.feedStates().count == 5)
     }
 
+    @Test("several Store instances opening a fresh state directory at once all end up on the migrated schema")
+    func concurrentFirstOpen() async throws {
+        for _ in 0..<5 {
+            let directory = TemporaryStateDirectory()
+            defer { directory.remove() }
+            let migrations = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try Store(directory: directory.path).appliedMigrations() }
+                }
+                var all: [[String]] = []
+                for try await applied in group { all.append(applied) }
+                return all
+            }
+            #expect(migrations.count == 8)
+            #expect(migrations.allSatisfy { $0 == ["v1-feeds-observations-releases-verdicts"] })
+        }
+    }
+
     @Test(
         "a write waits while another process holds the write lock, then succeeds",
         .enabled(if: SQLiteShell.isAvailable, "needs the sqlite3 shell as the second process"))
