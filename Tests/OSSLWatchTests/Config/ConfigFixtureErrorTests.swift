@@ -23,7 +23,9 @@ import Testing
         Case(
             fixture: "wrong-type-bool", code: .wrongType, keyPath: "http.allow_http_loopback", fragment: "true or false"
         ),
-        Case(fixture: "wrong-type-feeds", code: .unknownKey, keyPath: "feeds_was", fragment: "unknown key"),
+        Case(
+            fixture: "wrong-type-feeds", code: .wrongType, keyPath: "feeds",
+            fragment: "expected a list, found a mapping"),
         Case(fixture: "url-scheme", code: .invalidURL, keyPath: "feeds[1].url", fragment: "scheme \"ftp\""),
         Case(fixture: "url-http-remote", code: .invalidURL, keyPath: "feeds[3].url", fragment: "scheme \"http\""),
         Case(fixture: "url-userinfo", code: .invalidURL, keyPath: "feeds[0].url", fragment: "user info"),
