@@ -22,6 +22,16 @@ public struct HTTPResponse: Sendable {
     /// The validator to store and send back as `If-Modified-Since` next time.
     public var lastModified: String? { headers["last-modified"] }
     public var contentType: String? { headers["content-type"] }
+    /// GitHub's `X-RateLimit-Reset` when this answer used the last request of the budget
+    /// (`X-RateLimit-Remaining: 0`): a successful poll that must still not be repeated before it.
+    public var rateLimitReset: Date? {
+        guard headers["x-ratelimit-remaining"]?.trimmingCharacters(in: .whitespaces) == "0",
+            let reset = headers["x-ratelimit-reset"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+            reset >= 0
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(reset))
+    }
+
     /// True when the stored copy is still current: nothing to parse.
     public var isNotModified: Bool { status == 304 }
 }

@@ -230,7 +230,7 @@ import Testing
         #expect(error?.code == .timedOut)
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(900))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(4))
     }
 
     @Test("cancelling the task stops a transfer stuck on a stalled server long before its timeout")

@@ -50,3 +50,17 @@ import Testing
         #expect(RetryAfter.date(status: 403, headers: laterRetry, now: now) == now.addingTimeInterval(7200))
     }
 }
+
+@Suite struct HTTPResponseRateLimitTests {
+    @Test("a 200 that spent the last GitHub request reports the reset time; one with budget left does not")
+    func rateLimitReset() {
+        let spent = HTTPResponse(
+            status: 200, body: Data(), headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800003600"],
+            effectiveURL: "https://api.github.com/x")
+        #expect(spent.rateLimitReset == Date(timeIntervalSince1970: 1_800_003_600))
+        let left = HTTPResponse(
+            status: 200, body: Data(), headers: ["x-ratelimit-remaining": "59", "x-ratelimit-reset": "1800003600"],
+            effectiveURL: "https://api.github.com/x")
+        #expect(left.rateLimitReset == nil)
+    }
+}
