@@ -1,0 +1,71 @@
+import Foundation
+
+/// The result of `osslwatch check`: feed health and one verdict per project.
+public struct CheckReport: Sendable, Encodable {
+    /// A project's line of the report: what it links and what that means now.
+    public struct ProjectReport: Sendable, Encodable {
+        public var name: String
+        public var linked: LinkedVersion?
+        /// Why the linked version could not be read; the project then has no verdict.
+        public var linkedError: String?
+        public var verdict: Verdict?
+
+        public init(name: String, linked: LinkedVersion?, linkedError: String?, verdict: Verdict?) {
+            self.name = name
+            self.linked = linked
+            self.linkedError = linkedError
+            self.verdict = verdict
+        }
+    }
+
+    public var checkedAt: Date
+    public var feeds: [FeedPollOutcome]
+    /// Stored health of each feed after this check.
+    public var feedStates: [FeedHealth]
+    public var projects: [ProjectReport]
+    public var series: [SeriesInfo]
+
+    public init(
+        checkedAt: Date, feeds: [FeedPollOutcome], feedStates: [FeedHealth], projects: [ProjectReport],
+        series: [SeriesInfo]
+    ) {
+        self.checkedAt = checkedAt
+        self.feeds = feeds
+        self.feedStates = feedStates
+        self.projects = projects
+        self.series = series
+    }
+
+    /// The exit status `osslwatch check` ends with; see `CheckExitCode`.
+    public var exitCode: CheckExitCode {
+        if projects.contains(where: { $0.verdict?.isActionable == true }) { return .actionable }
+        if projects.contains(where: { $0.linkedError != nil }) { return .linkedUnreadable }
+        if feeds.contains(where: \.isUnavailable) { return .feedsUnavailable }
+        return .ok
+    }
+}
+
+/// Exit statuses of `osslwatch check`, most important first when several apply.
+public enum CheckExitCode: Int32, Sendable, CaseIterable {
+    /// Every project is up to date, or has notices only (new series, end of life, pre-release).
+    case ok = 0
+    /// At least one project has a confirmed patch release of its linked series to ship.
+    case actionable = 10
+    /// A project's linked version could not be read (EX_DATAERR).
+    case linkedUnreadable = 65
+    /// At least one feed could not be read (EX_UNAVAILABLE); verdicts use what is stored.
+    case feedsUnavailable = 69
+    /// The configuration is invalid (EX_CONFIG); nothing was polled.
+    case config = 78
+
+    /// One line for `--help` and the README.
+    public var meaning: String {
+        switch self {
+        case .ok: "up to date, or notices only (new series, end of life)"
+        case .actionable: "a confirmed patch release of a linked series: a downstream release is due"
+        case .linkedUnreadable: "a project's linked OpenSSL version could not be read"
+        case .feedsUnavailable: "one or more feeds could not be read (or are backing off)"
+        case .config: "the configuration is invalid"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Turns a `CheckReport` into what a person reads in a terminal, or into stable JSON.
+public enum CheckReportRenderer {
+    /// JSON for scripts: sorted keys, ISO 8601 dates, versions as canonical strings.
+    public static func json(_ report: CheckReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    /// A plain-text report: a feed table, then a block per project.
+    public static func text(_ report: CheckReport) -> String {
+        var lines: [String] = []
+        lines.append("osslwatch check at \(timestamp(report.checkedAt))")
+        lines.append("")
+        lines.append("Feeds")
+        var rows = [["FEED", "KIND", "RESULT", "LAST SUCCESS", "ERRORS", "NOTE"]]
+        for outcome in report.feeds {
+            let state = report.feedStates.first { $0.name == outcome.feed }
+            rows.append([
+                outcome.feed,
+                outcome.kind.rawValue,
+                resultText(outcome),
+                state?.lastSuccess.map(timestamp) ?? "never",
+                String(state?.errorStreak ?? 0),
+                note(for: outcome),
+            ])
+        }
+        lines += table(rows).map { "  " + $0 }
+        for project in report.projects {
+            lines.append("")
+            lines.append("Project \(project.name)")
+            guard let linked = project.linked, let verdict = project.verdict else {
+                lines.append("  linked     unreadable: \(project.linkedError ?? "unknown error")")
+                continue
+            }
+            lines.append("  linked     \(linked.version) (\(linked.origin))")
+            lines.append("  verdict    \(verdict.kind.rawValue): \(verdict.message)")
+            let others = verdict.findings.filter { $0 != verdict.kind && $0 != .upToDate }
+            if !others.isEmpty {
+                lines.append("  also       \(others.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let confirmation = verdict.confirmation {
+                lines.append("  confirmed  \(confirmation.summary)")
+            }
+            let latest = verdict.latestPerSeries.sorted { $0.key > $1.key }.prefix(6)
+                .map { "\($0.key): \($0.value)" }
+            if !latest.isEmpty {
+                lines.append("  latest     \(latest.joined(separator: "  "))")
+            }
+            if let info = report.series.first(where: { $0.series == linked.version.series }) {
+                lines.append("  support    \(info.series)\(info.lts ? " LTS" : "") until \(info.eol)")
+            }
+        }
+        lines.append("")
+        lines.append("exit \(report.exitCode.rawValue): \(report.exitCode.meaning)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func resultText(_ outcome: FeedPollOutcome) -> String {
+        let status = outcome.status.map { "\($0) " } ?? ""
+        return status + outcome.result.rawValue
+    }
+
+    private static func note(for outcome: FeedPollOutcome) -> String {
+        switch outcome.result {
+        case .updated:
+            let shown = outcome.newVersions.sorted(by: >).prefix(6).map(\.description).joined(separator: " ")
+            let more = outcome.newVersions.count > 6 ? " and \(outcome.newVersions.count - 6) more" : ""
+            let new = outcome.newVersions.isEmpty ? "" : ", new: \(shown)\(more)"
+            return "\(outcome.observations) entries\(new)"
+        case .unchanged:
+            return "not modified"
+        case .failed, .backingOff:
+            let next = outcome.nextPoll.map { " (next try \(timestamp($0)))" } ?? ""
+            return (outcome.error ?? "error") + next
+        }
+    }
+
+    /// Left-aligned columns two spaces apart; the last column is never padded.
+    static func table(_ rows: [[String]]) -> [String] {
+        guard let columns = rows.map(\.count).max() else { return [] }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < columns - 1 {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: date)
+    }
+}

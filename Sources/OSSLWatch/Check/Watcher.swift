@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+
+/// Polls the configured feeds once, records what they say, and derives a verdict per project.
+///
+/// `osslwatch check` is one call of `check(now:force:)`; the daemon will call the same pieces
+/// on its own schedule, so the store stays the single source of truth for both.
+public struct Watcher: Sendable {
+    public let configuration: Configuration
+    public let store: Store
+    public let client: HTTPClient
+    public let logger: Logger
+
+    public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.client = client
+        self.logger = logger
+    }
+
+    /// One full round: poll every feed (concurrently), try to confirm lone sightings by
+    /// checksum, then evaluate every project.
+    /// - Parameter force: poll feeds even while they back off (never used for `Retry-After`).
+    public func check(now: Date = Date(), force: Bool = false) async throws -> CheckReport {
+        let outcomes = await pollAll(now: now, force: force)
+        try await confirmByChecksum()
+        let projects = try evaluate(now: Date())
+        try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
+        return CheckReport(
+            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates().map(FeedHealth.init), projects: projects,
+            series: try store.seriesInfo())
+    }
+
+    /// Polls every feed at once; each transfer runs on its own thread inside the HTTP client.
+    public func pollAll(now: Date = Date(), force: Bool = false) async -> [FeedPollOutcome] {
+        await withTaskGroup(of: (Int, FeedPollOutcome).self) { group in
+            for (index, feed) in configuration.feeds.enumerated() {
+                group.addTask { (index, await poll(feed, now: now, force: force)) }
+            }
+            var outcomes: [(Int, FeedPollOutcome)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Polls one feed with the stored validators and records the result.
+    public func poll(_ feed: FeedSettings, now: Date = Date(), force: Bool = false) async -> FeedPollOutcome {
+        let started = ContinuousClock.now
+        var outcome = FeedPollOutcome(feed: feed.name, kind: feed.kind, url: feed.url, result: .failed)
+        let state: FeedState?
+        do {
+            state = try store.feedState(feed.name)
+        } catch {
+            outcome.error = "state store: \(error)"
+            return outcome
+        }
+        if !force, let state, let next = state.nextPoll, next > now, state.errorStreak > 0 {
+            outcome.result = .backingOff
+            outcome.status = state.lastStatus
+            outcome.error = state.lastError
+            outcome.nextPoll = next
+            logger.notice(
+                "feed backing off",
+                metadata: ["feed": "\(feed.name)", "until": "\(next)", "streak": "\(state.errorStreak)"])
+            return outcome
+        }
+        let request = HTTPRequest(url: feed.url, etag: state?.etag, lastModified: state?.lastModified)
+        let streak = (state?.errorStreak ?? 0) + 1
+        do {
+            let response = try await client.get(request)
+            outcome.status = response.status
+            let nextPoll = Date().addingTimeInterval(feed.interval)
+            if response.isNotModified {
+                try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll)
+                outcome.result = .unchanged
+            } else {
+                let content = try FeedParsers.parser(for: feed.kind).parse(
+                    response.body, contentType: response.contentType, feed: feed.name)
+                outcome.newVersions = try store.recordSuccess(
+                    feed: feed.name, status: response.status, etag: response.etag,
+                    lastModified: response.lastModified, content: content, at: Date(), nextPoll: nextPoll)
+                outcome.observations = content.observations.count + content.series.count
+                outcome.result = .updated
+            }
+            outcome.nextPoll = nextPoll
+        } catch let error as HTTPError {
+            outcome.status = error.status
+            record(failure: "\(error)", status: error.status, httpError: error, streak: streak, into: &outcome)
+        } catch {
+            record(failure: "\(error)", status: outcome.status, httpError: nil, streak: streak, into: &outcome)
+        }
+        outcome.durationSeconds = Self.seconds(since: started)
+        logger.log(
+            level: outcome.result == .failed ? .warning : .info, "feed polled",
+            metadata: [
+                "feed": "\(feed.name)", "result": "\(outcome.result.rawValue)",
+                "status": "\(outcome.status.map(String.init) ?? "-")",
+                "observations": "\(outcome.observations)",
+                "new": "\(outcome.newVersions.map(\.description).joined(separator: ","))",
+                "duration": "\(String(format: "%.3f", outcome.durationSeconds))s",
+                "error": "\(outcome.error ?? "")",
+            ])
+        return outcome
+    }
+
+    private func record(
+        failure message: String, status: Int?, httpError: HTTPError?, streak: Int, into outcome: inout FeedPollOutcome
+    ) {
+        let nextPoll = configuration.backoff.policy.nextPoll(
+            now: Date(), errorStreak: streak, error: httpError, jitter: Double.random(in: 0...1))
+        outcome.result = .failed
+        outcome.error = message
+        outcome.nextPoll = nextPoll
+        do {
+            try store.recordFailure(feed: outcome.feed, status: status, error: message, at: Date(), nextPoll: nextPoll)
+        } catch {
+            outcome.error = "\(message); and the state store failed: \(error)"
+        }
+    }
+
+    /// For releases of a linked series that only one feed has seen, compares the published
+    /// `.sha256` with the tarball's digest, as the confirmation rule allows.
+    public func confirmByChecksum() async throws {
+        let rule = configuration.confirmation
+        guard rule.checksum else { return }
+        let linkedSeries = Set(readLinked().compactMap { try? $0.1.get().version.series })
+        for release in try store.releases() {
+            guard linkedSeries.contains(release.version.series), !release.version.isPrerelease,
+                release.sources.count >= 1, release.sources.count < rule.minFeeds,
+                case .unchecked = release.checksum
+            else { continue }
+            let url = rule.tarballURL(for: release.version)
+            let result = await TarballChecksum.confirm(
+                version: release.version, tarballURL: url, client: client, maxBytes: rule.maxTarballBytes)
+            logger.info(
+                "checksum confirmation",
+                metadata: ["version": "\(release.version)", "url": "\(url)", "result": "\(result)"])
+            if case .unchecked = result { continue }
+            try store.recordChecksum(version: release.version, result)
+        }
+    }
+
+    /// Reads every project's linked version; failures are per project and never stop the others.
+    public func readLinked() -> [(ProjectSettings, Result<LinkedVersion, LinkedError>)] {
+        configuration.projects.map { project in
+            (project, Result { () throws(LinkedError) in try LinkedVersionReader.read(project.linked) })
+        }
+    }
+
+    /// Derives each project's verdict from what the store holds now.
+    public func evaluate(now: Date = Date()) throws -> [CheckReport.ProjectReport] {
+        let releases = try store.releases()
+        let series = try store.seriesInfo()
+        return readLinked().map { project, linked in
+            switch linked {
+            case .failure(let error):
+                logger.error("linked version unreadable", metadata: ["project": "\(project.name)", "error": "\(error)"])
+                return .init(name: project.name, linked: nil, linkedError: "\(error)", verdict: nil)
+            case .success(let linked):
+                let policy = configuration.policy(for: project)
+                let verdict = VerdictEngine.verdict(
+                    project: project.name, linked: linked.version, releases: releases, series: series,
+                    policy: policy, now: now)
+                logger.info(
+                    "verdict",
+                    metadata: [
+                        "project": "\(project.name)", "linked": "\(linked.version)", "verdict": "\(verdict.kind.rawValue)",
+                        "target": "\(verdict.target?.description ?? "-")",
+                    ])
+                return .init(name: project.name, linked: linked, linkedError: nil, verdict: verdict)
+            }
+        }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import OSSLWatch
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Poll every feed once and report, per project, the linked version and its verdict.",
+        discussion: """
+            Feeds are fetched with the validators stored from the last poll, so an unchanged
+            feed costs one 304. A feed that is backing off after errors is not polled unless
+            --force is given (a server's Retry-After is honoured even then).
+
+            Verdicts: up-to-date, patch-update (a confirmed newer release of the linked series:
+            a downstream release is due), new-series (notice), prerelease (only when the project
+            asks for them), eol-soon and linked-series-eol (from the release metadata).
+
+            Exit status:
+            \(CheckExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("State directory (overrides the configuration).", valueName: "dir"))
+    var stateDir: String?
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Poll feeds even while they back off after errors.")
+    var force = false
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let logger = options.makeLogger()
+        let store: Store
+        let directory = stateDir ?? configuration.stateDirectory
+        do {
+            store = try Store(directory: directory)
+        } catch {
+            printError("osslwatch: cannot open the state store in \(directory): \(error)")
+            throw ExitCode(73)
+        }
+        let client = HTTPClientFactory.client(
+            for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)
+        let report = try await watcher.check(force: force)
+        print(json ? try CheckReportRenderer.json(report) : CheckReportRenderer.text(report), terminator: json ? "\n" : "")
+        throw ExitCode(report.exitCode.rawValue)
+    }
+}
