@@ -26,11 +26,8 @@ struct GlobalOptions: ParsableArguments {
 
     func makeLogger() -> Logger {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let journald = LineLogHandler.isJournalStream()
+        LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journald: journald) }
         return Logger(label: "osslwatch")
     }
 }

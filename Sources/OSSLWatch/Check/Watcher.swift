@@ -91,7 +91,7 @@ public struct Watcher: Sendable {
         }
         outcome.durationSeconds = Self.seconds(since: started)
         logger.log(
-            level: outcome.result == .failed ? .warning : .info, "feed polled",
+            level: outcome.result == .failed ? .warning : .info, "feed \(outcome.result.rawValue)",
             metadata: [
                 "feed": "\(feed.name)", "result": "\(outcome.result.rawValue)",
                 "status": "\(outcome.status.map(String.init) ?? "-")",

@@ -29,7 +29,14 @@ public enum VerdictEngine {
             notes.append("\(target.version) released (linked \(linked)), confirmed by \(target.summary)")
         } else {
             findings.append(.upToDate)
-            notes.append("linked \(linked) is the newest confirmed \(linkedSeries) release")
+            switch latest[linkedSeries] {
+            case nil:
+                notes.append("no confirmed \(linkedSeries) release seen by the feeds yet")
+            case let newest? where newest < linked:
+                notes.append("linked \(linked) is newer than any confirmed \(linkedSeries) release (newest \(newest))")
+            default:
+                notes.append("linked \(linked) is the newest confirmed \(linkedSeries) release")
+            }
         }
         if let pending {
             notes.append("\(pending.version) seen by \(pending.summary), awaiting confirmation")
