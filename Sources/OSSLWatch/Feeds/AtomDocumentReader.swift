@@ -1,48 +1,114 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
-/// Reads the entries of an Atom 1.0 document with FoundationXML's `XMLParser` (libxml2 on
-/// Linux), wrapped in the checks a hostile feed needs.
+/// Reads the entries of an Atom 1.0 document with `XMLStreamReader`, keeping only the
+/// fields osslwatch needs and bounding what it keeps.
 ///
-/// libxml2 is driven here in recovery mode with entity substitution on, so the reader does
-/// not rely on it for safety: any DTD or entity declaration is refused before parsing (a
-/// feed never needs one, and without a DTD there is no entity to expand or fetch), every
-/// reported error fails the whole document, and text, depth and entry count are bounded
-/// while parsing, aborting as soon as a bound is crossed.
+/// Before reading, any DTD or entity declaration is refused anywhere in the body (a feed
+/// never needs one, and without a DTD there is no entity to expand or fetch), as are
+/// control characters and a declared encoding other than UTF-8. While reading, the entry
+/// count, nesting depth and the text kept per field are bounded.
 struct AtomDocumentReader {
     static let atomNamespace = "http://www.w3.org/2005/Atom"
+
+    private enum Field {
+        case id, updated, title, content
+    }
 
     let feed: String
     let limits: FeedLimits
 
     func entries(in text: String) throws(FeedError) -> [AtomEntry] {
         try Self.refuseDeclarations(in: text, feed: feed)
-        let parser = XMLParser(data: Data(text.utf8))
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
-        let delegate = AtomParserDelegate(feed: feed, limits: limits)
-        parser.delegate = delegate
-        let finished = parser.parse()
-        if let error = delegate.failure { throw error }
-        if let error = parser.parserError {
-            throw FeedError(
-                .malformed, feed: feed,
-                "not well-formed XML (libxml2 error \((error as NSError).code) at line \(parser.lineNumber))")
+        var entries: [AtomEntry] = []
+        var depth = 0
+        var current: AtomEntry?
+        var field: Field?
+        var fieldText = ""
+        var contentBytes = 0
+        let reader = XMLStreamReader(feed: feed, limits: limits)
+        try reader.read(Array(text.utf8)) { (event) throws(FeedError) in
+            switch event {
+            case .start(let element):
+                depth += 1
+                let isAtom = element.namespace == Self.atomNamespace
+                switch depth {
+                case 1:
+                    guard isAtom, element.localName == "feed" else {
+                        throw FeedError(
+                            .unexpectedShape, feed: feed,
+                            "root element \(FeedBody.printable(element.qualifiedName)) is not an Atom feed")
+                    }
+                case 2 where isAtom && element.localName == "entry":
+                    guard entries.count < limits.maxEntries else {
+                        throw FeedError(.tooLarge, feed: feed, "more than \(limits.maxEntries) entries")
+                    }
+                    current = AtomEntry()
+                case 3 where isAtom && current != nil:
+                    fieldText = ""
+                    contentBytes = 0
+                    switch element.localName {
+                    case "id": field = .id
+                    case "updated": field = .updated
+                    case "title": field = .title
+                    case "content", "summary": field = .content
+                    case "link":
+                        let rel = element.attributes["rel"] ?? "alternate"
+                        if rel == "alternate", current?.link == nil, let href = element.attributes["href"] {
+                            guard href.utf8.count <= limits.maxTextBytes else {
+                                throw FeedError(
+                                    .tooLarge, feed: feed, "a link is longer than \(limits.maxTextBytes) bytes")
+                            }
+                            current?.link = href
+                        }
+                    default: break
+                    }
+                default: break
+                }
+            case .text(let run):
+                guard depth >= 3, let field, current != nil else { break }
+                if field == .content {
+                    contentBytes += run.utf8.count
+                    guard contentBytes <= limits.maxContentBytes else {
+                        throw FeedError(
+                            .tooLarge, feed: feed, "entry content is longer than \(limits.maxContentBytes) bytes")
+                    }
+                } else if depth == 3 {
+                    guard fieldText.utf8.count + run.utf8.count <= limits.maxTextBytes else {
+                        throw FeedError(
+                            .tooLarge, feed: feed, "an entry field is longer than \(limits.maxTextBytes) bytes")
+                    }
+                    fieldText += run
+                }
+            case .end:
+                if depth == 3, let done = field {
+                    let value = fieldText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    switch done {
+                    case .id: current?.id = value
+                    case .updated: current?.updated = value
+                    case .title: current?.title = value
+                    case .content: break
+                    }
+                    field = nil
+                    fieldText = ""
+                }
+                if depth == 2, let entry = current {
+                    entries.append(entry)
+                    current = nil
+                }
+                depth -= 1
+            }
         }
-        guard finished, delegate.sawRoot else {
-            throw FeedError(.malformed, feed: feed, "not well-formed XML: no root element")
-        }
-        return delegate.entries
+        return entries
     }
 
-    /// Refuses `<!DOCTYPE`/`<!ENTITY` anywhere, and an XML declaration naming another encoding
-    /// than the UTF-8 the bytes were checked to be.
+    /// Refuses control characters XML 1.0 does not allow (NUL included), `<!DOCTYPE`/`<!ENTITY`
+    /// anywhere, and an XML declaration naming another encoding than the UTF-8 the bytes were
+    /// checked to be.
     static func refuseDeclarations(in text: String, feed: String) throws(FeedError) {
         let bytes = Array(text.utf8)
+        if let index = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+            throw FeedError(.malformed, feed: feed, "not well-formed XML: control character at byte \(index)")
+        }
         for marker in ["<!doctype", "<!entity"] where containsCaseInsensitive(bytes, marker) {
             throw FeedError(
                 .forbiddenConstruct, feed: feed,
@@ -78,152 +144,5 @@ struct AtomDocumentReader {
             index += 1
         }
         return false
-    }
-}
-
-/// `XMLParserDelegate` must be an `NSObject`; it lives only for one synchronous `parse()`.
-private final class AtomParserDelegate: NSObject, XMLParserDelegate {
-    private enum Field {
-        case id, updated, title, content
-    }
-
-    let feed: String
-    let limits: FeedLimits
-    private(set) var entries: [AtomEntry] = []
-    private(set) var failure: FeedError?
-    private(set) var sawRoot = false
-
-    private var depth = 0
-    private var current: AtomEntry?
-    private var field: Field?
-    private var fieldText = ""
-    /// Text bytes seen in the innermost open element, kept or not.
-    private var elementTextBytes = 0
-
-    init(feed: String, limits: FeedLimits) {
-        self.feed = feed
-        self.limits = limits
-    }
-
-    private func fail(_ parser: XMLParser, _ error: FeedError) {
-        if failure == nil { failure = error }
-        parser.abortParsing()
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        guard failure == nil else { return }
-        depth += 1
-        elementTextBytes = 0
-        guard depth <= limits.maxDepth else {
-            return fail(parser, FeedError(.tooLarge, feed: feed, "elements nested deeper than \(limits.maxDepth)"))
-        }
-        let isAtom = namespaceURI == AtomDocumentReader.atomNamespace
-        switch depth {
-        case 1:
-            sawRoot = true
-            guard isAtom, elementName == "feed" else {
-                let name = FeedBody.printable(qualifiedName ?? elementName)
-                return fail(parser, FeedError(.unexpectedShape, feed: feed, "root element \(name) is not an Atom feed"))
-            }
-        case 2 where isAtom && elementName == "entry":
-            guard entries.count < limits.maxEntries else {
-                return fail(parser, FeedError(.tooLarge, feed: feed, "more than \(limits.maxEntries) entries"))
-            }
-            current = AtomEntry()
-        case 3 where isAtom && current != nil:
-            switch elementName {
-            case "id": field = .id
-            case "updated": field = .updated
-            case "title": field = .title
-            case "content", "summary": field = .content
-            case "link":
-                let rel = attributes["rel"] ?? "alternate"
-                if rel == "alternate", current?.link == nil, let href = attributes["href"] {
-                    guard href.utf8.count <= limits.maxTextBytes else {
-                        return fail(parser, FeedError(.tooLarge, feed: feed, "a link is longer than allowed"))
-                    }
-                    current?.link = href
-                }
-            default: break
-            }
-            fieldText = ""
-        default: break
-        }
-    }
-
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
-    ) {
-        guard failure == nil else { return }
-        if depth == 3, let field, current != nil {
-            let text = fieldText.trimmingCharacters(in: .whitespacesAndNewlines)
-            switch field {
-            case .id: current?.id = text
-            case .updated: current?.updated = text
-            case .title: current?.title = text
-            case .content: break
-            }
-            self.field = nil
-            fieldText = ""
-        }
-        if depth == 2, let entry = current {
-            entries.append(entry)
-            current = nil
-        }
-        depth -= 1
-        elementTextBytes = 0
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        take(parser, string)
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        take(parser, String(decoding: block, as: UTF8.self))
-    }
-
-    private func take(_ parser: XMLParser, _ string: String) {
-        guard failure == nil else { return }
-        elementTextBytes += string.utf8.count
-        let limit = field == .content ? limits.maxContentBytes : limits.maxTextBytes
-        guard elementTextBytes <= limit else {
-            return fail(parser, FeedError(.tooLarge, feed: feed, "an element's text is longer than \(limit) bytes"))
-        }
-        if depth == 3, let field, field != .content {
-            guard fieldText.utf8.count + string.utf8.count <= limits.maxTextBytes else {
-                return fail(
-                    parser,
-                    FeedError(.tooLarge, feed: feed, "an entry field is longer than \(limits.maxTextBytes) bytes"))
-            }
-            fieldText += string
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
-        fail(parser, FeedError(.forbiddenConstruct, feed: feed, "document declares an entity"))
-    }
-
-    func parser(
-        _ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?
-    ) {
-        fail(parser, FeedError(.forbiddenConstruct, feed: feed, "document declares an external entity"))
-    }
-
-    func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        fail(
-            parser,
-            FeedError(.forbiddenConstruct, feed: feed, "document refers to an entity other than XML's predefined five"))
-        return nil
-    }
-
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        let code = (parseError as NSError).code
-        fail(
-            parser,
-            FeedError(
-                .malformed, feed: feed, "not well-formed XML (libxml2 error \(code) at line \(parser.lineNumber))"))
     }
 }

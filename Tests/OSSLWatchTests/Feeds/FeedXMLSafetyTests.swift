@@ -7,8 +7,9 @@ import Testing
     import FoundationXML
 #endif
 
-/// Checks what FoundationXML's `XMLParser` (libxml2) itself does with entities, without the
-/// reader's up-front refusal, so the second line of defence is known, not assumed.
+/// osslwatch does not use FoundationXML's `XMLParser` (libxml2) for feeds: fuzzing crashed it
+/// (see `XMLStreamReader`). These tests record what it does with an external entity, which
+/// was the question that led there, and check the Atom parsers on the same inputs.
 @Suite struct FeedXMLSafetyTests {
     /// Collects all text the parser reports.
     final class TextCollector: NSObject, XMLParserDelegate {
@@ -50,7 +51,7 @@ import Testing
         #expect(!collector.text.contains(marker.secret))
     }
 
-    @Test("the Atom parsers refuse the same document before libxml2 sees it")
+    @Test("the Atom parsers refuse the same document as a forbidden construct")
     func atomParserRefusesExternalEntity() throws {
         let marker = try Self.markerFile()
         defer { try? FileManager.default.removeItem(at: marker.url.deletingLastPathComponent()) }
@@ -64,6 +65,30 @@ import Testing
             try GitHubReleasesAtomParser().parse(Data(document.utf8), contentType: nil, feed: "r")
         }
         #expect(error?.message.contains(marker.secret) == false)
+    }
+
+    @Test(
+        "inputs that crashed XMLParser under fuzzing give a clean error",
+        arguments: [
+            [0x00, 0x00, 0x00, 0x3C, 0x0A, 0x01, 0x00, 0x00, 0x00, 0x3C, 0x0A] as [UInt8],
+            Array("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<\n<\n".utf8),
+            Array("<\n<\n".utf8),
+            Array("<?xm?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>x</ia></feed>".utf8),
+        ])
+    func fuzzFindings(bytes: [UInt8]) {
+        FeedFixtures.expectError(.malformed) { () throws(FeedError) in
+            try GitHubReleasesAtomParser().parse(Data(bytes), contentType: nil, feed: "r")
+        }
+    }
+
+    @Test("after a limit is crossed, later syntax errors do not replace the first error")
+    func firstFailureWins() {
+        let body = Data(
+            ("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>" + String(repeating: "A", count: 70_000)
+                + "</title></entry><<</feed").utf8)
+        FeedFixtures.expectError(.tooLarge) { () throws(FeedError) in
+            try GitHubReleasesAtomParser().parse(body, contentType: nil, feed: "r")
+        }
     }
 
     @Test("an entity declared without a DOCTYPE keyword is still refused")
