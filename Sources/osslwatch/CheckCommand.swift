@@ -7,16 +7,21 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Poll every feed once and report, per project, the linked version and its verdict.",
         discussion: """
-            Feeds are fetched with the validators stored from the last poll, so an unchanged
-            feed costs one 304. A feed that is backing off after errors is not polled unless
-            --force is given (a server's Retry-After is honoured even then).
+            Feeds are fetched with the validators stored from the last poll, so an unchanged \
+            feed costs one 304 and is not parsed again. A feed that is backing off after errors \
+            (exponential, with jitter, never before a server's Retry-After) is not polled; --force \
+            polls it anyway, as a deliberate human override.
 
-            Verdicts: up-to-date, patch-update (a confirmed newer release of the linked series:
-            a downstream release is due), new-series (notice), prerelease (only when the project
-            asks for them), eol-soon and linked-series-eol (from the release metadata).
+            A release counts once it is confirmed: seen by confirmation.min_feeds feeds (default 2), \
+            or by one feed while its tarball matches the published .sha256.
 
-            Exit status:
-            \(CheckExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+            Verdicts: up-to-date; patch-update (a confirmed newer release of the linked series: \
+            a downstream release is due); new-series (a newer stable series exists: a notice); \
+            prerelease (only for projects that ask for them); eol-soon and linked-series-eol \
+            (from the release metadata).
+
+            Exit status, the first that applies:
+            \(CheckExitCode.allCases.sorted { $0.precedence < $1.precedence }.map { "  \(String(format: "%2d", $0.rawValue))  \($0.meaning)" }.joined(separator: "\n"))
             """
     )
 
@@ -46,7 +51,9 @@ struct CheckCommand: AsyncParsableCommand {
             for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)
         let report = try await watcher.check(force: force)
-        print(json ? try CheckReportRenderer.json(report) : CheckReportRenderer.text(report), terminator: json ? "\n" : "")
+        print(
+            json ? try CheckReportRenderer.json(report) : CheckReportRenderer.text(report), terminator: json ? "\n" : ""
+        )
         throw ExitCode(report.exitCode.rawValue)
     }
 }

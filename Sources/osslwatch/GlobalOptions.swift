@@ -11,8 +11,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Log level on standard error: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
-    var logLevel: Logger.Level = .notice
+            "Least severe log level written to standard error.", valueName: "level"))
+    var logLevel: LogLevel = LogLevel(.notice)
 
     /// Loads and validates the configuration, or ends the process with EX_CONFIG and one line.
     func loadConfiguration() throws -> Configuration {
@@ -25,14 +25,28 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger() -> Logger {
-        let level = logLevel
+        let level = logLevel.level
         let journald = LineLogHandler.isJournalStream()
         LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journald: journald) }
         return Logger(label: "osslwatch")
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+/// A swift-log level as a command-line value (`--log-level info`).
+struct LogLevel: ExpressibleByArgument {
+    let level: Logger.Level
+
+    init(_ level: Logger.Level) { self.level = level }
+
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument.lowercased()) else { return nil }
+        self.level = level
+    }
+
+    var defaultValueDescription: String { level.rawValue }
+
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
 
 /// Writes one line to standard error.
 func printError(_ message: String) {

@@ -7,11 +7,12 @@ struct OSSLWatchCommand: AsyncParsableCommand {
         commandName: "osslwatch",
         abstract: "Watch OpenSSL releases and tell, per project, what is new against the linked version.",
         discussion: """
-            osslwatch polls OpenSSL's release feeds (GitHub releases and tags, the REST API, the
-            source listing, release metadata) with conditional requests, and compares every
-            release it sees with the OpenSSL version each configured project statically links.
+            osslwatch polls OpenSSL's release feeds (GitHub releases and tags, the GitHub REST \
+            API, the source listing, the release metadata) with conditional requests, and \
+            compares every release it sees with the OpenSSL version each configured project \
+            statically links.
 
-            Configuration: \(ConfigLoader.defaultPath) unless --config names another file.
+            Configuration: \(ConfigLoader.defaultPath) unless --config names another file. \
             Validate one with `osslwatch config check --config FILE`.
             """,
         version: OSSLWatchVersion.current,

@@ -58,6 +58,17 @@ public enum CheckExitCode: Int32, Sendable, CaseIterable {
     /// The configuration is invalid (EX_CONFIG); nothing was polled.
     case config = 78
 
+    /// Order in which the statuses win when several apply (78 ends the run before any other).
+    public var precedence: Int {
+        switch self {
+        case .config: 0
+        case .actionable: 1
+        case .linkedUnreadable: 2
+        case .feedsUnavailable: 3
+        case .ok: 4
+        }
+    }
+
     /// One line for `--help` and the README.
     public var meaning: String {
         switch self {

@@ -27,7 +27,8 @@ public struct Watcher: Sendable {
         let projects = try evaluate(now: Date())
         try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
         return CheckReport(
-            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates().map(FeedHealth.init), projects: projects,
+            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates().map(FeedHealth.init),
+            projects: projects,
             series: try store.seriesInfo())
     }
 
@@ -154,7 +155,8 @@ public struct Watcher: Sendable {
         return readLinked().map { project, linked in
             switch linked {
             case .failure(let error):
-                logger.error("linked version unreadable", metadata: ["project": "\(project.name)", "error": "\(error)"])
+                logger.error(
+                    "linked version unreadable", metadata: ["project": "\(project.name)", "error": "\(error)"])
                 return .init(name: project.name, linked: nil, linkedError: "\(error)", verdict: nil)
             case .success(let linked):
                 let policy = configuration.policy(for: project)
@@ -164,7 +166,8 @@ public struct Watcher: Sendable {
                 logger.info(
                     "verdict",
                     metadata: [
-                        "project": "\(project.name)", "linked": "\(linked.version)", "verdict": "\(verdict.kind.rawValue)",
+                        "project": "\(project.name)", "linked": "\(linked.version)",
+                        "verdict": "\(verdict.kind.rawValue)",
                         "target": "\(verdict.target?.description ?? "-")",
                     ])
                 return .init(name: project.name, linked: linked, linkedError: nil, verdict: verdict)

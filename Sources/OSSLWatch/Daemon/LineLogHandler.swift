@@ -12,7 +12,9 @@ public struct LineLogHandler: LogHandler {
     private let journald: Bool
     private let write: @Sendable (String) -> Void
 
-    public init(level: Logger.Level, journald: Bool, write: @escaping @Sendable (String) -> Void = LineLogHandler.stderr) {
+    public init(
+        level: Logger.Level, journald: Bool, write: @escaping @Sendable (String) -> Void = LineLogHandler.stderr
+    ) {
         self.logLevel = level
         self.journald = journald
         self.write = write
@@ -68,7 +70,8 @@ public struct LineLogHandler: LogHandler {
     }
 
     static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Date().formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     public static let stderr: @Sendable (String) -> Void = { line in

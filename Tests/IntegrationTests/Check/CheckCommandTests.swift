@@ -81,7 +81,8 @@ struct CheckCommandTests {
         let tarball = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try scenario.replace("openssl-3.5.7.tar.gz", with: tarball)
         let digest = try sha256(of: tarball)
-        try scenario.replace("openssl-3.5.7.tar.gz.sha256", with: Data("0000\(digest.dropFirst(4)) *openssl-3.5.7.tar.gz\n".utf8))
+        try scenario.replace(
+            "openssl-3.5.7.tar.gz.sha256", with: Data("0000\(digest.dropFirst(4)) *openssl-3.5.7.tar.gz\n".utf8))
         // The tags feed is still the old one: only the releases feed has seen 3.5.7.
         let oldTags = CheckScenario.fixtures.appendingPathComponent("feeds/snapshot-2025-09-30/tags.atom")
         try scenario.replace("old-tags.atom", with: try Data(contentsOf: oldTags))
@@ -187,15 +188,16 @@ struct CheckCommandTests {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
-        let feeds = scenario.standardFeeds + """
+        let feeds =
+            scenario.standardFeeds + """
 
-              - name: rate-limited
-                kind: github-releases-json
-                url: \(services.httpsURL("/status/429"))
-              - name: dead
-                kind: github-releases-atom
-                url: https://127.0.0.1:\(services.deadPort)/releases.atom
-            """
+                  - name: rate-limited
+                    kind: github-releases-json
+                    url: \(services.httpsURL("/status/429"))
+                  - name: dead
+                    kind: github-releases-atom
+                    url: https://127.0.0.1:\(services.deadPort)/releases.atom
+                """
         try scenario.writeConfig(feeds: feeds, projects: "  - name: p\n    linked:\n      literal: 3.5.7")
         let first = try scenario.check()
         #expect(first.status == 69, "stderr: \(first.stderr)")

@@ -107,9 +107,10 @@ extension OSSLWatchBinary.Result {
     /// `feeds[]` of the JSON report keyed by feed name.
     func feedResults() throws -> [String: [String: Any]] {
         let feeds = try json()["feeds"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: feeds.compactMap { feed in
-            (feed["feed"] as? String).map { ($0, feed) }
-        })
+        return Dictionary(
+            uniqueKeysWithValues: feeds.compactMap { feed in
+                (feed["feed"] as? String).map { ($0, feed) }
+            })
     }
 
     /// `projects[].verdict` of the JSON report for one project.
