@@ -18,7 +18,7 @@ struct AtomDocumentReader {
     let limits: FeedLimits
 
     func entries(in text: String) throws(FeedError) -> [AtomEntry] {
-        try Self.refuseDeclarations(in: text, feed: feed)
+        try Self.precheck(in: text, feed: feed)
         var entries: [AtomEntry] = []
         var depth = 0
         var current: AtomEntry?
@@ -104,7 +104,7 @@ struct AtomDocumentReader {
     /// Refuses control characters XML 1.0 does not allow (NUL included), `<!DOCTYPE`/`<!ENTITY`
     /// anywhere, and an XML declaration naming another encoding than the UTF-8 the bytes were
     /// checked to be.
-    static func refuseDeclarations(in text: String, feed: String) throws(FeedError) {
+    static func precheck(in text: String, feed: String) throws(FeedError) {
         let bytes = Array(text.utf8)
         if let index = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
             throw FeedError(.malformed, feed: feed, "not well-formed XML: control character at byte \(index)")

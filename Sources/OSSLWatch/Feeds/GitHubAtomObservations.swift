@@ -5,7 +5,8 @@ import Foundation
 /// The version comes from the tag at the end of the entry's `id` (or, when there is no id,
 /// its alternate link), parsed by `OpenSSLVersion.parse(tag:)`; an entry whose tag is not
 /// an OpenSSL release tag, or whose link names another release than its id, is skipped, so
-/// one odd entry never stops a feed. A link that is not a plain `https` URL is dropped. GitHub's Atom has no pre-release flag: it follows from the version.
+/// one odd entry never stops a feed. A link that is not a plain `https` URL is dropped.
+/// GitHub's Atom has no pre-release flag: it follows from the version.
 enum GitHubAtomObservations {
     static func parse(
         _ body: Data, contentType: String?, feed: String, limits: FeedLimits
