@@ -8,9 +8,9 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Poll every feed once and report, per project, the linked version and its verdict.",
         discussion: """
             Feeds are fetched with the validators stored from the last poll, so an unchanged \
-            feed costs one 304 and is not parsed again. A feed that is backing off after errors \
-            (exponential, with jitter, never before a server's Retry-After) is not polled; --force \
-            polls it anyway, as a deliberate human override.
+            feed costs one 304 and is not parsed again. A feed that failed is not polled \
+            again before its backoff ends (exponential, with jitter, capped); --force polls it \
+            anyway. A server's Retry-After or GitHub's rate-limit reset holds even then.
 
             A release counts once it is confirmed: seen by confirmation.min_feeds feeds (default 2), \
             or by one feed while its tarball matches the published .sha256.
@@ -33,7 +33,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
-    @Flag(name: .long, help: "Poll feeds even while they back off after errors.")
+    @Flag(name: .long, help: "Poll feeds even while they back off after errors (never before a server's Retry-After).")
     var force = false
 
     func run() async throws {

@@ -55,14 +55,14 @@ public struct Watcher: Sendable {
             outcome.error = "state store: \(error)"
             return outcome
         }
-        if !force, let state, let next = state.nextPoll, next > now, state.errorStreak > 0 {
+        if let state, let until = Self.holdBack(state, now: now, force: force) {
             outcome.result = .backingOff
             outcome.status = state.lastStatus
-            outcome.error = state.lastError
-            outcome.nextPoll = next
+            outcome.error = state.lastError ?? "the server asked not to be polled before then"
+            outcome.nextPoll = until
             logger.notice(
                 "feed backing off",
-                metadata: ["feed": "\(feed.name)", "until": "\(next)", "streak": "\(state.errorStreak)"])
+                metadata: ["feed": "\(feed.name)", "until": "\(until)", "streak": "\(state.errorStreak)"])
             return outcome
         }
         let request = HTTPRequest(url: feed.url, etag: state?.etag, lastModified: state?.lastModified)
@@ -70,16 +70,18 @@ public struct Watcher: Sendable {
         do {
             let response = try await client.get(request)
             outcome.status = response.status
-            let nextPoll = Date().addingTimeInterval(feed.interval)
+            let notBefore = response.rateLimitReset
+            let nextPoll = max(Date().addingTimeInterval(feed.interval), notBefore ?? .distantPast)
             if response.isNotModified {
-                try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll)
+                try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll, notBefore: notBefore)
                 outcome.result = .unchanged
             } else {
                 let content = try FeedParsers.parser(for: feed.kind).parse(
                     response.body, contentType: response.contentType, feed: feed.name)
                 outcome.newVersions = try store.recordSuccess(
                     feed: feed.name, status: response.status, etag: response.etag,
-                    lastModified: response.lastModified, content: content, at: Date(), nextPoll: nextPoll)
+                    lastModified: response.lastModified, content: content, at: Date(), nextPoll: nextPoll,
+                    notBefore: notBefore)
                 outcome.observations = content.observations.count + content.series.count
                 outcome.result = .updated
             }
@@ -104,6 +106,14 @@ public struct Watcher: Sendable {
         return outcome
     }
 
+    /// Until when a feed must not be polled, if at all: a server's `Retry-After` or rate-limit
+    /// reset always holds; our own backoff after errors holds unless forced.
+    static func holdBack(_ state: FeedState, now: Date, force: Bool) -> Date? {
+        if let notBefore = state.notBefore, notBefore > now { return notBefore }
+        if !force, state.errorStreak > 0, let next = state.nextPoll, next > now { return next }
+        return nil
+    }
+
     private func record(
         failure message: String, status: Int?, httpError: HTTPError?, streak: Int, into outcome: inout FeedPollOutcome
     ) {
@@ -113,7 +123,9 @@ public struct Watcher: Sendable {
         outcome.error = message
         outcome.nextPoll = nextPoll
         do {
-            try store.recordFailure(feed: outcome.feed, status: status, error: message, at: Date(), nextPoll: nextPoll)
+            try store.recordFailure(
+                feed: outcome.feed, status: status, error: message, at: Date(), nextPoll: nextPoll,
+                notBefore: httpError?.retryAfter)
         } catch {
             outcome.error = "\(message); and the state store failed: \(error)"
         }

@@ -21,11 +21,13 @@ public struct FeedState: Sendable, Hashable {
     public var nextPoll: Date?
     /// The last time a 200 body was recorded (as opposed to a 304).
     public var lastChanged: Date?
+    /// The server's earliest allowed next request (`Retry-After`, `X-RateLimit-Reset`), if it set one.
+    public var notBefore: Date?
 
     public init(
         name: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
         lastSuccess: Date? = nil, lastStatus: Int? = nil, errorStreak: Int = 0, lastError: String? = nil,
-        nextPoll: Date? = nil, lastChanged: Date? = nil
+        nextPoll: Date? = nil, lastChanged: Date? = nil, notBefore: Date? = nil
     ) {
         self.name = name
         self.etag = etag
@@ -37,6 +39,7 @@ public struct FeedState: Sendable, Hashable {
         self.lastError = lastError
         self.nextPoll = nextPoll
         self.lastChanged = lastChanged
+        self.notBefore = notBefore
     }
 
     /// True when the last poll failed.

@@ -45,6 +45,9 @@ public final class Store: Sendable {
     }
 
     /// The names of the migrations applied, oldest first; for diagnostics and tests.
+    /// Every schema migration this build knows, in order; a fully migrated store has applied all.
+    public static var migrationNames: [String] { StoreSchema.migrator.migrations }
+
     public func appliedMigrations() throws(StoreError) -> [String] {
         try read { db in try StoreSchema.migrator.appliedMigrations(db) }
     }
@@ -66,7 +69,8 @@ public final class Store: Sendable {
     /// (drafts never become releases; a draft later published does, at that poll).
     @discardableResult
     public func recordSuccess(
-        feed: String, status: Int, etag: String?, lastModified: String?, content: FeedContent, at: Date, nextPoll: Date
+        feed: String, status: Int, etag: String?, lastModified: String?, content: FeedContent, at: Date, nextPoll: Date,
+        notBefore: Date? = nil
     ) throws(StoreError) -> [OpenSSLVersion] {
         let assets = try content.observations.map { observation throws(StoreError) in
             try Self.json(observation.assets)
@@ -75,15 +79,16 @@ public final class Store: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO feeds (name, etag, last_modified, last_attempt, last_success, last_status,
-                                       error_streak, last_error, next_poll, last_changed)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)
+                                       error_streak, last_error, next_poll, last_changed, not_before)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET
                         etag = excluded.etag, last_modified = excluded.last_modified,
                         last_attempt = excluded.last_attempt, last_success = excluded.last_success,
                         last_status = excluded.last_status, error_streak = 0, last_error = NULL,
-                        next_poll = excluded.next_poll, last_changed = excluded.last_changed
+                        next_poll = excluded.next_poll, last_changed = excluded.last_changed,
+                        not_before = excluded.not_before
                     """,
-                arguments: [feed, etag, lastModified, at, at, status, nextPoll, at])
+                arguments: [feed, etag, lastModified, at, at, status, nextPoll, at, notBefore])
             var new: [OpenSSLVersion] = []
             for (observation, assetsJSON) in zip(content.observations, assets) {
                 let version = observation.version
@@ -135,34 +140,39 @@ public final class Store: Sendable {
     }
 
     /// Records a 304: the feed is healthy and unchanged; validators and observations stay as they are.
-    public func recordNotModified(feed: String, at: Date, nextPoll: Date) throws(StoreError) {
+    public func recordNotModified(feed: String, at: Date, nextPoll: Date, notBefore: Date? = nil) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO feeds (name, last_attempt, last_success, last_status, error_streak, next_poll)
-                    VALUES (?, ?, ?, 304, 0, ?)
+                    INSERT INTO feeds (name, last_attempt, last_success, last_status, error_streak, next_poll,
+                                       not_before)
+                    VALUES (?, ?, ?, 304, 0, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET
                         last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                        last_status = 304, error_streak = 0, last_error = NULL, next_poll = excluded.next_poll
+                        last_status = 304, error_streak = 0, last_error = NULL, next_poll = excluded.next_poll,
+                        not_before = excluded.not_before
                     """,
-                arguments: [feed, at, at, nextPoll])
+                arguments: [feed, at, at, nextPoll, notBefore])
         }
     }
 
     /// Records a failed poll (transport error, HTTP error, unparsable body): only the feed's
     /// health changes. Validators are kept, so the next success can still be a 304.
-    public func recordFailure(feed: String, status: Int?, error: String, at: Date, nextPoll: Date) throws(StoreError) {
+    public func recordFailure(
+        feed: String, status: Int?, error: String, at: Date, nextPoll: Date, notBefore: Date? = nil
+    ) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO feeds (name, last_attempt, last_status, error_streak, last_error, next_poll)
-                    VALUES (?, ?, ?, 1, ?, ?)
+                    INSERT INTO feeds (name, last_attempt, last_status, error_streak, last_error, next_poll,
+                                       not_before)
+                    VALUES (?, ?, ?, 1, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET
                         last_attempt = excluded.last_attempt, last_status = excluded.last_status,
                         error_streak = feeds.error_streak + 1, last_error = excluded.last_error,
-                        next_poll = excluded.next_poll
+                        next_poll = excluded.next_poll, not_before = excluded.not_before
                     """,
-                arguments: [feed, at, status, error, nextPoll])
+                arguments: [feed, at, status, error, nextPoll, notBefore])
         }
     }
 
@@ -315,7 +325,8 @@ public final class Store: Sendable {
         FeedState(
             name: row["name"], etag: row["etag"], lastModified: row["last_modified"], lastAttempt: row["last_attempt"],
             lastSuccess: row["last_success"], lastStatus: row["last_status"], errorStreak: row["error_streak"],
-            lastError: row["last_error"], nextPoll: row["next_poll"], lastChanged: row["last_changed"])
+            lastError: row["last_error"], nextPoll: row["next_poll"], lastChanged: row["last_changed"],
+            notBefore: row["not_before"])
     }
 
     private func release(from row: Row) throws(StoreError) -> Release {

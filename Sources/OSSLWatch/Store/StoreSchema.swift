@@ -70,6 +70,13 @@ enum StoreSchema {
                 table.column("json", .jsonText).notNull()
             }
         }
+        migrator.registerMigration("v2-feeds-not-before") { db in
+            // The earliest time the server allows the next request (Retry-After, GitHub's
+            // X-RateLimit-Reset). Unlike next_poll, which is our own schedule, nothing polls earlier.
+            try db.alter(table: "feeds") { table in
+                table.add(column: "not_before", .datetime)
+            }
+        }
         return migrator
     }
 }

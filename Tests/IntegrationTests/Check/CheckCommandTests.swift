@@ -215,8 +215,10 @@ struct CheckCommandTests {
         #expect(try second.feedResults()["dead"]?["result"] as? String == "backing-off")
         #expect(try second.feedResults()["rate-limited"]?["result"] as? String == "backing-off")
 
+        // --force overrides osslwatch's own backoff, never the server's Retry-After.
         let forced = try scenario.check(["--force"])
         #expect(try forced.feedResults()["dead"]?["result"] as? String == "failed")
+        #expect(try forced.feedResults()["rate-limited"]?["result"] as? String == "backing-off")
     }
 
     @Test("a project whose binary holds no OpenSSL version text exits 65 and the others still get verdicts")

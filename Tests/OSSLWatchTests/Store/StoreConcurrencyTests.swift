@@ -51,7 +51,7 @@ import Testing
                 return all
             }
             #expect(migrations.count == 8)
-            #expect(migrations.allSatisfy { $0 == ["v1-feeds-observations-releases-verdicts"] })
+            #expect(migrations.allSatisfy { $0 == Store.migrationNames })
         }
     }
 

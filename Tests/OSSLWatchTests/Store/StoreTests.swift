@@ -5,7 +5,7 @@ import Testing
 @Suite struct StoreTests {
     typealias S = StoreSamples
 
-    @Test("a new store creates its directory 0700, the database file and runs the v1 migration once")
+    @Test("a new store creates its directory 0700, the database file and runs every migration once")
     func migratesFromEmpty() throws {
         let directory = TemporaryStateDirectory()
         defer { directory.remove() }
@@ -15,9 +15,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: store.path))
         let attributes = try FileManager.default.attributesOfItem(atPath: nested)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
-        #expect(try store.appliedMigrations() == ["v1-feeds-observations-releases-verdicts"])
+        #expect(try store.appliedMigrations() == Store.migrationNames)
         let reopened = try Store(directory: nested)
-        #expect(try reopened.appliedMigrations() == ["v1-feeds-observations-releases-verdicts"])
+        #expect(try reopened.appliedMigrations() == Store.migrationNames)
         #expect(try reopened.feedStates().isEmpty)
         #expect(try reopened.releases().isEmpty)
     }
@@ -148,6 +148,22 @@ import Testing
         let fresh = try #require(try store.feedState("fresh"))
         #expect(fresh.errorStreak == 1 && fresh.etag == nil && fresh.lastSuccess == nil)
         #expect(try store.feedStates().map(\.name) == ["atom", "fresh"])
+    }
+
+    @Test("a server's not-before time is kept with a failure or a success and cleared by a poll without one")
+    func notBefore() throws {
+        let directory = TemporaryStateDirectory()
+        defer { directory.remove() }
+        let store = try Store(directory: directory.path)
+        try store.recordFailure(
+            feed: "api", status: 429, error: "HTTP 429", at: S.start, nextPoll: S.start + 60, notBefore: S.start + 120)
+        #expect(try store.feedState("api")?.notBefore == S.start + 120)
+        try store.recordSuccess(
+            feed: "api", status: 200, etag: nil, lastModified: nil, content: FeedContent(), at: S.start + 200,
+            nextPoll: S.start + 3600, notBefore: S.start + 3600)
+        #expect(try store.feedState("api")?.notBefore == S.start + 3600)
+        try store.recordNotModified(feed: "api", at: S.start + 3700, nextPoll: S.start + 4000)
+        #expect(try store.feedState("api")?.notBefore == nil)
     }
 
     @Test("a failed poll leaves no observation or release behind")
