@@ -180,7 +180,9 @@ struct XMLStreamReader {
         /// The bytes up to `terminator`, moving past it.
         mutating func take(through terminator: StaticString, what: String) throws(FeedError) -> ArraySlice<UInt8> {
             let start = index
-            while index < bytes.count {
+            let first = terminator.utf8Start.pointee
+            while let candidate = bytes[index...].firstIndex(of: first) {
+                index = candidate
                 if starts(with: terminator) {
                     let content = bytes[start..<index]
                     index += terminator.utf8CodeUnitCount
@@ -315,9 +317,7 @@ struct XMLStreamReader {
         /// Character data up to the next `<` or `&`.
         mutating func textRun() -> ArraySlice<UInt8> {
             let start = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: "<"), bytes[index] != UInt8(ascii: "&") {
-                index += 1
-            }
+            index = bytes[start...].firstIndex { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") } ?? bytes.count
             return bytes[start..<index]
         }
     }
