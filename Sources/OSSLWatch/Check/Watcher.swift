@@ -76,7 +76,7 @@ public struct Watcher: Sendable {
                 try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll, notBefore: notBefore)
                 outcome.result = .unchanged
             } else {
-                let content = try FeedParsers.parser(for: feed.kind).parse(
+                let content = try FeedParsers.parser(for: feed.kind, baseURL: response.effectiveURL).parse(
                     response.body, contentType: response.contentType, feed: feed.name)
                 outcome.newVersions = try store.recordSuccess(
                     feed: feed.name, status: response.status, etag: response.etag,
