@@ -21,12 +21,12 @@ public struct CheckReport: Sendable, Encodable {
     public var checkedAt: Date
     public var feeds: [FeedPollOutcome]
     /// Stored health of each feed after this check.
-    public var feedStates: [FeedHealth]
+    public var feedStates: [FeedState]
     public var projects: [ProjectReport]
     public var series: [SeriesInfo]
 
     public init(
-        checkedAt: Date, feeds: [FeedPollOutcome], feedStates: [FeedHealth], projects: [ProjectReport],
+        checkedAt: Date, feeds: [FeedPollOutcome], feedStates: [FeedState], projects: [ProjectReport],
         series: [SeriesInfo]
     ) {
         self.checkedAt = checkedAt

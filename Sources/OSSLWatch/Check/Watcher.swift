@@ -20,14 +20,15 @@ public struct Watcher: Sendable {
 
     /// One full round: poll every feed (concurrently), try to confirm lone sightings by
     /// checksum, then evaluate every project.
-    /// - Parameter force: poll feeds even while they back off (never used for `Retry-After`).
+    /// - Parameter force: poll feeds even while they back off (never before a server's `Retry-After`).
     public func check(now: Date = Date(), force: Bool = false) async throws -> CheckReport {
         let outcomes = await pollAll(now: now, force: force)
-        try await confirmByChecksum()
-        let projects = try evaluate(now: Date())
+        let linked = readLinked()
+        try await confirmByChecksum(linked: linked)
+        let projects = try evaluate(linked: linked, now: Date())
         try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
         return CheckReport(
-            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates().map(FeedHealth.init),
+            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates(),
             projects: projects,
             series: try store.seriesInfo())
     }
@@ -131,15 +132,20 @@ public struct Watcher: Sendable {
         }
     }
 
-    /// For releases of a linked series that only one feed has seen, compares the published
-    /// `.sha256` with the tarball's digest, as the confirmation rule allows.
-    public func confirmByChecksum() async throws {
+    /// For releases newer than a project's linked version, in its series, that too few feeds
+    /// have seen, compares the published `.sha256` with the tarball's digest, as the
+    /// confirmation rule allows. Older releases are never downloaded: they decide nothing.
+    public func confirmByChecksum(linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)]) async throws {
         let rule = configuration.confirmation
         guard rule.checksum else { return }
-        let linkedSeries = Set(readLinked().compactMap { try? $0.1.get().version.series })
+        var oldestLinked: [Series: OpenSSLVersion] = [:]
+        for case (_, .success(let version)) in linked {
+            let series = version.version.series
+            oldestLinked[series] = min(oldestLinked[series] ?? version.version, version.version)
+        }
         for release in try store.releases() {
-            guard linkedSeries.contains(release.version.series), !release.version.isPrerelease,
-                release.sources.count >= 1, release.sources.count < rule.minFeeds,
+            guard let floor = oldestLinked[release.version.series], release.version > floor,
+                !release.version.isPrerelease, release.sources.count >= 1, release.sources.count < rule.minFeeds,
                 case .unchecked = release.checksum
             else { continue }
             let url = rule.tarballURL(for: release.version)
@@ -160,11 +166,13 @@ public struct Watcher: Sendable {
         }
     }
 
-    /// Derives each project's verdict from what the store holds now.
-    public func evaluate(now: Date = Date()) throws -> [CheckReport.ProjectReport] {
+    /// Derives each project's verdict from its linked version and what the store holds now.
+    public func evaluate(
+        linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)], now: Date = Date()
+    ) throws -> [CheckReport.ProjectReport] {
         let releases = try store.releases()
         let series = try store.seriesInfo()
-        return readLinked().map { project, linked in
+        return linked.map { project, linked in
             switch linked {
             case .failure(let error):
                 logger.error(

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the store remembers about one feed between polls: its HTTP validators and its health.
-public struct FeedState: Sendable, Hashable {
+public struct FeedState: Sendable, Hashable, Codable {
     /// The configured feed name.
     public var name: String
     /// Validators from the last successful 200, sent back as `If-None-Match`/`If-Modified-Since`.

@@ -119,6 +119,12 @@ struct CheckCommandTests {
         let verdict = try #require(try confirmed.verdict("cryptography"))
         #expect(verdict["kind"] as? String == "patch-update")
         #expect(verdict["target"] as? String == "3.5.7")
+
+        // 3.5.5 and 3.5.6 were seen by one feed too, but they are not newer than the linked
+        // 3.5.6, so their tarballs are never fetched; nor is any other series'.
+        let tarballRequests = try scenario.accessLogLines().filter { $0.contains(".tar.gz") }
+        #expect(!tarballRequests.isEmpty)
+        #expect(tarballRequests.allSatisfy { $0.contains("openssl-3.5.7.tar.gz") }, "\(tarballRequests)")
     }
 
     @Test("a feed entry shaped like shell code is dropped and never runs")
