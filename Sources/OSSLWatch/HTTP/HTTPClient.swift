@@ -103,6 +103,8 @@ public final class HTTPClient: Sendable {
     ) -> Result<HTTPResponse, HTTPError> {
         var url = original
         var redirects = 0
+        // The total timeout bounds the whole fetch, redirects included, not each hop.
+        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.totalTimeout * 1000))
         while true {
             guard let target = HTTPURL(url) else {
                 return .failure(HTTPError(.invalidURL, url: "<unparsable URL>", "the URL does not parse"))
@@ -119,10 +121,19 @@ public final class HTTPClient: Sendable {
                 let line = "Authorization: Bearer \(token)"
                 if isSafeHeaderLine(line) { hopHeaders.append(line) }
             }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                return .failure(
+                    HTTPError(.timedOut, url: target.redacted, "timed out after \(configuration.totalTimeout) s"))
+            }
+            var hopConfiguration = configuration
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            hopConfiguration.totalTimeout = seconds
+            hopConfiguration.connectTimeout = min(configuration.connectTimeout, seconds)
             guard
                 let hop = CurlHop(
                     url: url,
-                    configuration: configuration,
+                    configuration: hopConfiguration,
                     requestHeaders: hopHeaders,
                     cap: cap,
                     sink: sink,
