@@ -129,6 +129,18 @@ struct ConfigNode {
         return value
     }
 
+    /// A plain number (integer or decimal) within `range`, such as a fraction.
+    func fraction(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard case .scalar(let scalar) = node, tagName == .int || tagName == .float, let value = Double(scalar.string)
+        else {
+            throw wrongType("a number")
+        }
+        guard range.contains(value) else {
+            throw error(.invalidValue, "\(scalar.string) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
     /// Seconds, written as a number (`300`, `0.5`) or a number with a unit (`90s`, `5m`, `1h`, `2d`).
     func duration(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         guard case .scalar(let scalar) = node, tagName != .null else {

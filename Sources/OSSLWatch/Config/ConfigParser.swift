@@ -9,7 +9,8 @@ struct ConfigParser {
     let environment: [String: String]
     let options: ConfigLoader.Options
 
-    static let topKeys = ["state_directory", "http", "backoff", "confirmation", "feeds", "projects"]
+    static let topKeys = ["state_directory", "http", "backoff", "confirmation", "feeds", "projects", "daemon"]
+    static let daemonKeys = ["stop_timeout", "jitter", "metrics_file"]
     static let httpKeys = [
         "connect_timeout", "timeout", "max_body_bytes", "max_redirects", "ca_file", "allow_http_loopback",
         "github_token_file",
@@ -33,6 +34,7 @@ struct ConfigParser {
         }
         configuration.feeds = try feeds(try top.required("feeds"), allowLoopback: configuration.http.allowHTTPLoopback)
         configuration.projects = try projects(try top.required("projects"))
+        if let node = top["daemon"] { configuration.daemon = try daemon(node) }
         if !configuration.confirmation.checksum, configuration.confirmation.minFeeds > configuration.feeds.count {
             throw ConfigError(
                 .invalidValue, file: file, keyPath: "confirmation.min_feeds",
@@ -69,6 +71,29 @@ struct ConfigParser {
             settings.githubTokenFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
         }
         return settings
+    }
+
+    func daemon(_ node: ConfigNode) throws(ConfigError) -> DaemonSettings {
+        let section = try node.mapping(keys: Self.daemonKeys)
+        var settings = DaemonSettings()
+        if let value = section["stop_timeout"] { settings.stopTimeout = try value.duration(in: 1...300) }
+        if let value = section["jitter"] {
+            settings.jitter = try value.fraction(in: 0...0.5)
+        }
+        if let value = section["metrics_file"] { settings.metricsFile = try writableFileLocation(value) }
+        return settings
+    }
+
+    /// A path whose directory exists, made absolute: the file itself is created by the daemon.
+    func writableFileLocation(_ node: ConfigNode) throws(ConfigError) -> String {
+        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        guard options.checkFiles else { return path }
+        let parent = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw node.error(.missingFile, "directory \(parent) does not exist")
+        }
+        return path
     }
 
     func backoff(_ node: ConfigNode) throws(ConfigError) -> BackoffSettings {

@@ -13,13 +13,15 @@ public struct Configuration: Sendable, Hashable {
     public var confirmation: ConfirmationSettings
     public var feeds: [FeedSettings]
     public var projects: [ProjectSettings]
+    public var daemon: DaemonSettings
     /// The config file this was loaded from, as given; errors found later name it.
     public var file: String
 
     public init(
         stateDirectory: String = ConfigLoader.fallbackStateDirectory, http: HTTPSettings = HTTPSettings(),
         backoff: BackoffSettings = BackoffSettings(), confirmation: ConfirmationSettings = ConfirmationSettings(),
-        feeds: [FeedSettings], projects: [ProjectSettings], file: String = ConfigLoader.defaultPath
+        feeds: [FeedSettings], projects: [ProjectSettings], daemon: DaemonSettings = DaemonSettings(),
+        file: String = ConfigLoader.defaultPath
     ) {
         self.stateDirectory = stateDirectory
         self.http = http
@@ -27,6 +29,7 @@ public struct Configuration: Sendable, Hashable {
         self.confirmation = confirmation
         self.feeds = feeds
         self.projects = projects
+        self.daemon = daemon
         self.file = file
     }
 
