@@ -7,7 +7,7 @@ STATE_DIR ?= $(CURDIR)/var/state
 BIN_DEBUG := .build/debug/osslwatch
 BIN_RELEASE := .build/release/osslwatch
 
-.PHONY: setup build release run test lint format test-services-start test-services-stop bench clean
+.PHONY: setup build release run test lint format test-services-start test-services-stop bench clean install uninstall install-binary
 
 setup:
 	@scripts/setup
@@ -41,6 +41,41 @@ test: setup
 	set -o pipefail; status=0; \
 	  $(SWIFT) test --skip-build 2>&1 | tee var/test.log || status=$$?; \
 	  scripts/test-services stop; exit $$status
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: a release binary with the Swift runtime linked
+# in (it runs without the toolchain), the systemd unit (ExecStart= rewritten to BINDIR), the
+# sysusers.d entry, and the config under /etc/osslwatch, never overwriting an existing config or
+# template (the shipped one lands beside it as *.dist). systemd reads units and sysusers.d
+# from /usr and /usr/local; for any other PREFIX they go under /etc.
+BINDIR ?= $(PREFIX)/bin
+CONFDIR ?= /etc/osslwatch
+SYSTEM_PREFIX := $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
+UNITDIR ?= $(SYSTEM_PREFIX)/systemd/system
+SYSUSERSDIR ?= $(SYSTEM_PREFIX)/sysusers.d
+BIN_INSTALL := .build/static/release/osslwatch
+
+install-binary: setup
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch
+
+install: install-binary
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
+	install -m 0755 $(BIN_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch
+	sed -e 's|/usr/local/bin/osslwatch|$(BINDIR)/osslwatch|' -e 's|/etc/osslwatch/|$(CONFDIR)/|' \
+	  systemd/osslwatch.service >$(DESTDIR)$(UNITDIR)/osslwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/osslwatch.service
+	install -m 0644 systemd/osslwatch.sysusers $(DESTDIR)$(SYSUSERSDIR)/osslwatch.conf
+	@set -e; for file in config/osslwatch.yaml $$(find config/templates -type f 2>/dev/null); do \
+	  target=$(DESTDIR)$(CONFDIR)/$${file#config/}; install -d "$$(dirname "$$target")"; \
+	  if [ -e "$$target" ]; then target="$$target.dist"; fi; \
+	  echo "install -m 0644 $$file $$target"; install -m 0644 "$$file" "$$target"; done
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	  echo systemd-sysusers $(SYSUSERSDIR)/osslwatch.conf; systemd-sysusers $(SYSUSERSDIR)/osslwatch.conf; fi
+
+# Removes what `make install` put in place except the config and templates under CONFDIR.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/osslwatch $(DESTDIR)$(UNITDIR)/osslwatch.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/osslwatch.conf
+	find $(DESTDIR)$(CONFDIR) -name '*.dist' -type f -delete 2>/dev/null || true
 
 bench: release
 	bench/run
