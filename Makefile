@@ -40,6 +40,7 @@ test: setup
 	scripts/test-services start
 	set -o pipefail; status=0; \
 	  $(SWIFT) test --skip-build 2>&1 | tee var/test.log || status=$$?; \
+	  scripts/systemd-test 2>&1 | tee var/systemd-test.log || status=$$?; \
 	  scripts/test-services stop; exit $$status
 
 # `make install [PREFIX=/usr/local] [DESTDIR=]`: a release binary with the Swift runtime linked
