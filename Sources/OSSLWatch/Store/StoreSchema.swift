@@ -77,6 +77,20 @@ enum StoreSchema {
                 table.add(column: "not_before", .datetime)
             }
         }
+        migrator.registerMigration("v3-requests") { db in
+            // Manual requests from `osslwatch trigger`: recorded by the CLI, handled by the
+            // daemon, which sets handled_at; a request made while the daemon is down waits here.
+            try db.create(table: "requests") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("kind", .text).notNull().check(sql: "kind IN ('poll', 'run')")
+                table.column("project", .text)
+                table.column("version", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("handled_at", .datetime)
+                table.column("note", .text)
+            }
+            try db.create(index: "requests_pending", on: "requests", columns: ["handled_at", "id"])
+        }
         return migrator
     }
 }

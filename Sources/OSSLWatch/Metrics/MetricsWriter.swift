@@ -1,0 +1,94 @@
+import Foundation
+
+/// Writes the daemon's figures for node_exporter's textfile collector, in the Prometheus text
+/// exposition format, replacing the file atomically so the collector never reads half of it.
+///
+/// Everything comes from the store (feed health, latest verdicts): what an alert needs
+/// without an HTTP server in the daemon. Open runs by state are not written yet: runs do not
+/// exist before the release pipeline.
+public struct MetricsWriter: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Renders the figures of `configuration`'s feeds and projects from `store` and replaces
+    /// the file (temporary in the same directory + rename, mode 0644).
+    public func write(configuration: Configuration, store: Store, now: Date) throws {
+        let text = try Self.render(configuration: configuration, store: store, now: now)
+        try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
+    }
+
+    /// The exposition text for `configuration`, from what `store` holds now.
+    public static func render(configuration: Configuration, store: Store, now: Date) throws(StoreError) -> String {
+        let states = Dictionary(try store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let verdicts = Dictionary(
+            try store.latestVerdicts().map { ($0.project, $0) }, uniquingKeysWith: { first, _ in first })
+        let feeds = configuration.feeds.map { states[$0.name] ?? FeedState(name: $0.name) }
+        let projects = configuration.projects.map { ($0.name, verdicts[$0.name]) }
+        return render(feeds: feeds, projects: projects, now: now)
+    }
+
+    /// The exposition text for the given feed states and per-project latest verdicts (nil when a
+    /// project has none yet), in the order given.
+    public static func render(feeds: [FeedState], projects: [(name: String, verdict: Verdict?)], now: Date) -> String {
+        var document = MetricsDocument()
+        document.family(
+            "osslwatch_metrics_generated_timestamp_seconds", type: .gauge,
+            help: "When osslwatch wrote this file, in seconds since the epoch.")
+        document.sample("osslwatch_metrics_generated_timestamp_seconds", [], now.timeIntervalSince1970)
+
+        document.family(
+            "osslwatch_feed_last_success_timestamp_seconds", type: .gauge,
+            help: "Last poll of the feed that returned 200 or 304 and parsed, in seconds since the epoch.")
+        for feed in feeds {
+            guard let success = feed.lastSuccess else { continue }
+            document.sample(
+                "osslwatch_feed_last_success_timestamp_seconds", [("feed", feed.name)], success.timeIntervalSince1970)
+        }
+        document.family(
+            "osslwatch_feed_error_streak", type: .gauge,
+            help: "Consecutive failed polls of the feed; 0 after a success.")
+        for feed in feeds {
+            document.sample("osslwatch_feed_error_streak", [("feed", feed.name)], Double(feed.errorStreak))
+        }
+        document.family(
+            "osslwatch_feed_last_http_status", type: .gauge,
+            help: "HTTP status of the feed's last response; absent when no response was received yet.")
+        for feed in feeds {
+            guard let status = feed.lastStatus else { continue }
+            document.sample("osslwatch_feed_last_http_status", [("feed", feed.name)], Double(status))
+        }
+
+        let known = projects.compactMap { project in project.verdict.map { (project.name, $0) } }
+        document.family(
+            "osslwatch_project_linked_info", type: .gauge,
+            help: "The OpenSSL version the project links statically (value always 1).")
+        for (name, verdict) in known {
+            document.sample(
+                "osslwatch_project_linked_info", [("project", name), ("version", verdict.linked.description)], 1)
+        }
+        document.family(
+            "osslwatch_project_latest_info", type: .gauge,
+            help: "The newest confirmed stable OpenSSL release of each series, per project policy (value always 1).")
+        for (name, verdict) in known {
+            for (series, version) in verdict.latestPerSeries.sorted(by: { $0.key < $1.key }) {
+                document.sample(
+                    "osslwatch_project_latest_info",
+                    [("project", name), ("series", series.description), ("version", version.description)], 1)
+            }
+        }
+        document.family(
+            "osslwatch_project_verdict", type: .gauge,
+            help: "The project's current verdict: 1 for the current kind, 0 for the others.")
+        for (name, verdict) in known {
+            for kind in VerdictKind.allCases {
+                document.sample(
+                    "osslwatch_project_verdict", [("project", name), ("verdict", kind.rawValue)],
+                    kind == verdict.kind ? 1 : 0)
+            }
+        }
+        return document.text
+    }
+}
