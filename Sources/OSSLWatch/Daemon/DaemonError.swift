@@ -1,0 +1,20 @@
+/// Why `osslwatch run` could not start; the message is one line for the log and the terminal.
+public struct DaemonError: Error, CustomStringConvertible, Sendable {
+    public enum Code: Sendable, Hashable {
+        case cannotOpenStore
+        case cannotWritePIDFile
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// sysexits: both are EX_CANTCREAT (73), a file the service needs could not be created.
+    public var exitCode: Int32 { 73 }
+}
