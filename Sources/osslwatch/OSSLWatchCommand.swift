@@ -16,6 +16,6 @@ struct OSSLWatchCommand: AsyncParsableCommand {
             Validate one with `osslwatch config check --config FILE`.
             """,
         version: OSSLWatchVersion.current,
-        subcommands: [CheckCommand.self, ConfigCommand.self]
+        subcommands: [CheckCommand.self, ConfigCommand.self, RunCommand.self]
     )
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+
+/// `osslwatch run`: polls every feed on its own interval until SIGTERM or SIGINT, as a
+/// systemd `Type=notify` service (see `SystemdNotifier`) or in a terminal.
+///
+/// The store is opened once and shared with the CLI, which asks for work by writing a request
+/// there and sending SIGUSR1. The pid file is written once the store is open and removed on
+/// the way out; a stale one (from a killed daemon) is simply replaced.
+public struct Daemon: Sendable {
+    /// What the command line and the environment decide.
+    public struct Options: Sendable {
+        /// The configuration file, re-read on SIGHUP.
+        public var configPath: String
+        public var pidFilePath: String
+        public var environment: [String: String]
+        /// Whether the executable's pre-init function blocked the signals before any thread existed.
+        public var signalsBlockedEarly: Bool
+
+        public init(configPath: String, pidFilePath: String, environment: [String: String], signalsBlockedEarly: Bool) {
+            self.configPath = configPath
+            self.pidFilePath = pidFilePath
+            self.environment = environment
+            self.signalsBlockedEarly = signalsBlockedEarly
+        }
+    }
+
+    public let options: Options
+    public let logger: Logger
+    /// Fed by `SignalListener`, which the command starts before it does anything else.
+    public let inbox: DaemonInbox
+
+    public init(options: Options, logger: Logger, inbox: DaemonInbox) {
+        self.options = options
+        self.logger = logger
+        self.inbox = inbox
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns after a clean stop, throws when it cannot start.
+    public func run(configuration: Configuration) async throws(DaemonError) {
+        let pid = getpid()
+        let watchdog = WatchdogSettings(environment: options.environment, pid: pid)
+        let notifier = SystemdNotifier(environment: options.environment)
+        logger.notice(
+            "starting",
+            metadata: [
+                "pid": "\(pid)", "config": "\(options.configPath)", "state_dir": "\(configuration.stateDirectory)",
+                "pid_file": "\(options.pidFilePath)", "feeds": "\(Self.describe(configuration.feeds))",
+                "projects": "\(configuration.projects.map(\.name).joined(separator: ","))",
+                "signals_blocked_early": "\(options.signalsBlockedEarly)",
+                "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
+                "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
+            ])
+        let store: Store
+        do {
+            store = try Store(directory: configuration.stateDirectory)
+        } catch {
+            throw DaemonError(.cannotOpenStore, "cannot open the state store: \(error)")
+        }
+        let pidFile = PIDFile(path: options.pidFilePath)
+        do {
+            try pidFile.write(pid: pid)
+        } catch {
+            throw DaemonError(.cannotWritePIDFile, "cannot write the pid file \(options.pidFilePath): \(error)")
+        }
+        defer { pidFile.remove() }
+        let started = ContinuousClock.now
+        var loop = DaemonLoop(
+            configuration: configuration, store: store, options: options, logger: logger, inbox: inbox,
+            notifier: notifier, watchdog: watchdog)
+        await loop.run()
+        logger.notice(
+            "stopped",
+            metadata: [
+                "signal": "\(loop.stopping.map { SignalListener.name($0.signal) } ?? "-")",
+                "uptime": "\(ContinuousClock.now - started)",
+            ])
+    }
+
+    /// "name=300s,other=3600s": the feeds and their intervals for a log line.
+    static func describe(_ feeds: [FeedSettings]) -> String {
+        feeds.map { "\($0.name)=\(Int($0.interval))s" }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import Logging
+
+/// The daemon's state between two wake-ups and what it does on each: take the events, start a
+/// round when feeds are due, ping the watchdog, sleep until the next thing to do.
+///
+/// Rounds run in their own task, so the loop stays responsive (signals, watchdog) during a
+/// slow poll; only one round runs at a time, and the loop alone changes this state.
+struct DaemonLoop {
+    /// A round in progress.
+    struct RunningRound {
+        let task: Task<Void, Never>
+        let started: ContinuousClock.Instant
+        let requests: [Int64]
+    }
+
+    /// The daemon stopping: the signal, and when to give up waiting for the round.
+    struct Stopping {
+        let signal: Int32
+        var deadline: ContinuousClock.Instant
+        var cancelled = false
+    }
+
+    /// After cancelling a round that outlived `daemon.stopTimeout`, how long to wait for it to notice.
+    static let cancelGrace = Duration.seconds(2)
+
+    let options: Daemon.Options
+    let store: Store
+    let logger: Logger
+    let inbox: DaemonInbox
+    let notifier: SystemdNotifier
+    let watchdog: WatchdogSettings?
+    var configuration: Configuration
+    var watcher: Watcher
+    var dues: [String: Date] = [:]
+    var jitters: [String: Double] = [:]
+    var round: RunningRound?
+    var forcePoll = false
+    var pollRequests: [Int64] = []
+    var nextPing: ContinuousClock.Instant?
+    var hungReported = false
+    var stopping: Stopping?
+
+    init(
+        configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
+        notifier: SystemdNotifier, watchdog: WatchdogSettings?
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.inbox = inbox
+        self.notifier = notifier
+        self.watchdog = watchdog
+        watcher = Self.watcher(for: configuration, store: store, environment: options.environment, logger: logger)
+    }
+
+    static func watcher(
+        for configuration: Configuration, store: Store, environment: [String: String], logger: Logger
+    ) -> Watcher {
+        let client = HTTPClientFactory.client(for: configuration, environment: environment, logger: logger)
+        return Watcher(configuration: configuration, store: store, client: client, logger: logger)
+    }
+
+    /// Runs until a stop signal and the end (or cancellation) of the round in progress.
+    mutating func run() async {
+        refreshDues(now: Date())
+        handleRequests()
+        notifier.send(.ready)
+        notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
+        if watchdog != nil { nextPing = .now }
+        var bell = inbox.bell.makeAsyncIterator()
+        while true {
+            handle(inbox.take())
+            if stopping != nil {
+                if shouldFinishStopping() { break }
+            } else {
+                startRoundIfDue()
+            }
+            pingWatchdogIfDue()
+            let wake = nextWake()
+            let timer = wake.map { instant in
+                Task { [inbox] in
+                    guard (try? await Task.sleep(until: instant, clock: .continuous)) != nil else { return }
+                    inbox.ring()
+                }
+            }
+            _ = await bell.next()
+            timer?.cancel()
+        }
+    }
+
+    // MARK: events
+
+    private mutating func handle(_ events: DaemonInbox.Events) {
+        if events.hasSignals {
+            var facts: Logger.Metadata = [:]
+            if events.pollSignals > 0 { facts["SIGUSR1"] = "\(events.pollSignals)" }
+            if events.reloadSignals > 0 { facts["SIGHUP"] = "\(events.reloadSignals)" }
+            if let stop = events.stopSignal { facts["stop"] = "\(SignalListener.name(stop))" }
+            facts["from_pid"] = "\(events.senders.sorted().map(String.init).joined(separator: ","))"
+            logger.notice("signals received", metadata: facts)
+        }
+        for summary in events.finishedRounds {
+            round = nil
+            for outcome in summary.outcomes { jitters[outcome.feed] = nil }
+            refreshDues(now: Date())
+            notifier.send(.status(summary.status))
+        }
+        if let signal = events.stopSignal, stopping == nil {
+            beginStop(signal)
+        }
+        guard stopping == nil else { return }
+        if events.reloadSignals > 0 { reload() }
+        if events.pollSignals > 0 {
+            forcePoll = true
+            handleRequests()
+        }
+    }
+
+    /// Pending requests: a poll joins the next (forced) round and is marked handled by it; a
+    /// run has nothing to run it yet and is marked handled with a note that says so.
+    private mutating func handleRequests() {
+        let pending: [ControlRequest]
+        do {
+            pending = try store.pendingRequests()
+        } catch {
+            logger.error("requests not read", metadata: ["error": "\(error)"])
+            return
+        }
+        let inFlight = Set(round?.requests ?? [])
+        for request in pending where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
+            var facts: Logger.Metadata = ["request": "\(request.id)", "kind": "\(request.kind.rawValue)"]
+            if let project = request.project { facts["project"] = "\(project)" }
+            if let version = request.version { facts["version"] = "\(version)" }
+            switch request.kind {
+            case .poll:
+                forcePoll = true
+                pollRequests.append(request.id)
+                logger.notice("request accepted", metadata: facts)
+            case .run:
+                let note = "pipeline not yet available"
+                do {
+                    try store.markHandled(request.id, at: Date(), note: note)
+                    facts["note"] = "\(note)"
+                    logger.notice("request handled", metadata: facts)
+                } catch {
+                    facts["error"] = "\(error)"
+                    logger.error("request not marked handled", metadata: facts)
+                }
+            }
+        }
+    }
+
+    /// Re-reads the configuration; swaps it in only if it is valid. systemd hears RELOADING=1
+    /// first and READY=1 after either outcome, since the service goes on in both.
+    private mutating func reload() {
+        notifier.send(.reloading(monotonicMicroseconds: NotifyMessage.monotonicMicroseconds()))
+        do {
+            let loaded = try ConfigLoader.load(path: options.configPath, environment: options.environment)
+            if loaded.stateDirectory != configuration.stateDirectory {
+                logger.warning(
+                    "state_directory changes only at restart; the open store stays",
+                    metadata: ["open": "\(configuration.stateDirectory)", "configured": "\(loaded.stateDirectory)"])
+            }
+            configuration = loaded
+            watcher = Self.watcher(
+                for: loaded, store: store, environment: options.environment, logger: logger)
+            jitters = jitters.filter { name, _ in loaded.feeds.contains { $0.name == name } }
+            refreshDues(now: Date())
+            logger.notice(
+                "configuration reloaded",
+                metadata: ["config": "\(options.configPath)", "feeds": "\(Daemon.describe(loaded.feeds))"])
+            notifier.send(.status("configuration reloaded; \(loaded.feeds.count) feeds"))
+        } catch {
+            logger.error(
+                "configuration rejected, the previous one stays",
+                metadata: ["config": "\(options.configPath)", "error": "\(error)"])
+            notifier.send(.status("reload rejected, previous configuration kept: \(error)"))
+        }
+        notifier.send(.ready)
+    }
+
+    private mutating func beginStop(_ signal: Int32) {
+        notifier.send(.stopping)
+        notifier.send(.status("stopping (\(SignalListener.name(signal)))"))
+        let timeout = Duration.milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
+        stopping = Stopping(signal: signal, deadline: .now + timeout)
+        logger.notice(
+            "stopping",
+            metadata: [
+                "signal": "\(SignalListener.name(signal))", "round_running": "\(round != nil)",
+                "stop_timeout": "\(configuration.daemon.stopTimeout)s",
+            ])
+    }
+
+    /// Whether the loop may end: no round left, or the round ignored its cancellation too long.
+    private mutating func shouldFinishStopping() -> Bool {
+        guard var stop = stopping, let round else { return true }
+        guard ContinuousClock.now >= stop.deadline else { return false }
+        if stop.cancelled {
+            logger.error("poll round did not end after cancellation; stopping without it")
+            return true
+        }
+        round.task.cancel()
+        stop.cancelled = true
+        stop.deadline = .now + Self.cancelGrace
+        stopping = stop
+        logger.warning(
+            "poll round cancelled: it outlived the stop timeout",
+            metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
+        return false
+    }
+
+    // MARK: schedule
+
+    private mutating func refreshDues(now: Date) {
+        let states: [String: FeedState]
+        do {
+            states = Dictionary(try store.feedStates().map { ($0.name, $0) }) { first, _ in first }
+        } catch {
+            logger.error("feed states not read; the schedule stays", metadata: ["error": "\(error)"])
+            return
+        }
+        var fresh: [String: Date] = [:]
+        for feed in configuration.feeds {
+            let jitter = jitters[feed.name] ?? Double.random(in: 0...1) * configuration.daemon.jitter
+            jitters[feed.name] = jitter
+            fresh[feed.name] = FeedSchedule.due(
+                interval: feed.interval, state: states[feed.name], jitter: jitter, now: now)
+        }
+        dues = fresh
+    }
+
+    private mutating func startRoundIfDue() {
+        guard round == nil else { return }
+        let now = Date()
+        let force = forcePoll
+        let feeds = force ? configuration.feeds : configuration.feeds.filter { (dues[$0.name] ?? now) <= now }
+        guard !feeds.isEmpty else { return }
+        forcePoll = false
+        let requests = pollRequests
+        pollRequests = []
+        let performer = DaemonRound(watcher: watcher, logger: logger)
+        let task = Task { [inbox] in
+            let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
+            inbox.finished(summary)
+        }
+        round = RunningRound(task: task, started: .now, requests: requests)
+    }
+
+    // MARK: watchdog and sleep
+
+    /// Pings from this loop, so a loop that stops turning stops the pings. A round that runs
+    /// far longer than its transfers may take also stops them: systemd then restarts us.
+    private mutating func pingWatchdogIfDue() {
+        guard let watchdog, let next = nextPing else { return }
+        let now = ContinuousClock.now
+        guard now >= next else { return }
+        nextPing = now + watchdog.pingInterval
+        if let round, now - round.started > hungRoundBound {
+            if !hungReported {
+                logger.critical(
+                    "poll round hung; watchdog pings stop",
+                    metadata: ["running_for": "\(now - round.started)", "bound": "\(hungRoundBound)"])
+                hungReported = true
+            }
+            return
+        }
+        notifier.send(.watchdog)
+    }
+
+    /// Each feed transfer and each tarball is bounded by http.timeout; a round allows several
+    /// of them in turn and a minute more.
+    private var hungRoundBound: Duration {
+        .seconds(configuration.http.timeout * 4 + 60)
+    }
+
+    private func nextWake() -> ContinuousClock.Instant? {
+        var candidates: [ContinuousClock.Instant] = []
+        if let nextPing { candidates.append(nextPing) }
+        if let stopping { candidates.append(stopping.deadline) }
+        if stopping == nil, round == nil, let due = dues.values.min() {
+            let seconds = max(0, due.timeIntervalSinceNow)
+            candidates.append(.now + .milliseconds(Int64(seconds * 1000)))
+        }
+        return candidates.min()
+    }
+}

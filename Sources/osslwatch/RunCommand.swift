@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import OSSLWatch
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run as a service: poll every feed on its interval until stopped.",
+        discussion: """
+            Each feed is polled on its own interval plus up to daemon.jitter of it, after errors \
+            with backoff, never before a server's Retry-After. After each poll round the verdicts \
+            are saved in the store. A feed that fails is logged and retried; it never stops the service.
+
+            Signals:
+              SIGUSR1          poll every feed now and handle the requests `osslwatch trigger` left
+              SIGHUP           re-read the configuration; a valid one replaces the old at once, an \
+            invalid one is logged and ignored
+              SIGTERM, SIGINT  stop: wait up to daemon.stop_timeout for a running poll, then exit 0
+
+            Under systemd (Type=notify) it reports READY=1, STATUS=, RELOADING=1, STOPPING=1 \
+            and WATCHDOG=1 on $NOTIFY_SOCKET. The pid file is written once the state store is open \
+            and removed at exit.
+
+            Exit status: 0 after a stop signal; 78 for an invalid configuration; 73 when the \
+            state store or the pid file cannot be created.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
+            valueName: "path"))
+    var pidFile: String?
+
+    func run() async throws {
+        let inbox = DaemonInbox()
+        SignalListener.start(into: inbox)
+        let configuration = try options.loadConfiguration()
+        let logger = options.makeLogger()
+        let environment = ProcessInfo.processInfo.environment
+        let daemon = Daemon(
+            options: Daemon.Options(
+                configPath: options.config, pidFilePath: pidFile ?? PIDFile.defaultPath(environment: environment),
+                environment: environment, signalsBlockedEarly: SignalListener.installedEarly),
+            logger: logger, inbox: inbox)
+        do {
+            try await daemon.run(configuration: configuration)
+        } catch {
+            printError("osslwatch: \(error)")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
