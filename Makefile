@@ -49,7 +49,8 @@ test: setup
 # template (the shipped one lands beside it as *.dist). systemd reads units and sysusers.d
 # from /usr and /usr/local; for any other PREFIX they go under /etc.
 BINDIR ?= $(PREFIX)/bin
-CONFDIR ?= /etc/osslwatch
+# Fixed: the unit's ConfigurationDirectory=osslwatch is /etc/osslwatch.
+CONFDIR := /etc/osslwatch
 SYSTEM_PREFIX := $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
 UNITDIR ?= $(SYSTEM_PREFIX)/systemd/system
 SYSUSERSDIR ?= $(SYSTEM_PREFIX)/sysusers.d
@@ -61,12 +62,13 @@ install-binary: setup
 install: install-binary
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
 	install -m 0755 $(BIN_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch
-	sed -e 's|/usr/local/bin/osslwatch|$(BINDIR)/osslwatch|' -e 's|/etc/osslwatch/|$(CONFDIR)/|' \
+	sed -e 's|/usr/local/bin/osslwatch|$(BINDIR)/osslwatch|' \
 	  systemd/osslwatch.service >$(DESTDIR)$(UNITDIR)/osslwatch.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/osslwatch.service
 	install -m 0644 systemd/osslwatch.sysusers $(DESTDIR)$(SYSUSERSDIR)/osslwatch.conf
 	@set -e; for file in config/osslwatch.yaml $$(find config/templates -type f 2>/dev/null); do \
 	  target=$(DESTDIR)$(CONFDIR)/$${file#config/}; install -d "$$(dirname "$$target")"; \
+	  if cmp -s "$$file" "$$target"; then continue; fi; \
 	  if [ -e "$$target" ]; then target="$$target.dist"; fi; \
 	  echo "install -m 0644 $$file $$target"; install -m 0644 "$$file" "$$target"; done
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
