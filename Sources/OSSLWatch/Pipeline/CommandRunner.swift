@@ -1,0 +1,147 @@
+import Foundation
+
+/// Runs the programs a run needs (configured `command` steps, git, gpgv) the one safe way:
+/// an argv through `posix_spawn`, never a shell; a minimal environment plus the run's facts,
+/// never the daemon's own (which may hold secrets); output to per-attempt log files; a
+/// timeout that stops the whole process group, grandchildren included.
+///
+/// The wait happens on a dedicated thread, never on Swift's small cooperative pool, so a
+/// slow build cannot starve the daemon's other tasks. Cancelling the calling task stops the
+/// command like a timeout does.
+public struct CommandRunner: Sendable {
+    /// Where `<step>-attempt<N>.out` and `.err` are written; created when missing.
+    public var logDirectory: String
+    /// The variables every command starts from (see `minimalEnvironment(from:)`).
+    public var baseEnvironment: [String: String]
+    /// Seconds between SIGTERM and SIGKILL when a command outlives its timeout.
+    public var gracePeriod: Double
+    /// When set, `run` starts nothing and returns what it would run, for `--dry-run`.
+    public var dryRun: Bool
+
+    public init(
+        logDirectory: String,
+        baseEnvironment: [String: String] = CommandRunner.minimalEnvironment(
+            from: ProcessInfo.processInfo.environment),
+        gracePeriod: Double = 5,
+        dryRun: Bool = false
+    ) {
+        self.logDirectory = logDirectory
+        self.baseEnvironment = baseEnvironment
+        self.gracePeriod = gracePeriod
+        self.dryRun = dryRun
+    }
+
+    /// The three variables a program needs to behave normally (`PATH`, `HOME`, `LANG`) taken
+    /// from `parent`, with safe defaults; nothing else of the daemon's environment passes.
+    public static func minimalEnvironment(from parent: [String: String]) -> [String: String] {
+        var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"]
+        if let path = parent["PATH"], !path.isEmpty { environment["PATH"] = path }
+        if let lang = parent["LANG"], !lang.isEmpty { environment["LANG"] = lang }
+        if let home = parent["HOME"], !home.isEmpty { environment["HOME"] = home }
+        return environment
+    }
+
+    /// The environment `spec` runs with: the base, then the spec's extras, then the facts
+    /// (so a config cannot shadow an `OSSLWATCH_*` fact).
+    public func environment(for spec: CommandSpec, facts: RunFacts?) -> [String: String] {
+        var environment = baseEnvironment
+        environment.merge(spec.environment) { _, extra in extra }
+        if let facts { environment.merge(facts.environment) { _, fact in fact } }
+        return environment
+    }
+
+    /// The log files of one attempt.
+    public func logPaths(step: String, attempt: Int) -> (stdout: String, stderr: String) {
+        let base = URL(fileURLWithPath: logDirectory).appendingPathComponent("\(step)-attempt\(attempt)").path
+        return (base + ".out", base + ".err")
+    }
+
+    /// Runs `spec` as attempt `attempt` of `step` and reports how it ended. A non-zero exit
+    /// is an outcome, not an error (call `requireSuccess()`); errors are for commands that
+    /// could not be started at all.
+    public func run(_ spec: CommandSpec, step: String, attempt: Int, facts: RunFacts? = nil)
+        async throws(StepError) -> CommandOutcome
+    {
+        guard let program = spec.argv.first, !program.isEmpty else {
+            throw StepError(.invalidInput, "step \(step): the command has no program (empty argv)")
+        }
+        guard RunFacts.isPlainName(step) else {
+            throw StepError(.invalidInput, "step name \(step.debugDescription) must be letters, digits, . _ -")
+        }
+        guard attempt >= 1 else {
+            throw StepError(.invalidInput, "step \(step): attempt \(attempt) must be 1 or more")
+        }
+        guard spec.timeout > 0, spec.timeout.isFinite else {
+            throw StepError(.invalidInput, "step \(step): timeout \(spec.timeout) must be a positive number of seconds")
+        }
+        for word in spec.argv + [spec.workingDirectory ?? ""] where word.utf8.contains(0) {
+            throw StepError(.invalidInput, "step \(step): an argument contains a NUL byte")
+        }
+        let environment = environment(for: spec, facts: facts)
+        for (key, value) in environment where key.isEmpty || key.contains("=") || (key + value).utf8.contains(0) {
+            throw StepError(.invalidInput, "step \(step): environment variable \(key.debugDescription) is malformed")
+        }
+        if dryRun {
+            return CommandOutcome(
+                argv: spec.argv, environment: environment, workingDirectory: spec.workingDirectory,
+                termination: .notRun, duration: .zero, stdoutPath: nil, stderrPath: nil)
+        }
+        try PipelineFiles.makeDirectory(logDirectory, kind: "log directory")
+        let logs = logPaths(step: step, attempt: attempt)
+        let executable = try Self.resolve(
+            program, path: environment["PATH"] ?? "", workingDirectory: spec.workingDirectory)
+        let request = SpawnRequest(
+            executable: executable, argv: spec.argv, environment: environment,
+            workingDirectory: spec.workingDirectory, stdoutPath: logs.stdout, stderrPath: logs.stderr,
+            timeout: spec.timeout, gracePeriod: gracePeriod)
+        let result = await Self.onDedicatedThread { cancellation in
+            SpawnedProcess.run(request, cancellation: cancellation)
+        }
+        let (termination, duration) = try result.get()
+        return CommandOutcome(
+            argv: spec.argv, environment: environment, workingDirectory: spec.workingDirectory,
+            termination: termination, duration: duration, stdoutPath: logs.stdout, stderrPath: logs.stderr)
+    }
+
+    /// The file to execute: `program` itself when it names a path, else the first
+    /// executable `program` in the child's `PATH` (not the daemon's).
+    static func resolve(_ program: String, path: String, workingDirectory: String?) throws(StepError) -> String {
+        if program.contains("/") {
+            let full =
+                program.hasPrefix("/") || workingDirectory == nil
+                ? program : URL(fileURLWithPath: workingDirectory ?? "").appendingPathComponent(program).path
+            guard isExecutableFile(full) else {
+                throw StepError(.spawnFailed, "\(program) is not an executable file")
+            }
+            return full
+        }
+        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = "\(directory)/\(program)"
+            if isExecutableFile(candidate) { return candidate }
+        }
+        throw StepError(.spawnFailed, "\(program) was not found in PATH \(path)")
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            && access(path, X_OK) == 0
+    }
+
+    private static func onDedicatedThread<T: Sendable>(
+        _ work: @escaping @Sendable (CancellationFlag) -> T
+    ) async -> T {
+        let cancellation = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+                let thread = Thread {
+                    continuation.resume(returning: work(cancellation))
+                }
+                thread.name = "osslwatch-command"
+                thread.start()
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+}

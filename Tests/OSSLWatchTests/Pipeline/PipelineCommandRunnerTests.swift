@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+@testable import OSSLWatch
+
+@Suite struct PipelineCommandRunnerTests {
+    let directory: URL
+    let runner: CommandRunner
+
+    init() throws {
+        directory = try PipelineScratch.directory()
+        runner = CommandRunner(logDirectory: directory.appendingPathComponent("logs").path, gracePeriod: 0.5)
+    }
+
+    func sh(_ script: String, timeout: Double = 30, in workingDirectory: String? = nil) -> CommandSpec {
+        CommandSpec(argv: ["/bin/sh", "-c", script], workingDirectory: workingDirectory, timeout: timeout)
+    }
+
+    @Test("exit statuses are reported as they are, and only 0 succeeds")
+    func exitStatuses() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let ok = try await runner.run(sh("exit 0"), step: "ok", attempt: 1)
+        #expect(ok.termination == .exited(0))
+        #expect(ok.succeeded)
+        try ok.requireSuccess()
+        let three = try await runner.run(sh("exit 3"), step: "three", attempt: 1)
+        #expect(three.termination == .exited(3))
+        #expect(!three.succeeded)
+        let error = #expect(throws: StepError.self) { try three.requireSuccess() }
+        #expect(error?.code == .commandFailed)
+        #expect(error?.message.contains("exit status 3") == true)
+        #expect(error?.message.contains("three-attempt1.err") == true)
+        let killed = try await runner.run(sh("kill -9 $$"), step: "killed", attempt: 1)
+        #expect(killed.termination == .signaled(SIGKILL))
+    }
+
+    @Test("stdout and stderr go to <step>-attempt<N>.out and .err in the log directory")
+    func logsPerAttempt() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let outcome = try await runner.run(sh("echo to-out; echo to-err >&2"), step: "changelog", attempt: 2)
+        let logs = directory.appendingPathComponent("logs").path
+        #expect(outcome.stdoutPath == logs + "/changelog-attempt2.out")
+        #expect(outcome.stderrPath == logs + "/changelog-attempt2.err")
+        #expect(try PipelineScratch.read(outcome.stdoutPath) == "to-out\n")
+        #expect(try PipelineScratch.read(outcome.stderrPath) == "to-err\n")
+        #expect(outcome.duration > .zero)
+    }
+
+    @Test("arguments with spaces, quotes and $(...) arrive verbatim because no shell parses them")
+    func argumentsVerbatim() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let marker = directory.appendingPathComponent("pwned").path
+        let words = ["a b", "it's \"quoted\"", "$(touch \(marker))", "`touch \(marker)`", "; touch \(marker)", "*", ""]
+        let spec = CommandSpec(argv: ["printf", "[%s]\\n"] + words, workingDirectory: directory.path)
+        let outcome = try await runner.run(spec, step: "printf", attempt: 1)
+        try outcome.requireSuccess()
+        #expect(try PipelineScratch.read(outcome.stdoutPath) == words.map { "[\($0)]\n" }.joined())
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test("the environment is the minimal base, the extras and the facts, nothing of the parent's secrets")
+    func environmentIsolation() async throws {
+        defer { PipelineScratch.remove(directory) }
+        setenv("OSSLWATCH_TEST_PARENT_SECRET", "hunter2", 1)
+        let runner = CommandRunner(logDirectory: directory.path)
+        let facts = try PipelineScratch.facts(sha256: String(repeating: "c", count: 64))
+        let spec = CommandSpec(
+            argv: ["/usr/bin/env"], environment: ["EXTRA": "x y", "OSSLWATCH_VERSION": "spoofed"])
+        let outcome = try await runner.run(spec, step: "env", attempt: 1, facts: facts)
+        let lines = Set(try PipelineScratch.read(outcome.stdoutPath).split(separator: "\n").map(String.init))
+        #expect(!lines.contains { $0.contains("hunter2") })
+        #expect(lines.contains("OSSLWATCH_VERSION=3.5.4"))
+        #expect(lines.contains("OSSLWATCH_NEXT_RELEASE=46.0.2"))
+        #expect(lines.contains("OSSLWATCH_SHA256=" + String(repeating: "c", count: 64)))
+        #expect(lines.contains("EXTRA=x y"))
+        let names = Set(lines.compactMap { $0.split(separator: "=").first.map(String.init) })
+        #expect(names == Set(["PATH", "HOME", "LANG", "EXTRA"] + facts.environment.keys).intersection(names))
+        #expect(names.isSuperset(of: ["PATH", "LANG", "EXTRA"] + facts.environment.keys))
+        let minimal = CommandRunner.minimalEnvironment(from: [
+            "PATH": "/bin", "HOME": "/root", "LANG": "C", "GITHUB_TOKEN": "t", "SMTP_PASSWORD": "p",
+            "CREDENTIALS_DIRECTORY": "/run/c",
+        ])
+        #expect(minimal == ["PATH": "/bin", "HOME": "/root", "LANG": "C"])
+    }
+
+    @Test("the command starts in its working directory")
+    func workingDirectory() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let outcome = try await runner.run(
+            CommandSpec(argv: ["/bin/pwd", "-P"], workingDirectory: directory.path), step: "pwd", attempt: 1)
+        #expect(try PipelineScratch.read(outcome.stdoutPath) == directory.path + "\n")
+    }
+
+    @Test("a timeout stops the whole process group, the sleeping grandchild included")
+    func timeoutKillsGroup() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let pidFile = directory.appendingPathComponent("grandchild.pid").path
+        let outcome = try await runner.run(
+            sh("sleep 300 & echo $! > '\(pidFile)'; wait", timeout: 0.5), step: "slow", attempt: 1)
+        #expect(outcome.termination == .timedOut)
+        #expect(outcome.duration < .seconds(10))
+        let error = #expect(throws: StepError.self) { try outcome.requireSuccess() }
+        #expect(error?.code == .timedOut)
+        let grandchild = try #require(
+            Int32(PipelineScratch.read(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await PipelineScratch.eventually(within: 5) { PipelineScratch.isGone(grandchild) })
+    }
+
+    @Test("a group that ignores SIGTERM is killed with SIGKILL after the grace period")
+    func sigkillAfterGrace() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let pidFile = directory.appendingPathComponent("grandchild.pid").path
+        let script = "trap '' TERM; sleep 300 & echo $! > '\(pidFile)'; while :; do sleep 1; done"
+        let outcome = try await runner.run(sh(script, timeout: 0.3), step: "stubborn", attempt: 1)
+        #expect(outcome.termination == .timedOut)
+        #expect(outcome.duration >= .milliseconds(700))
+        let grandchild = try #require(
+            Int32(PipelineScratch.read(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await PipelineScratch.eventually(within: 5) { PipelineScratch.isGone(grandchild) })
+    }
+
+    @Test("cancelling the calling task stops the command")
+    func cancellation() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let runner = runner
+        let task = Task { try await runner.run(CommandSpec(argv: ["sleep", "300"]), step: "cancel", attempt: 1) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let outcome = try await task.value
+        #expect(outcome.termination == .cancelled)
+    }
+
+    @Test("a dry run returns argv and environment and runs nothing")
+    func dryRun() async throws {
+        defer { PipelineScratch.remove(directory) }
+        var runner = runner
+        runner.dryRun = true
+        let marker = directory.appendingPathComponent("ran").path
+        let facts = try PipelineScratch.facts()
+        let outcome = try await runner.run(
+            CommandSpec(argv: ["touch", marker], environment: ["A": "1"]), step: "dry", attempt: 1, facts: facts)
+        #expect(outcome.termination == .notRun)
+        #expect(outcome.argv == ["touch", marker])
+        #expect(outcome.environment["OSSLWATCH_VERSION"] == "3.5.4")
+        #expect(outcome.environment["A"] == "1")
+        #expect(outcome.stdoutPath == nil)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("logs").path))
+    }
+
+    @Test("a program that cannot be started, an empty argv or a path-like step name is an error")
+    func refusals() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let missing = await #expect(throws: StepError.self) {
+            try await runner.run(CommandSpec(argv: ["osslwatch-no-such-program"]), step: "x", attempt: 1)
+        }
+        #expect(missing?.code == .spawnFailed)
+        #expect(missing?.message.contains("osslwatch-no-such-program") == true)
+        let empty = await #expect(throws: StepError.self) {
+            try await runner.run(CommandSpec(argv: []), step: "x", attempt: 1)
+        }
+        #expect(empty?.code == .invalidInput)
+        let badStep = await #expect(throws: StepError.self) {
+            try await runner.run(CommandSpec(argv: ["true"]), step: "../escape", attempt: 1)
+        }
+        #expect(badStep?.code == .invalidInput)
+    }
+}
