@@ -48,6 +48,7 @@ public struct Daemon: Sendable {
                 "pid_file": "\(options.pidFilePath)", "feeds": "\(Self.describe(configuration.feeds))",
                 "projects": "\(configuration.projects.map(\.name).joined(separator: ","))",
                 "signals_blocked_early": "\(options.signalsBlockedEarly)",
+                "signals_installed_at": "\(SignalListener.installedAtNanoseconds)ns",
                 "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
                 "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
             ])

@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+/// `osslwatch run` as systemd runs it: the real binary as a child process, a datagram socket
+/// as NOTIFY_SOCKET, feeds served by the test nginx, signals sent with kill(2).
+@Suite("osslwatch run daemon against nginx", .serialized)
+struct DaemonCommandTests {
+    let services: TestServices
+
+    init() throws {
+        services = try TestServices.load()
+    }
+
+    /// Starts a daemon and waits for READY=1 and the end of its first poll round (every feed polled once).
+    private func startAndSettle(
+        _ scenario: DaemonScenario, files: [String], watchdog: Int? = 400_000, logName: String = "daemon.log"
+    ) throws -> DaemonProcess {
+        let daemon = try scenario.start(watchdogMicroseconds: watchdog, logName: logName)
+        let settled = try Wait.until(timeout: .seconds(15)) {
+            try scenario.notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
+                && files.allSatisfy { try scenario.requests(for: $0).count >= 1 }
+        }
+        try #require(settled, "no READY=1 and first round: \(scenario.notify.texts) log: \(daemon.log)")
+        return daemon
+    }
+
+    private func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) {
+        daemon.send(SIGTERM)
+        #expect(daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
+        #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
+    }
+
+    @Test(
+        "READY=1 after start, a readable STATUS=, WATCHDOG=1 at about half of WATCHDOG_USEC, STOPPING=1 and exit 0 on SIGTERM"
+    )
+    func notifySequenceAndWatchdog() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+
+        let pinged = Wait.until(timeout: .seconds(10)) { scenario.notifications("WATCHDOG=1") >= 8 }
+        #expect(pinged, "\(scenario.notify.texts)")
+        let pings = scenario.notify.messages.filter { $0.text == "WATCHDOG=1" }.map(\.at)
+        if pings.count >= 8 {
+            // WATCHDOG_USEC=400000: a ping every 200 ms; 7 gaps take about 1.4 s.
+            let span = pings[7] - pings[0]
+            #expect(span >= .milliseconds(900) && span <= .milliseconds(3000), "7 ping intervals took \(span)")
+        }
+        let status = try #require(
+            Wait.until(timeout: .seconds(5)) {
+                scenario.notify.texts.contains { $0.hasPrefix("STATUS=") && $0.contains("feeds ok") }
+            } ? scenario.notify.texts.first { $0.contains("feeds ok") } : nil)
+        #expect(status == "STATUS=cryptography: linked 3.5.3, upstream 3.5.7 (patch-update); 1 feeds ok")
+        #expect(FileManager.default.fileExists(atPath: scenario.pidFile))
+        #expect(
+            (try? String(contentsOfFile: scenario.pidFile, encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines)
+                == "\(daemon.pid)")
+
+        let stopSent = ContinuousClock.now
+        stop(daemon)
+        #expect(ContinuousClock.now - stopSent < .seconds(5), "stop took \(ContinuousClock.now - stopSent)")
+        let texts = scenario.notify.texts
+        let ready = try #require(texts.firstIndex(of: "READY=1"))
+        let stopping = try #require(texts.firstIndex(of: "STOPPING=1"), "\(texts)")
+        #expect(ready < stopping)
+        #expect(!FileManager.default.fileExists(atPath: scenario.pidFile), "pid file left behind")
+        for event in ["starting", "signals received", "stopping", "stopped"] {
+            #expect(daemon.logLines(containing: event).count == 1, "\(event): \(daemon.log)")
+        }
+    }
+
+    @Test("SIGUSR1 polls every feed now: one more request per feed in nginx's access log")
+    func usr1Polls() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom", "tags.atom"])
+        #expect(try scenario.requests(for: "releases.atom").count == 1)
+
+        daemon.send(SIGUSR1)
+        let polled = try Wait.until(timeout: .seconds(10)) {
+            try scenario.requests(for: "releases.atom").count == 2 && scenario.requests(for: "tags.atom").count == 2
+        }
+        #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? [])")
+        #expect(try scenario.requests(for: "tags.atom").last?.contains("\" 304 ") == true)
+        #expect(daemon.logLines(containing: "signals received SIGUSR1=1").count == 1, "\(daemon.log)")
+        stop(daemon)
+    }
+
+    @Test("SIGHUP with a valid changed config: RELOADING=1 with MONOTONIC_USEC, READY=1, and the added feed is polled")
+    func reloadAppliesValidConfig() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        #expect(try scenario.requests(for: "tags.atom").isEmpty)
+
+        try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
+        daemon.send(SIGHUP)
+        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "tags.atom").count == 1 }
+        #expect(polled, "the added feed was not polled; log: \(daemon.log)")
+        #expect(try scenario.requests(for: "releases.atom").count == 1, "the old feed keeps its interval")
+        let texts = scenario.notify.texts
+        let reloading = try #require(texts.firstIndex { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }, "\(texts)")
+        let usec = UInt64(texts[reloading].split(separator: "=").last ?? "") ?? 0
+        #expect(usec > 0)
+        #expect(texts[(reloading + 1)...].contains("READY=1"), "\(texts)")
+        #expect(daemon.logLines(containing: "configuration reloaded").count == 1, "\(daemon.log)")
+        stop(daemon)
+    }
+
+    @Test("SIGHUP with a broken config keeps the old one, logs the one-line error and still answers SIGUSR1")
+    func reloadRejectsBrokenConfig() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+
+        try "feeds: [\nstate_directory: 5\n".write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
+        daemon.send(SIGHUP)
+        let rejected = Wait.until(timeout: .seconds(10)) {
+            !daemon.logLines(containing: "configuration rejected").isEmpty
+        }
+        #expect(rejected, "\(daemon.log)")
+        let line = try #require(daemon.logLines(containing: "configuration rejected").first)
+        #expect(line.contains(scenario.configPath) && line.contains("YAML"), "\(line)")
+        #expect(Wait.until(timeout: .seconds(5)) { scenario.notifications("READY=1") == 2 }, "\(scenario.notify.texts)")
+        #expect(daemon.process.isRunning)
+
+        daemon.send(SIGUSR1)
+        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "releases.atom").count == 2 }
+        #expect(polled, "the old configuration's feed was not polled; log: \(daemon.log)")
+        stop(daemon)
+    }
+
+    @Test("SIGTERM during a poll that never answers: the round is cancelled after stop_timeout and the exit is 0")
+    func termBoundsAHungPoll() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        let stalled = """
+              - name: stalled
+                kind: github-releases-atom
+                url: http://127.0.0.1:\(services.stallPort)/releases.atom
+                interval: 1h
+            """
+        try scenario.writeConfig(feeds: stalled, timeout: 60, stopTimeout: 1)
+        let daemon = try scenario.start()
+        let started = Wait.until(timeout: .seconds(10)) {
+            scenario.notifications("READY=1") == 1 && !daemon.logLines(containing: "starting").isEmpty
+        }
+        try #require(started, "\(daemon.log)")
+        let stopSent = ContinuousClock.now
+        stop(daemon, within: .seconds(8))
+        let took = ContinuousClock.now - stopSent
+        #expect(took >= .milliseconds(900) && took < .seconds(4), "stop took \(took); log: \(daemon.log)")
+        #expect(daemon.logLines(containing: "round_running=true").count == 1, "\(daemon.log)")
+        #expect(daemon.logLines(containing: "poll round cancelled").count == 1, "\(daemon.log)")
+        #expect(scenario.notifications("STOPPING=1") == 1)
+    }
+
+    @Test("SIGUSR1 and SIGTERM 1 ms after the spawn do not kill the daemon: it stops cleanly")
+    func earlySignalsAreHandled() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        for attempt in 0..<5 {
+            let daemon = try scenario.start(watchdogMicroseconds: nil, logName: "early-\(attempt).log")
+            usleep(1000)
+            daemon.send(SIGUSR1)
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(10)))
+            #expect(daemon.exitedCleanly, "attempt \(attempt): \(daemon.exitDescription); log: \(daemon.log)")
+        }
+    }
+
+    @Test("a burst of 50 SIGUSR1 coalesces into a few polls")
+    func burstCoalesces() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let before = try scenario.requests(for: "releases.atom").count
+
+        for _ in 0..<50 { daemon.send(SIGUSR1) }
+        let polled = try Wait.until(timeout: .seconds(10)) {
+            try scenario.requests(for: "releases.atom").count > before
+        }
+        #expect(polled)
+        // Settled: no new request for a second (the loop polls again at most once per batch).
+        var seen = try scenario.requests(for: "releases.atom").count
+        var quietSince = ContinuousClock.now
+        _ = try Wait.until(timeout: .seconds(20)) {
+            let now = try scenario.requests(for: "releases.atom").count
+            if now != seen {
+                seen = now
+                quietSince = .now
+            }
+            return ContinuousClock.now - quietSince > .seconds(1)
+        }
+        let polls = seen - before
+        #expect(polls >= 1 && polls <= 10, "\(polls) polls for 50 signals")
+        stop(daemon)
+    }
+
+    @Test("a SIGKILLed daemon leaves a stale pid file that the next start replaces")
+    func stalePidFileReplaced() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let first = try startAndSettle(scenario, files: ["releases.atom"], logName: "first.log")
+        first.send(SIGKILL)
+        #expect(first.waitForExit(timeout: .seconds(5)))
+        let stale = try String(contentsOfFile: scenario.pidFile, encoding: .utf8)
+        #expect(stale.trimmingCharacters(in: .whitespacesAndNewlines) == "\(first.pid)")
+
+        let second = try scenario.start(logName: "second.log")
+        let replaced = Wait.until(timeout: .seconds(10)) {
+            (try? String(contentsOfFile: scenario.pidFile, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "\(second.pid)"
+        }
+        #expect(replaced, "\(second.log)")
+        stop(second)
+        #expect(!FileManager.default.fileExists(atPath: scenario.pidFile))
+    }
+}

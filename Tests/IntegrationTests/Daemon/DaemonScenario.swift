@@ -1,0 +1,79 @@
+import Foundation
+
+/// One daemon test's world: a `CheckScenario` (served feeds, state directory, config path)
+/// plus a notify socket playing systemd, a pid file, and the log of the running daemon.
+struct DaemonScenario {
+    let base: CheckScenario
+    let notify: NotifyListener
+
+    init(_ services: TestServices) throws {
+        base = try CheckScenario(services)
+        notify = try NotifyListener(path: base.work.appendingPathComponent("notify").path)
+        try base.serveFeeds()
+    }
+
+    var configPath: String { base.configPath }
+    var pidFile: String { base.work.appendingPathComponent("osslwatch.pid").path }
+
+    /// A feed item with a long interval, so only signals (and the first round) cause polls.
+    func feed(_ name: String, kind: String, file: String, interval: String = "1h") -> String {
+        """
+          - name: \(name)
+            kind: \(kind)
+            url: \(base.url(file))
+            interval: \(interval)
+        """
+    }
+
+    var releasesFeed: String { feed("github-releases", kind: "github-releases-atom", file: "releases.atom") }
+    var tagsFeed: String { feed("github-tags", kind: "github-tags-atom", file: "tags.atom") }
+
+    /// Writes the config: TLS through the test CA, loopback http allowed, one feed enough to confirm.
+    func writeConfig(feeds: String, timeout: Int = 5, stopTimeout: Int = 5) throws {
+        let yaml = """
+            state_directory: \(base.stateDirectory)
+            http:
+              ca_file: \(base.services.caFile)
+              allow_http_loopback: true
+              connect_timeout: 2
+              timeout: \(timeout)
+            confirmation:
+              min_feeds: 1
+              checksum: false
+            daemon:
+              stop_timeout: \(stopTimeout)
+            feeds:
+            \(feeds)
+            projects:
+              - name: cryptography
+                linked:
+                  literal: 3.5.3
+
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `osslwatch run` with NOTIFY_SOCKET (and WATCHDOG_USEC unless nil).
+    func start(watchdogMicroseconds: Int? = 400_000, logName: String = "daemon.log") throws -> DaemonProcess {
+        var environment = ["NOTIFY_SOCKET": notify.path]
+        if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = "\(watchdogMicroseconds)" }
+        return try DaemonProcess(
+            arguments: ["run", "--config", configPath, "--pid-file", pidFile, "--log-level", "info"],
+            environment: environment, logPath: base.work.appendingPathComponent(logName).path)
+    }
+
+    /// Access-log lines for one served file of this scenario.
+    func requests(for file: String) throws -> [String] {
+        try base.accessLogLines().filter { $0.contains("/\(base.name)/\(file) ") }
+    }
+
+    /// Notify messages equal to `text`.
+    func notifications(_ text: String) -> Int {
+        notify.texts.filter { $0 == text }.count
+    }
+
+    func cleanUp() {
+        notify.stop()
+        base.cleanUp()
+    }
+}
