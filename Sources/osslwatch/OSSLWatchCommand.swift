@@ -16,6 +16,6 @@ struct OSSLWatchCommand: AsyncParsableCommand {
             Validate one with `osslwatch config check --config FILE`.
             """,
         version: OSSLWatchVersion.current,
-        subcommands: [CheckCommand.self, ConfigCommand.self, RunCommand.self]
+        subcommands: [CheckCommand.self, ConfigCommand.self, RunCommand.self, StatusCommand.self, TriggerCommand.self]
     )
 }

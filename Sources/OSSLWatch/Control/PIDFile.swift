@@ -73,6 +73,8 @@ public struct PIDFile: Sendable {
 
     /// Checks that `pid` is a live osslwatch process; `path` names the source in errors.
     public static func check(_ pid: pid_t, path: String) throws(PIDFileError) {
+        // kill(0 or negative) would signal a whole process group.
+        guard pid > 0 else { throw PIDFileError(.garbage, path: path, "\(pid) is not a process id") }
         if kill(pid, 0) != 0, errno == ESRCH {
             throw PIDFileError(.stale, path: path, "process \(pid) is gone: the daemon is not running")
         }

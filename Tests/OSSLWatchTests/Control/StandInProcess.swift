@@ -1,20 +1,66 @@
 import Foundation
 
-/// A sleeping child whose kernel name (`comm`) is `osslwatch`: a copy of `/bin/sleep` under
-/// that name, so PID checks and signal delivery can be tested without the daemon.
+/// A child whose kernel name (`comm`) is `osslwatch`: a Python script under that name that
+/// appends a line to `received` for each SIGUSR1. Tests PID checks and signal delivery
+/// without the daemon.
 struct StandInProcess {
     let process: Process
+    /// One `USR1` line per signal received.
+    let received: String
 
     var pid: pid_t { process.processIdentifier }
 
+    static let script = """
+        #!/usr/bin/python3
+        import signal, sys, time
+        # The test runner may pass signals on blocked or ignored; take SIGUSR1 back.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1, signal.SIGTERM])
+        def note(number, frame):
+            with open(sys.argv[1], "a") as out:
+                out.write("USR1\\n")
+        signal.signal(signal.SIGUSR1, note)
+        open(sys.argv[1] + ".ready", "w").close()
+        while True:
+            time.sleep(0.05)
+
+        """
+
+    /// Starts the stand-in and waits (up to 10 s) until its handler is installed.
     static func start(directory: String) throws -> StandInProcess {
-        let copy = directory + "/osslwatch"
-        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
+        let executable = directory + "/osslwatch"
+        try script.write(toFile: executable, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable)
+        let received = directory + "/received"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: copy)
-        process.arguments = ["60"]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [received]
         try process.run()
-        return StandInProcess(process: process)
+        let standIn = StandInProcess(process: process, received: received)
+        let deadline = Date() + 10
+        while !FileManager.default.fileExists(atPath: received + ".ready") {
+            guard Date() < deadline, process.isRunning else {
+                standIn.stop()
+                throw Failure(description: "the stand-in did not start")
+            }
+            usleep(10_000)
+        }
+        return standIn
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// How many SIGUSR1 the stand-in has recorded.
+    var signalsReceived: Int {
+        ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    /// Waits up to `timeout` seconds for at least `count` signals; returns how many arrived.
+    func waitForSignals(_ count: Int, timeout: TimeInterval = 10) -> Int {
+        let deadline = Date() + timeout
+        while signalsReceived < count, Date() < deadline { usleep(10_000) }
+        return signalsReceived
     }
 
     /// SIGKILL: the runner may pass SIGTERM on ignored, and an ignored signal stays ignored across exec.

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import OSSLWatch
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show feeds, verdicts and pending requests from the state store; the daemon need not run.",
+        discussion: """
+            Reads the state store and the daemon's pid file only: no network. Shows whether the \
+            daemon is running, each configured feed's health (last success, error streak, next \
+            poll), each project's latest saved verdict with its time, and the requests \
+            `osslwatch trigger` recorded that the daemon has not handled yet.
+
+            Exit status: 0 shown; 73 the state store cannot be opened; 78 the configuration is invalid.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Print the status as JSON.")
+    var json = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
+            valueName: "path"))
+    var pidFile: String?
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let store: Store
+        do {
+            store = try Store(directory: configuration.stateDirectory)
+        } catch {
+            printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
+            throw ExitCode(73)
+        }
+        let file = PIDFile(path: pidFile ?? PIDFile.defaultPath(environment: ProcessInfo.processInfo.environment))
+        let report = try StatusReport.load(configuration: configuration, store: store, pidFile: file)
+        print(json ? try StatusReportRenderer.json(report) : StatusReportRenderer.text(report), terminator: "")
+    }
+}
