@@ -1,0 +1,157 @@
+import Foundation
+
+/// The verify-tarball step: proves the OpenSSL tarball a run will pin is the one OpenSSL
+/// published, twice over: its SHA-256 (streamed through libcrypto while it is written to
+/// disk) equals the published `.sha256`, and gpgv finds a good detached signature by a key
+/// in the keyring the config names (and, when configured, by exactly that key). Any doubt
+/// stops the run with the reason; nothing later runs on an unproven tarball.
+public struct TarballVerifier: Sendable {
+    /// Where the tarball is; `{version}` (`3.5.4`) and `{tag}` (`openssl-3.5.4`) are filled
+    /// in. The `.sha256` and `.asc` live at the same URL with those suffixes.
+    public var tarballURLTemplate: String
+    /// A binary OpenPGP keyring (`gpg --export > keyring.gpg`) holding the trusted signers.
+    public var keyringPath: String
+    /// The fingerprint the signing key (or its primary key) must have; spaces are ignored.
+    /// `nil` accepts any key in the keyring.
+    public var expectedFingerprint: String?
+    /// Largest tarball accepted.
+    public var maxTarballBytes: Int
+    /// Seconds gpgv may take.
+    public var gpgvTimeout: Double
+    public var client: HTTPClient
+    /// Runs gpgv; its output lands in the runner's log directory as `verify-tarball-gpgv-attempt<N>`.
+    public var runner: CommandRunner
+
+    /// A detached armored signature is a few hundred bytes; this leaves room for several.
+    public static let maxSignatureBytes = 64 << 10
+
+    public init(
+        tarballURLTemplate: String = ConfirmationSettings.defaultTarballURL, keyringPath: String,
+        expectedFingerprint: String? = nil, maxTarballBytes: Int = 64 << 20, gpgvTimeout: Double = 60,
+        client: HTTPClient, runner: CommandRunner
+    ) {
+        self.tarballURLTemplate = tarballURLTemplate
+        self.keyringPath = keyringPath
+        self.expectedFingerprint = expectedFingerprint
+        self.maxTarballBytes = maxTarballBytes
+        self.gpgvTimeout = gpgvTimeout
+        self.client = client
+        self.runner = runner
+    }
+
+    /// The tarball URL for one version.
+    public func tarballURL(for version: OpenSSLVersion) -> String {
+        ConfirmationSettings.expand(tarballURLTemplate, version: version.description, tag: version.tag)
+    }
+
+    /// Downloads the tarball, `.sha256` and `.asc` of `version` into `workDirectory` and
+    /// verifies them; returns the proven digest or throws the reason it is not proven.
+    public func verify(_ version: OpenSSLVersion, workDirectory: String, attempt: Int = 1)
+        async throws(StepError) -> VerifiedTarball
+    {
+        let keyring = URL(fileURLWithPath: keyringPath).standardizedFileURL.path
+        do {
+            try PipelineFiles.requireRegularFile(keyring, kind: "keyring")
+        } catch {
+            throw StepError(.missingFile, "\(error.message): configure the OpenSSL signing keyring (gpg --export)")
+        }
+        try PipelineFiles.makeDirectory(workDirectory, kind: "work directory")
+        let url = tarballURL(for: version)
+        let name = Self.fileName(of: url, fallback: "openssl-\(version).tar.gz")
+        let directory = URL(fileURLWithPath: workDirectory)
+        let tarballPath = directory.appendingPathComponent(name).path
+        let signaturePath = tarballPath + ".asc"
+        let checksumPath = tarballPath + ".sha256"
+
+        let published = try await fetch(
+            url + ".sha256", to: checksumPath, maxBytes: TarballChecksum.maxChecksumFileBytes)
+        let expected: String
+        do {
+            expected = try TarballChecksum.parse(published.data, expectedName: name)
+        } catch {
+            throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error.message)")
+        }
+        _ = try await fetch(url + ".asc", to: signaturePath, maxBytes: Self.maxSignatureBytes)
+        let actual = try await fetch(url, to: tarballPath, maxBytes: maxTarballBytes).sha256
+        guard actual == expected else {
+            throw StepError(
+                .checksumMismatch,
+                "tarball \(url) has SHA-256 \(actual) but the published .sha256 says \(expected): do not use it")
+        }
+        let fingerprint = try await checkSignature(
+            tarball: tarballPath, signature: signaturePath, keyring: keyring, workDirectory: directory,
+            attempt: attempt)
+        return VerifiedTarball(
+            sha256: actual, tarballPath: tarballPath, signaturePath: signaturePath, signerFingerprint: fingerprint)
+    }
+
+    /// Streams `url` into `path`, returning the digest (and, for small files, the bytes).
+    private func fetch(_ url: String, to path: String, maxBytes: Int) async throws(StepError) -> (
+        sha256: String, data: Data
+    ) {
+        let partial = path + ".part"
+        let file = try DownloadFile(path: partial)
+        do {
+            _ = try await client.download(url: url, maxBytes: maxBytes) { bytes in try file.write(bytes) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw StepError(.downloadFailed, "cannot download \(error.url): \(error.message)")
+        }
+        let digest = try file.finish()
+        do {
+            _ = try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            throw StepError(.io, "cannot move \(partial) to \(path): \(error.localizedDescription)")
+        }
+        let small = maxBytes <= Self.maxSignatureBytes ? (FileManager.default.contents(atPath: path) ?? Data()) : Data()
+        return (digest, small)
+    }
+
+    /// Runs gpgv with an empty home of its own (so no personal keyring counts) and reads its
+    /// machine-readable status lines rather than its exit status alone.
+    private func checkSignature(
+        tarball: String, signature: String, keyring: String, workDirectory: URL, attempt: Int
+    ) async throws(StepError) -> String {
+        let home = workDirectory.appendingPathComponent("gnupg-home").path
+        try PipelineFiles.makeDirectory(home, kind: "gpgv home")
+        let spec = CommandSpec(
+            argv: ["gpgv", "--homedir", home, "--status-fd", "1", "--keyring", keyring, signature, tarball],
+            timeout: gpgvTimeout)
+        let outcome = try await runner.run(spec, step: "verify-tarball-gpgv", attempt: attempt)
+        let status =
+            (try? PipelineFiles.readText(outcome.stdoutPath ?? "", kind: "gpgv status", maxBytes: 1 << 20)) ?? ""
+        let report = GPGStatus(status)
+        let name = URL(fileURLWithPath: tarball).lastPathComponent
+        let logs = outcome.stderrPath.map { " (gpgv output in \($0))" } ?? ""
+        if let reason = report.failure {
+            throw StepError(.badSignature, "signature of \(name): \(reason)\(logs)")
+        }
+        guard outcome.termination == .exited(0), report.goodSignature, let signer = report.validFingerprint else {
+            throw StepError(
+                .badSignature, "gpgv did not confirm a good signature of \(name) (\(outcome.termination))\(logs)")
+        }
+        if let expectedFingerprint {
+            let wanted = GPGStatus.normalize(expectedFingerprint)
+            guard signer == wanted || report.primaryFingerprint == wanted else {
+                throw StepError(
+                    .badSignature, "signature of \(name) is by key \(signer), not the expected \(wanted)")
+            }
+        }
+        return signer
+    }
+
+    /// The last path component of `url` when it is a plain file name, else `fallback`.
+    static func fileName(of url: String, fallback: String) -> String {
+        let path = url.split(separator: "?").first.map(String.init) ?? url
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        let plain = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || RunFacts.isDigit(byte)
+                || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+")].contains(byte)
+        }
+        guard plain, !name.isEmpty, !name.hasPrefix("."), name.utf8.count <= 200 else { return fallback }
+        return name
+    }
+}

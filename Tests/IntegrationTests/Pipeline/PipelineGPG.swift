@@ -1,0 +1,90 @@
+import Foundation
+
+/// Real OpenPGP keys made at test time in a temporary GNUPGHOME, and the operations the
+/// pipeline tests need: export a gpgv keyring, sign detached and armored.
+///
+/// Each process makes two keys once: `trusted` (the "OpenSSL team") and `stranger`. gpg-agent
+/// is stopped after every operation so no daemon outlives the test run.
+struct PipelineGPG: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let home: String
+    let fingerprint: String
+
+    /// The key that signs good tarballs.
+    static let trusted: Result<PipelineGPG, Failure> = make(uid: "OpenSSL Test <openssl@example.org>")
+    /// A key no keyring trusts.
+    static let stranger: Result<PipelineGPG, Failure> = make(uid: "Stranger <stranger@example.org>")
+
+    private static func make(uid: String) -> Result<PipelineGPG, Failure> {
+        do {
+            let home = "/tmp/osslwatch-gpg-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(
+                atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try run(
+                [
+                    "gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", uid,
+                    "ed25519", "sign", "never",
+                ], home: home)
+            let listing = try run(["gpg", "--batch", "--with-colons", "--list-keys"], home: home)
+            guard
+                let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }),
+                let fingerprint = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
+            else { return .failure(Failure(description: "no fingerprint in \(listing)")) }
+            return .success(PipelineGPG(home: home, fingerprint: String(fingerprint)))
+        } catch let failure as Failure {
+            return .failure(failure)
+        } catch {
+            return .failure(Failure(description: "\(error)"))
+        }
+    }
+
+    /// Writes the public key as a binary keyring gpgv reads.
+    func exportKeyring(to path: String) throws {
+        try Self.run(["gpg", "--batch", "--yes", "--output", path, "--export", fingerprint], home: home)
+    }
+
+    /// Writes `<file>.asc`, an armored detached signature of `file`.
+    func sign(_ file: String, output: String) throws {
+        try Self.run(
+            [
+                "gpg", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--local-user",
+                fingerprint, "--armor", "--output", output, "--detach-sign", file,
+            ], home: home)
+    }
+
+    /// Runs a program with GNUPGHOME set, stops gpg-agent afterwards, fails with its output unless it exits 0.
+    @discardableResult
+    static func run(_ argv: [String], home: String? = nil, in directory: String? = nil) throws -> String {
+        // Tests run in parallel; one test stopping the agent must not cut off another's signing.
+        if home != nil { agentLock.lock() }
+        defer { if home != nil { agentLock.unlock() } }
+        defer {
+            if let home { _ = try? launch(["gpgconf", "--kill", "gpg-agent"], home: home, in: nil) }
+        }
+        let (status, output) = try launch(argv, home: home, in: directory)
+        guard status == 0 else { throw Failure(description: "\(argv) exited \(status): \(output)") }
+        return output
+    }
+
+    private static let agentLock = NSLock()
+
+    private static func launch(_ argv: [String], home: String?, in directory: String?) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        var environment = ProcessInfo.processInfo.environment
+        if let home { environment["GNUPGHOME"] = home }
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
