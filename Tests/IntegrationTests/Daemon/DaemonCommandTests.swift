@@ -127,7 +127,7 @@ struct DaemonCommandTests {
         let line = try #require(daemon.logLines(containing: "configuration rejected").first)
         #expect(line.contains(scenario.configPath) && line.contains("YAML"), "\(line)")
         #expect(Wait.until(timeout: .seconds(5)) { scenario.notifications("READY=1") == 2 }, "\(scenario.notify.texts)")
-        #expect(daemon.process.isRunning)
+        #expect(daemon.isRunning)
 
         daemon.send(SIGUSR1)
         let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "releases.atom").count == 2 }
@@ -160,19 +160,35 @@ struct DaemonCommandTests {
         #expect(scenario.notifications("STOPPING=1") == 1)
     }
 
-    @Test("SIGUSR1 and SIGTERM 1 ms after the spawn do not kill the daemon: it stops cleanly")
+    @Test(
+        "SIGUSR1 and SIGTERM sent the moment the pre-init function has run, before any Swift code, are handled: exit 0")
     func earlySignalsAreHandled() throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemonSignals: UInt64 = [SIGUSR1, SIGHUP, SIGTERM, SIGINT].reduce(0) { $0 | 1 << UInt64($1 - 1) }
+        var windows: [Double] = []
         for attempt in 0..<5 {
             let daemon = try scenario.start(watchdogMicroseconds: nil, logName: "early-\(attempt).log")
-            usleep(1000)
+            // Spawned with an empty mask: the signals show as blocked once the pre-init function ran.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while (daemon.blockedSignals ?? 0) & daemonSignals != daemonSignals, ContinuousClock.now < deadline {
+                sched_yield()
+            }
             daemon.send(SIGUSR1)
             daemon.send(SIGTERM)
             #expect(daemon.waitForExit(timeout: .seconds(10)))
             #expect(daemon.exitedCleanly, "attempt \(attempt): \(daemon.exitDescription); log: \(daemon.log)")
+            #expect(daemon.logLines(containing: "stop=SIGTERM").count == 1, "\(daemon.log)")
+            if let installed = daemon.log.firstMatch(of: /signals_installed_at=(\d+)ns/).flatMap({ Int64($0.1) }) {
+                windows.append(Double(installed - daemon.spawnedAt) / 1e6)
+            }
         }
+        // The window in which a signal still has its default action: the dynamic loader's work
+        // before the pre-init function. Printed for the record; bounded loosely against regressions.
+        print("spawn to signal handlers (ms): \(windows.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
+        #expect(windows.count == 5)
+        #expect(windows.allSatisfy { $0 > 0 && $0 < 250 }, "\(windows)")
     }
 
     @Test("a burst of 50 SIGUSR1 coalesces into a few polls")

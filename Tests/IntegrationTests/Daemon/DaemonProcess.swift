@@ -1,23 +1,24 @@
 import Foundation
 
-/// A running `osslwatch run`: the real binary as a child, its standard error in a file.
+/// A running `osslwatch run`: the real binary as a child, its standard output and error in a file.
+///
+/// Spawned with posix_spawn and a clean signal state (empty mask, default actions), as systemd
+/// starts a service. Foundation's `Process` passes on the mask of the calling thread, and a
+/// Swift concurrency thread blocks nearly every signal, which would hide exactly what the
+/// early-signal test must see.
 final class DaemonProcess {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    let process: Process
+    let pid: pid_t
     let logPath: String
+    /// CLOCK_MONOTONIC nanoseconds just before the spawn.
+    let spawnedAt: Int64
+    private var status: Int32?
 
     init(arguments: [String], environment: [String: String], logPath: String) throws {
         self.logPath = logPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        guard let log = FileHandle(forWritingAtPath: logPath) else {
-            throw Failure(description: "cannot open \(logPath)")
-        }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: OSSLWatchBinary.path)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for key in [
             "CREDENTIALS_DIRECTORY", "STATE_DIRECTORY", "RUNTIME_DIRECTORY", "NOTIFY_SOCKET", "WATCHDOG_USEC",
@@ -26,22 +27,63 @@ final class DaemonProcess {
             env.removeValue(forKey: key)
         }
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try log.close()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGUSR1, SIGHUP, SIGTERM, SIGINT, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let path = OSSLWatchBinary.path
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv + envp { free(pointer) }
+        }
+        var child: pid_t = 0
+        spawnedAt = Self.monotonicNanoseconds()
+        let result = posix_spawn(&child, path, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw Failure(description: "posix_spawn \(path): error \(result)") }
+        pid = child
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = isRunning
+        }
     }
 
-    var pid: pid_t { process.processIdentifier }
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
 
     func send(_ signal: Int32) {
         kill(pid, signal)
+    }
+
+    /// Reaps the child when it has ended.
+    var isRunning: Bool {
+        guard status == nil else { return false }
+        var raw: Int32 = 0
+        let result = waitpid(pid, &raw, WNOHANG)
+        guard result == pid else { return result == 0 }
+        status = raw
+        return false
     }
 
     /// Everything the daemon logged so far.
@@ -54,18 +96,26 @@ final class DaemonProcess {
 
     /// Waits for the process to end; returns false if it is still running at the deadline.
     func waitForExit(timeout: Duration) -> Bool {
-        Wait.until(timeout: timeout) { !process.isRunning }
+        Wait.until(timeout: timeout) { !isRunning }
     }
 
     /// Whether it exited by itself with status 0 (not killed by a signal).
     var exitedCleanly: Bool {
-        !process.isRunning && process.terminationReason == .exit && process.terminationStatus == 0
+        guard !isRunning, let status else { return false }
+        return status & 0x7f == 0 && (status >> 8) & 0xff == 0
     }
 
     var exitDescription: String {
-        process.isRunning
-            ? "still running"
-            : "\(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus)"
+        guard !isRunning, let status else { return "still running" }
+        return status & 0x7f == 0 ? "exit \((status >> 8) & 0xff)" : "killed by signal \(status & 0x7f)"
+    }
+
+    /// The signals the process blocks, from /proc/PID/status (`SigBlk`, a hexadecimal mask).
+    var blockedSignals: UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") })
+        else { return nil }
+        return UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
     }
 }
 
