@@ -104,7 +104,9 @@ struct DaemonLoop {
         for summary in events.finishedRounds {
             round = nil
             for outcome in summary.outcomes { jitters[outcome.feed] = nil }
-            refreshDues(now: Date())
+            let now = Date()
+            refreshDues(now: now)
+            keepApart(summary.outcomes.map(\.feed), now: now)
             notifier.send(.status(summary.status))
         }
         if let signal = events.stopSignal, stopping == nil {
@@ -230,6 +232,15 @@ struct DaemonLoop {
                 interval: feed.interval, state: states[feed.name], jitter: jitter, now: now)
         }
         dues = fresh
+    }
+
+    /// A feed just polled waits at least its interval, at most 30 s, whatever its state says:
+    /// a poll that could record nothing (the store failing) must not turn into a busy loop.
+    private mutating func keepApart(_ polled: [String], now: Date) {
+        for feed in configuration.feeds where polled.contains(feed.name) {
+            let floor = now.addingTimeInterval(min(feed.interval, 30))
+            if let due = dues[feed.name], due < floor { dues[feed.name] = floor }
+        }
     }
 
     private mutating func startRoundIfDue() {

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatch
 import Testing
 
 /// `osslwatch run` as systemd runs it: the real binary as a child process, a datagram socket
@@ -108,6 +109,22 @@ struct DaemonCommandTests {
         #expect(usec > 0)
         #expect(texts[(reloading + 1)...].contains("READY=1"), "\(texts)")
         #expect(daemon.logLines(containing: "configuration reloaded").count == 1, "\(daemon.log)")
+        stop(daemon)
+    }
+
+    @Test("SIGHUP with a shorter interval applies it at once: the feed is polled again without a signal")
+    func reloadAppliesInterval() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        try scenario.writeConfig(
+            feeds: scenario.feed("github-releases", kind: "github-releases-atom", file: "releases.atom", interval: "1s")
+        )
+        daemon.send(SIGHUP)
+        let repeated = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count >= 3 }
+        #expect(repeated, "\(daemon.log)")
+        #expect(daemon.logLines(containing: "signals received").count == 1, "only the SIGHUP")
         stop(daemon)
     }
 
@@ -239,5 +256,92 @@ struct DaemonCommandTests {
         #expect(replaced, "\(second.log)")
         stop(second)
         #expect(!FileManager.default.fileExists(atPath: scenario.pidFile))
+    }
+}
+
+/// What the daemon does without being signalled, and what it answers through the store.
+@Suite("osslwatch run daemon: schedule, requests, metrics", .serialized)
+struct DaemonScheduleTests {
+    let services: TestServices
+
+    init() throws {
+        services = try TestServices.load()
+    }
+
+    @Test("each feed is polled again on its own interval, without any signal; the metrics file is written")
+    func pollsOnInterval() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        let metrics = scenario.base.work.appendingPathComponent("osslwatch.prom").path
+        try scenario.writeConfig(
+            feeds: scenario.feed("github-releases", kind: "github-releases-atom", file: "releases.atom", interval: "1s")
+                + "\n" + scenario.tagsFeed,
+            metricsFile: metrics)
+        let daemon = try scenario.start()
+        defer { daemon.send(SIGKILL) }
+        let repeated = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count >= 3 }
+        #expect(repeated, "\(daemon.log)")
+        #expect(try scenario.requests(for: "tags.atom").count == 1, "the hourly feed waits for its interval")
+        #expect(daemon.logLines(containing: "signals received").isEmpty)
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("github-releases"), "\(text)")
+        daemon.send(SIGTERM)
+        #expect(daemon.waitForExit(timeout: .seconds(10)))
+        #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
+    }
+
+    @Test(
+        "requests left in the store are handled on SIGUSR1: a poll polls and is noted, a run is noted as not yet possible"
+    )
+    func handlesRequests() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        let daemon = try scenario.start()
+        defer { daemon.send(SIGKILL) }
+        let settled = try Wait.until(timeout: .seconds(15)) {
+            try scenario.requests(for: "releases.atom").count == 1 && scenario.notifications("READY=1") == 1
+                && !daemon.logLines(containing: "poll round finished").isEmpty
+        }
+        try #require(settled, "\(daemon.log)")
+        let store = try Store(directory: scenario.base.stateDirectory)
+        let poll = try store.addRequest(kind: .poll, project: nil, version: nil, at: Date())
+        let run = try store.addRequest(
+            kind: .run, project: "cryptography", version: OpenSSLVersion("3.5.7"), at: Date())
+        daemon.send(SIGUSR1)
+        let handled = Wait.until(timeout: .seconds(10)) { (try? store.pendingRequests().isEmpty) ?? false }
+        #expect(handled, "\(daemon.log)")
+        let notes = Dictionary(
+            uniqueKeysWithValues: try store.recentRequests(limit: 10).map { ($0.id, $0.note ?? "") })
+        #expect(notes[poll.id] == "polled 1 feeds")
+        #expect(notes[run.id] == "pipeline not yet available")
+        #expect(try scenario.requests(for: "releases.atom").count == 2)
+        #expect(daemon.logLines(containing: "request handled").count == 1, "\(daemon.log)")
+        daemon.send(SIGTERM)
+        #expect(daemon.waitForExit(timeout: .seconds(10)))
+        #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
+    }
+
+    @Test("other commands keep the default signal actions: SIGINT ends a hanging `osslwatch check`")
+    func checkDiesOnInterrupt() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        let stalled = """
+              - name: stalled
+                kind: github-releases-atom
+                url: http://127.0.0.1:\(services.stallPort)/releases.atom
+            """
+        try scenario.writeConfig(feeds: stalled, timeout: 60)
+        let check = try DaemonProcess(
+            arguments: ["check", "--config", scenario.configPath], environment: [:],
+            logPath: scenario.base.work.appendingPathComponent("check.log").path)
+        let waiting = Wait.until(timeout: .seconds(10)) {
+            (try? String(contentsOfFile: "/proc/\(check.pid)/status", encoding: .utf8))?.contains("Threads:\t1\n")
+                == false
+        }
+        #expect(waiting)
+        check.send(SIGINT)
+        #expect(check.waitForExit(timeout: .seconds(5)), "check did not end on SIGINT")
+        #expect(check.exitDescription == "killed by signal \(SIGINT)", "\(check.exitDescription)")
     }
 }

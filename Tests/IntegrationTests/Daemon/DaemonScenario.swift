@@ -29,7 +29,7 @@ struct DaemonScenario {
     var tagsFeed: String { feed("github-tags", kind: "github-tags-atom", file: "tags.atom") }
 
     /// Writes the config: TLS through the test CA, loopback http allowed, one feed enough to confirm.
-    func writeConfig(feeds: String, timeout: Int = 5, stopTimeout: Int = 5) throws {
+    func writeConfig(feeds: String, timeout: Int = 5, stopTimeout: Int = 5, metricsFile: String? = nil) throws {
         let yaml = """
             state_directory: \(base.stateDirectory)
             http:
@@ -42,6 +42,7 @@ struct DaemonScenario {
               checksum: false
             daemon:
               stop_timeout: \(stopTimeout)
+            \(metricsFile.map { "  metrics_file: \($0)" } ?? "")
             feeds:
             \(feeds)
             projects:
