@@ -37,7 +37,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inbox = DaemonInbox()
-        SignalListener.start(into: inbox)
+        if !SignalListener.start(into: inbox) {
+            printError("osslwatch: warning: signal handlers not installed; a signal ends the process at once")
+        }
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         let environment = ProcessInfo.processInfo.environment

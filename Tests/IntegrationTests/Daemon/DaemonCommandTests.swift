@@ -208,6 +208,33 @@ struct DaemonCommandTests {
         #expect(windows.allSatisfy { $0 > 0 && $0 < 250 }, "\(windows)")
     }
 
+    @Test("a SIGUSR1 during a poll round is not lost: exactly one more round follows it")
+    func usr1DuringRoundIsKept() throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        let stalled = """
+              - name: stalled
+                kind: github-tags-atom
+                url: http://127.0.0.1:\(services.stallPort)/tags.atom
+                interval: 1h
+            """
+        try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + stalled, timeout: 2)
+        let daemon = try scenario.start()
+        // The first round is held up by the stalled feed for http.timeout (2 s).
+        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "releases.atom").count == 1 }
+        try #require(polled, "\(daemon.log)")
+        #expect(daemon.logLines(containing: "poll round finished").isEmpty, "the first round ended too early")
+        daemon.send(SIGUSR1)
+        let second = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count == 2 }
+        #expect(second, "\(daemon.log)")
+        let rounds = Wait.until(timeout: .seconds(15)) { daemon.logLines(containing: "poll round finished").count == 2 }
+        #expect(rounds, "\(daemon.log)")
+        let finished = daemon.logLines(containing: "poll round finished")
+        #expect(finished.first?.contains("forced=false") == true && finished.last?.contains("forced=true") == true)
+        stop(daemon)
+        #expect(try scenario.requests(for: "releases.atom").count == 2, "one signal, one more round")
+    }
+
     @Test("a burst of 50 SIGUSR1 coalesces into a few polls")
     func burstCoalesces() throws {
         let scenario = try DaemonScenario(services)
