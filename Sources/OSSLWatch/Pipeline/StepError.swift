@@ -23,6 +23,9 @@ public struct StepError: Error, Sendable, Hashable, CustomStringConvertible {
         case timedOut = "timed-out"
         /// The git checkout is not in a state the step may change (dirty, conflicting branch).
         case repositoryState = "repository-state"
+        /// The change a step would make is already there outside its own branch (the pin
+        /// already names the target and digest); there is nothing to commit.
+        case alreadyCurrent = "already-current"
         /// A built artifact does not link the target OpenSSL version.
         case artifactMismatch = "artifact-mismatch"
         /// A local file operation failed (cannot create a directory, write a file).

@@ -1,0 +1,204 @@
+import Foundation
+
+/// The update-pin step: commits the new OpenSSL version and digest to the pin file in a
+/// local git checkout, on a branch named from the target, and never pushes (a `command`
+/// step does that if the project wants it).
+///
+/// The commit is built with git plumbing (a blob, a tree from a private index, `commit-tree`)
+/// and the branch is created in one `update-ref` that fails if it exists; only then is it
+/// checked out. So a crash at any point leaves either no branch or a branch holding exactly
+/// this change, and the worktree is never half-edited: running the step again is safe and
+/// makes no second commit.
+public struct PinUpdater: Sendable {
+    /// The git checkout (its top-level directory).
+    public var repository: String
+    /// The pin file, relative to `repository` (`cryptography-linux/openssl-version.sh`).
+    public var pinFile: String
+    /// Which parts of the pin file change.
+    public var rewriter: PinRewriter
+    /// Author and committer of the commit; no global git identity is needed.
+    public var authorName: String
+    public var authorEmail: String
+    /// Runs git; its output lands in the runner's log directory as `update-pin-git<K>-attempt<N>`.
+    public var runner: CommandRunner
+    /// Seconds any one git command may take.
+    public var gitTimeout: Double
+
+    public init(
+        repository: String, pinFile: String, rewriter: PinRewriter, authorName: String, authorEmail: String,
+        runner: CommandRunner, gitTimeout: Double = 120
+    ) {
+        self.repository = repository
+        self.pinFile = pinFile
+        self.rewriter = rewriter
+        self.authorName = authorName
+        self.authorEmail = authorEmail
+        self.runner = runner
+        self.gitTimeout = gitTimeout
+    }
+
+    /// `osslwatch/openssl-3.5.4`: one branch per target, so a re-run finds its own work.
+    public static func branchName(for target: OpenSSLVersion) -> String {
+        "osslwatch/openssl-\(target)"
+    }
+
+    /// The commit subject, also how a re-run recognises its own commit.
+    public static func subject(for target: OpenSSLVersion) -> String {
+        "Bump OpenSSL to \(target)"
+    }
+
+    /// Commits the pin of `facts.target` with `facts.sha256` (which must be set: verify-tarball
+    /// runs first) on a new branch from the current HEAD and checks it out.
+    public func update(_ facts: RunFacts, attempt: Int = 1) async throws(StepError) -> PinUpdate {
+        guard let sha256 = facts.sha256 else {
+            throw StepError(.invalidInput, "update-pin needs the verified SHA-256: run verify-tarball first")
+        }
+        try checkIdentity()
+        try checkPinPath()
+        var git = GitSession(
+            repository: repository, runner: runner, timeout: gitTimeout, attempt: attempt,
+            identity: ["-c", "user.name=\(authorName)", "-c", "user.email=\(authorEmail)"])
+        let branch = Self.branchName(for: facts.target)
+        let status = try await git.output(["status", "--porcelain=v1", "--untracked-files=all"])
+        if let first = status.split(separator: "\n").first {
+            throw StepError(
+                .repositoryState,
+                "the worktree of \(repository) has uncommitted changes (\(first.trimmingCharacters(in: .whitespaces))): commit or stash them first"
+            )
+        }
+        if let existing = try await git.resolve("refs/heads/\(branch)") {
+            return try await reuse(branch: branch, tip: existing, facts: facts, sha256: sha256, git: &git)
+        }
+        let head = try await git.output(["rev-parse", "--verify", "HEAD^{commit}"]).trimmed
+        let entry = try await git.output(["ls-tree", "HEAD", "--", pinFile]).trimmed
+        guard let mode = entry.split(separator: " ").first, mode == "100644" || mode == "100755" else {
+            throw StepError(
+                .missingFile, "pin file \(pinFile) is not a regular file committed at HEAD of \(repository)")
+        }
+        let original = try await git.output(["cat-file", "blob", "HEAD:\(pinFile)"])
+        let rewritten = try rewriter.rewrite(original, target: facts.target, sha256: sha256, file: pinFile)
+        guard rewritten != original else {
+            throw StepError(
+                .alreadyCurrent, "pin file \(pinFile) already pins \(facts.target) with this SHA-256: nothing to commit"
+            )
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "osslwatch-pin-\(UUID().uuidString)")
+        try PipelineFiles.makeDirectory(scratch.path, kind: "scratch directory")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let content = scratch.appendingPathComponent("pin").path
+        do {
+            try Data(rewritten.utf8).write(to: URL(fileURLWithPath: content))
+        } catch {
+            throw StepError(.io, "cannot write \(content): \(error.localizedDescription)")
+        }
+        let blob = try await git.output(["hash-object", "-w", "--no-filters", "--", content]).trimmed
+        let index = ["GIT_INDEX_FILE": scratch.appendingPathComponent("index").path]
+        _ = try await git.output(["read-tree", head], environment: index)
+        _ = try await git.output(["update-index", "--cacheinfo", "\(mode),\(blob),\(pinFile)"], environment: index)
+        let tree = try await git.output(["write-tree"], environment: index).trimmed
+        let body = """
+            Update \(pinFile) from OpenSSL \(facts.previous) to \(facts.target).
+
+            Tarball SHA-256: \(sha256)
+            Made by osslwatch (run \(facts.runID)).
+            """
+        let commit = try await git.output(
+            git.identity + ["commit-tree", tree, "-p", head, "-m", Self.subject(for: facts.target), "-m", body]
+        ).trimmed
+        _ = try await git.output(["update-ref", "refs/heads/\(branch)", commit, ""])
+        _ = try await git.output(["checkout", "--quiet", branch])
+        return PinUpdate(branch: branch, commit: commit, created: true)
+    }
+
+    /// The branch exists: succeed if its tip is exactly this change (checking it out), else refuse.
+    private func reuse(branch: String, tip: String, facts: RunFacts, sha256: String, git: inout GitSession)
+        async throws(StepError) -> PinUpdate
+    {
+        let different = StepError(
+            .repositoryState,
+            "branch \(branch) already exists in \(repository) with different content: delete it or finish it by hand")
+        let subject = try await git.output(["log", "-1", "--format=%s", tip]).trimmed
+        guard subject == Self.subject(for: facts.target), try await git.resolve("\(tip)^") != nil else {
+            throw different
+        }
+        let changed = try await git.output(["diff-tree", "--no-commit-id", "--name-only", "-r", "\(tip)^", tip])
+        guard changed.split(separator: "\n") == [Substring(pinFile)] else { throw different }
+        let before = try await git.output(["cat-file", "blob", "\(tip)^:\(pinFile)"])
+        let after = try await git.output(["cat-file", "blob", "\(tip):\(pinFile)"])
+        guard try rewriter.rewrite(before, target: facts.target, sha256: sha256, file: pinFile) == after else {
+            throw different
+        }
+        _ = try await git.output(["checkout", "--quiet", branch])
+        return PinUpdate(branch: branch, commit: tip, created: false)
+    }
+
+    private func checkIdentity() throws(StepError) {
+        for value in [authorName, authorEmail]
+        where value.isEmpty || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw StepError(.invalidInput, "git author name and email must be set and on one line")
+        }
+    }
+
+    /// The pin path stays inside the checkout and cannot be read as a git option.
+    private func checkPinPath() throws(StepError) {
+        let parts = pinFile.split(separator: "/", omittingEmptySubsequences: false)
+        let ok =
+            !pinFile.isEmpty && !pinFile.hasPrefix("/") && !pinFile.hasPrefix("-") && !pinFile.utf8.contains(0)
+            && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && $0 != ".git" }
+        guard ok else {
+            throw StepError(
+                .invalidInput, "pin file \(pinFile.debugDescription) must be a plain path inside the checkout")
+        }
+    }
+}
+
+/// git commands of one update-pin attempt, each with its own log files.
+private struct GitSession {
+    let repository: String
+    let runner: CommandRunner
+    let timeout: Double
+    let attempt: Int
+    let identity: [String]
+    var count = 0
+
+    /// Runs `git <arguments>` in the checkout and returns its stdout, or throws with its stderr log path.
+    mutating func output(_ arguments: [String], environment: [String: String] = [:]) async throws(StepError)
+        -> String
+    {
+        let outcome = try await run(arguments, environment: environment)
+        do {
+            try outcome.requireSuccess()
+        } catch {
+            let detail = (try? PipelineFiles.readText(outcome.stderrPath ?? "", kind: "log", maxBytes: 4096)) ?? ""
+            let firstLine = detail.split(separator: "\n").first.map { ": \($0)" } ?? ""
+            throw StepError(
+                error.code == .commandFailed ? .repositoryState : error.code,
+                "git \(arguments.first ?? "") in \(repository) failed\(firstLine) (\(error.message))")
+        }
+        return try PipelineFiles.readText(outcome.stdoutPath ?? "", kind: "git output", maxBytes: 8 << 20)
+    }
+
+    /// The commit a ref names, or `nil` when it does not exist.
+    mutating func resolve(_ ref: String) async throws(StepError) -> String? {
+        let outcome = try await run(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], environment: [:])
+        guard outcome.termination == .exited(0) else { return nil }
+        let text = try PipelineFiles.readText(outcome.stdoutPath ?? "", kind: "git output", maxBytes: 4096)
+        return text.trimmed
+    }
+
+    private mutating func run(_ arguments: [String], environment: [String: String]) async throws(StepError)
+        -> CommandOutcome
+    {
+        count += 1
+        var extra = environment
+        extra["GIT_TERMINAL_PROMPT"] = "0"
+        let spec = CommandSpec(
+            argv: ["git"] + arguments, workingDirectory: repository, timeout: timeout, environment: extra)
+        return try await runner.run(spec, step: "update-pin-git\(count)", attempt: attempt)
+    }
+}
+
+extension String {
+    fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
