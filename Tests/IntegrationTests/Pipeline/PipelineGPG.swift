@@ -62,7 +62,7 @@ struct PipelineGPG: Sendable {
         if home != nil { agentLock.lock() }
         defer { if home != nil { agentLock.unlock() } }
         defer {
-            if let home { _ = try? launch(["gpgconf", "--kill", "gpg-agent"], home: home, in: nil) }
+            if let home { stopAgent(home: home) }
         }
         let (status, output) = try launch(argv, home: home, in: directory)
         guard status == 0 else { throw Failure(description: "\(argv) exited \(status): \(output)") }
@@ -70,6 +70,18 @@ struct PipelineGPG: Sendable {
     }
 
     private static let agentLock = NSLock()
+
+    /// Stops gpg-agent and waits until its socket is gone, so the next operation starts a
+    /// fresh agent instead of reaching one that is shutting down.
+    private static func stopAgent(home: String) {
+        let listed = try? launch(["gpgconf", "--list-dirs", "agent-socket"], home: home, in: nil)
+        let socket = listed?.1.trimmingCharacters(in: .whitespacesAndNewlines) ?? home + "/S.gpg-agent"
+        _ = try? launch(["gpgconf", "--kill", "gpg-agent"], home: home, in: nil)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while FileManager.default.fileExists(atPath: socket) && ContinuousClock.now < deadline {
+            usleep(10_000)
+        }
+    }
 
     private static func launch(_ argv: [String], home: String?, in directory: String?) throws -> (Int32, String) {
         let process = Process()
