@@ -94,7 +94,7 @@ public struct CommandRunner: Sendable {
             executable: executable, argv: spec.argv, environment: environment,
             workingDirectory: spec.workingDirectory, stdoutPath: logs.stdout, stderrPath: logs.stderr,
             timeout: spec.timeout, gracePeriod: gracePeriod)
-        let result = await Self.onDedicatedThread { cancellation in
+        let result = await DedicatedThread.run(name: "osslwatch-command") { cancellation in
             SpawnedProcess.run(request, cancellation: cancellation)
         }
         let (termination, duration) = try result.get()
@@ -126,22 +126,5 @@ public struct CommandRunner: Sendable {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
             && access(path, X_OK) == 0
-    }
-
-    private static func onDedicatedThread<T: Sendable>(
-        _ work: @escaping @Sendable (CancellationFlag) -> T
-    ) async -> T {
-        let cancellation = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-                let thread = Thread {
-                    continuation.resume(returning: work(cancellation))
-                }
-                thread.name = "osslwatch-command"
-                thread.start()
-            }
-        } onCancel: {
-            cancellation.cancel()
-        }
     }
 }

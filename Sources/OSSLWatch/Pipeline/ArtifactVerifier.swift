@@ -1,0 +1,103 @@
+import Foundation
+
+/// The verify-artifact step: the last word on whether a release really ships the new
+/// OpenSSL. Every wheel (SBOM, else the version text in its extension modules) and every
+/// binary (the embedded `OPENSSL_VERSION_TEXT`) at the configured path must name the
+/// target; the report lists each one that does not.
+public struct ArtifactVerifier: Sendable {
+    /// A file or directory; `{version}`, `{tag}`, `{previous}`, `{next_release}` and
+    /// `{project}` are filled from the run's facts (`dist/cryptography-{next_release}-*`
+    /// style globs are not expanded: name the directory instead).
+    public var pathTemplate: String
+
+    /// In a directory, files with these extensions are read as binaries (plus any executable file).
+    public static let binaryExtensions: Set<String> = ["so", "dylib", "pyd", "dll", "exe", "a"]
+
+    public init(pathTemplate: String) {
+        self.pathTemplate = pathTemplate
+    }
+
+    /// The template with the run's facts filled in.
+    public func path(for facts: RunFacts) -> String {
+        [
+            ("{version}", facts.target.description), ("{tag}", facts.target.tag),
+            ("{previous}", facts.previous.description), ("{next_release}", facts.nextRelease),
+            ("{project}", facts.project),
+        ].reduce(pathTemplate) { text, pair in text.replacingOccurrences(of: pair.0, with: pair.1) }
+    }
+
+    /// Checks every artifact and returns the report; throws only when there is nothing to
+    /// check (missing path, empty directory). Runs on a dedicated thread: binaries can be large.
+    public func check(_ facts: RunFacts) async throws(StepError) -> ArtifactReport {
+        let path = path(for: facts)
+        let target = facts.target
+        let result = await DedicatedThread.run(name: "osslwatch-artifacts") { _ in
+            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(path, target: target) }
+        }
+        return try result.get()
+    }
+
+    /// Like `check`, but any artifact not linking the target throws `artifactMismatch` naming them all.
+    public func verify(_ facts: RunFacts) async throws(StepError) -> ArtifactReport {
+        let report = try await check(facts)
+        let failures = report.failures
+        guard failures.isEmpty else {
+            let list = failures.map { "\($0.path): \($0.problem ?? "")" }.joined(separator: "; ")
+            throw StepError(
+                .artifactMismatch,
+                "\(failures.count) of \(report.entries.count) artifacts do not link OpenSSL \(report.target): \(list)")
+        }
+        return report
+    }
+
+    static func inspect(_ path: String, target: OpenSSLVersion) throws(StepError) -> ArtifactReport {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StepError(.missingFile, "artifact path \(path) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            let kind: ArtifactReport.Entry.Kind = path.hasSuffix(".whl") ? .wheel : .binary
+            return ArtifactReport(target: target, entries: [entry(path, kind: kind, target: target)], skipped: [])
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw StepError(.missingFile, "artifact directory \(path) cannot be listed: \(error.localizedDescription)")
+        }
+        var entries: [ArtifactReport.Entry] = []
+        var skipped: [String] = []
+        for name in names {
+            let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
+            var nested: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &nested), !nested.boolValue else {
+                skipped.append(file)
+                continue
+            }
+            let suffix = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last ?? "") : ""
+            if suffix == "whl" {
+                entries.append(entry(file, kind: .wheel, target: target))
+            } else if binaryExtensions.contains(suffix) || (suffix.isEmpty && access(file, X_OK) == 0) {
+                entries.append(entry(file, kind: .binary, target: target))
+            } else {
+                skipped.append(file)
+            }
+        }
+        guard !entries.isEmpty else {
+            throw StepError(.missingFile, "artifact directory \(path) holds no wheel or binary to check")
+        }
+        return ArtifactReport(target: target, entries: entries, skipped: skipped)
+    }
+
+    private static func entry(_ path: String, kind: ArtifactReport.Entry.Kind, target: OpenSSLVersion)
+        -> ArtifactReport.Entry
+    {
+        do {
+            let linked = try LinkedVersionReader.read(kind == .wheel ? .wheel(path: path) : .binary(path: path))
+            let problem = linked.version == target ? nil : "links OpenSSL \(linked.version), not \(target)"
+            return ArtifactReport.Entry(path: path, kind: kind, found: linked.version, problem: problem)
+        } catch {
+            return ArtifactReport.Entry(path: path, kind: kind, found: nil, problem: error.message)
+        }
+    }
+}
