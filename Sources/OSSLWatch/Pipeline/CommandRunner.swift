@@ -77,6 +77,13 @@ public struct CommandRunner: Sendable {
         for word in spec.argv + [spec.workingDirectory ?? ""] where word.utf8.contains(0) {
             throw StepError(.invalidInput, "step \(step): an argument contains a NUL byte")
         }
+        if let directory = spec.workingDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw StepError(.spawnFailed, "step \(step): working directory \(directory) does not exist")
+            }
+        }
         let environment = environment(for: spec, facts: facts)
         for (key, value) in environment where key.isEmpty || key.contains("=") || (key + value).utf8.contains(0) {
             throw StepError(.invalidInput, "step \(step): environment variable \(key.debugDescription) is malformed")

@@ -116,4 +116,11 @@ import Testing
         try Data("not a signature\n".utf8).write(to: URL(fileURLWithPath: scenario.tarballPath + ".asc"))
         await expectFailure(scenario.verifier(), .badSignature, mentioning: "signature")
     }
+
+    @Test("without gpgv on the PATH the step fails saying so, it never passes unverified")
+    func gpgvMissing() async throws {
+        var verifier = scenario.verifier()
+        verifier.runner.baseEnvironment["PATH"] = scenario.work.appendingPathComponent("empty-bin").path
+        await expectFailure(verifier, .spawnFailed, mentioning: "gpgv was not found")
+    }
 }

@@ -165,4 +165,49 @@ import Testing
         }
         #expect(badStep?.code == .invalidInput)
     }
+
+    @Test("the child starts with default signal handling even when the daemon ignores a signal")
+    func defaultSignalDispositions() async throws {
+        defer { PipelineScratch.remove(directory) }
+        signal(SIGUSR2, SIG_IGN)
+        let outcome = try await runner.run(
+            CommandSpec(argv: ["/bin/grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status"]), step: "signals", attempt: 1)
+        var masks: [String: UInt64] = [:]
+        for line in try PipelineScratch.read(outcome.stdoutPath).split(separator: "\n") {
+            let parts = line.split(separator: "\t")
+            masks[String(parts[0])] = UInt64(parts[1], radix: 16)
+        }
+        // Signals 1-31; glibc reserves 32 and 33 for itself and no program can change them.
+        let standard: UInt64 = 0x7FFF_FFFF
+        #expect(masks["SigBlk:"].map { $0 & standard } == 0)
+        #expect(masks["SigIgn:"].map { $0 & standard } == 0)
+        #expect(masks["SigIgn:"].map { $0 & (1 << (UInt64(SIGUSR2) - 1)) } == 0)
+    }
+
+    @Test("many slow commands at once do not starve the cooperative pool: they run in parallel")
+    func commandsRunOffThePool() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let runner = runner
+        let count = 4 * max(ProcessInfo.processInfo.activeProcessorCount, 2)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: CommandOutcome.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    try await runner.run(CommandSpec(argv: ["sleep", "1"]), step: "sleep\(index)", attempt: 1)
+                }
+            }
+            for try await outcome in group { #expect(outcome.termination == .exited(0)) }
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    @Test("a working directory that does not exist is named in the error")
+    func missingWorkingDirectory() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let gone = directory.appendingPathComponent("gone").path
+        let error = await #expect(throws: StepError.self) {
+            try await runner.run(CommandSpec(argv: ["true"], workingDirectory: gone), step: "x", attempt: 1)
+        }
+        #expect(error?.message.contains(gone) == true)
+    }
 }
