@@ -75,15 +75,16 @@ enum SpawnedProcess {
         guard spawned == 0 else {
             return .failure(StepError(.spawnFailed, "cannot start \(request.executable): \(errorText(spawned))"))
         }
-        let termination = wait(for: pid, request: request, start: start, cancellation: cancellation)
-        return .success((termination, ContinuousClock.now - start))
+        return wait(for: pid, request: request, start: start, cancellation: cancellation).map { termination in
+            (termination, ContinuousClock.now - start)
+        }
     }
 
     /// Waits for the leader, sending SIGTERM to the group at the deadline (or on cancellation)
     /// and SIGKILL after the grace period; once stopped, leftovers in the group are killed too.
     private static func wait(
         for pid: pid_t, request: SpawnRequest, start: ContinuousClock.Instant, cancellation: CancellationFlag
-    ) -> CommandOutcome.Termination {
+    ) -> Result<CommandOutcome.Termination, StepError> {
         let deadline = start + seconds(request.timeout)
         var stoppedBy: CommandOutcome.Termination?
         var killAt: ContinuousClock.Instant?
@@ -92,7 +93,14 @@ enum SpawnedProcess {
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
-            if reaped == -1 && errno != EINTR { return .signaled(SIGKILL) }
+            if reaped == -1 && errno != EINTR {
+                // Only possible when something else reaps children (SIGCHLD ignored): the
+                // status is lost, so say so rather than invent one.
+                let reason = String(cString: strerror(errno))
+                kill(-pid, SIGKILL)
+                return .failure(
+                    StepError(.commandFailed, "lost \(request.executable) (pid \(pid)): waitpid failed: \(reason)"))
+            }
             let now = ContinuousClock.now
             if stoppedBy == nil && (now >= deadline || cancellation.isCancelled) {
                 stoppedBy = cancellation.isCancelled ? .cancelled : .timedOut
@@ -108,10 +116,10 @@ enum SpawnedProcess {
         }
         if let stoppedBy {
             finishGroup(pid, killAt: killAt)
-            return stoppedBy
+            return .success(stoppedBy)
         }
-        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
-        return .signaled(status & 0x7f)
+        if status & 0x7f == 0 { return .success(.exited((status >> 8) & 0xff)) }
+        return .success(.signaled(status & 0x7f))
     }
 
     /// After a stopped leader, gives the rest of its group what is left of the grace period
