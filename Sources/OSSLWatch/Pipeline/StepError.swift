@@ -38,9 +38,11 @@ public struct StepError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line naming the file, URL or command at fault and what to do about it.
     public var message: String
 
+    /// Line breaks in `message` (from a wrapped system or regex error) become spaces: the
+    /// reason is always one line in logs and in `osslwatch runs show`.
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = message.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     public var description: String { message }

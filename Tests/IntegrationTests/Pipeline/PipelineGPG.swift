@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Real OpenPGP keys made at test time in a temporary GNUPGHOME, and the operations the
 /// pipeline tests need: export a gpgv keyring, sign detached and armored.
@@ -18,9 +19,19 @@ struct PipelineGPG: Sendable {
     /// A key no keyring trusts.
     static let stranger: Result<PipelineGPG, Failure> = make(uid: "Stranger <stranger@example.org>")
 
+    /// Homes made by this process, removed when it exits.
+    private static let homes = Mutex<[String]>([])
+    private static let removeHomesAtExit: Void = {
+        atexit {
+            for home in PipelineGPG.homes.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: home) }
+        }
+    }()
+
     private static func make(uid: String) -> Result<PipelineGPG, Failure> {
         do {
             let home = "/tmp/osslwatch-gpg-\(UUID().uuidString.prefix(8))"
+            _ = removeHomesAtExit
+            homes.withLock { $0.append(home) }
             try FileManager.default.createDirectory(
                 atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try run(

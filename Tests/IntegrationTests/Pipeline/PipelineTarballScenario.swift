@@ -29,8 +29,13 @@ struct PipelineTarballScenario {
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         keyringPath = work.appendingPathComponent("openssl-keyring.gpg").path
-        try trusted.exportKeyring(to: keyringPath)
-        try publishGoodRelease()
+        do {
+            try trusted.exportKeyring(to: keyringPath)
+            try publishGoodRelease()
+        } catch {
+            cleanUp()
+            throw error
+        }
     }
 
     /// Builds a real tarball with `tar czf`, its `<hex> *name` checksum with `sha256sum -b`,
