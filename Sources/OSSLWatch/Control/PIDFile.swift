@@ -59,7 +59,7 @@ public struct PIDFile: Sendable {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             if access(path, F_OK) != 0, errno == ENOENT {
-                throw PIDFileError(.missing, path: path, "no pid file: the daemon is not running")
+                throw PIDFileError(.missing, path: path, "no pid file")
             }
             throw PIDFileError(.io, path: path, "cannot read the pid file: \(error.localizedDescription)")
         }
@@ -76,15 +76,15 @@ public struct PIDFile: Sendable {
         // kill(0 or negative) would signal a whole process group.
         guard pid > 0 else { throw PIDFileError(.garbage, path: path, "\(pid) is not a process id") }
         if kill(pid, 0) != 0, errno == ESRCH {
-            throw PIDFileError(.stale, path: path, "process \(pid) is gone: the daemon is not running")
+            throw PIDFileError(.stale, path: path, "process \(pid) is gone (a stale pid file)")
         }
         guard let name = processName(of: pid) else {
-            throw PIDFileError(.stale, path: path, "process \(pid) is gone: the daemon is not running")
+            throw PIDFileError(.stale, path: path, "process \(pid) is gone (a stale pid file)")
         }
         guard name == processName else {
             throw PIDFileError(
                 .notOsslwatch, path: path,
-                "process \(pid) is \(name.debugDescription), not osslwatch: the daemon is not running")
+                "process \(pid) is \(name.debugDescription), not osslwatch (a recycled pid)")
         }
     }
 

@@ -18,7 +18,7 @@ public enum StatusReportRenderer {
         if daemon.running, let pid = daemon.pid {
             lines.append("daemon     running (pid \(pid), \(daemon.pidFile))")
         } else {
-            lines.append("daemon     not running: \(daemon.detail ?? "no pid file")")
+            lines.append("daemon     not running (\(daemon.pidFile): \(daemon.detail ?? "no pid file"))")
         }
         lines.append("state      \(report.stateDirectory)")
         lines.append("")
@@ -32,7 +32,9 @@ public enum StatusReportRenderer {
                 next.map(CheckReportRenderer.timestamp) ?? "-", feed.lastError ?? "",
             ])
         }
-        lines += CheckReportRenderer.table(rows).map { "  " + $0 }
+        lines += CheckReportRenderer.table(rows).map {
+            ("  " + $0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
         lines.append("")
         lines.append("Projects")
         for project in report.projects {

@@ -46,7 +46,7 @@ public struct TriggerOutcome: Sendable {
         case .notRunning(let reason):
             return [
                 what,
-                "nothing was signalled: \(reason)",
+                "the daemon is not running (\(reason)); nothing was signalled",
                 "the request stays in the store and is handled when `osslwatch run` next starts",
             ]
         case .failed(let reason, _):

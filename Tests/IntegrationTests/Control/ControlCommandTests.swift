@@ -37,7 +37,7 @@ struct ControlCommandTests {
 
         let text = try status(scenario, pidFile: pidFile, json: false)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("daemon     not running: no pid file"), "\(text.stdout)")
+        #expect(text.stdout.contains("daemon     not running (\(pidFile): no pid file)"), "\(text.stdout)")
         #expect(text.stdout.contains("cryptography: no verdict yet"))
         #expect(text.stdout.contains("Pending requests: none"))
         #expect(!text.stdout.contains("Runs"), "runs do not exist yet and must not be shown")
@@ -96,7 +96,7 @@ struct ControlCommandTests {
         let poll = try OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid-file", pidFile])
         #expect(poll.status == 69, "\(poll.stdout)\(poll.stderr)")
         #expect(poll.stderr.contains("request 1 recorded: poll every feed now"), "\(poll.stderr)")
-        #expect(poll.stderr.contains("no pid file: the daemon is not running"))
+        #expect(poll.stderr.contains("the daemon is not running (\(pidFile): no pid file); nothing was signalled"))
         #expect(poll.stderr.contains("handled when `osslwatch run` next starts"))
 
         // A stale pid file (a process that has exited) is "not running" too, and nothing is signalled.
@@ -106,7 +106,7 @@ struct ControlCommandTests {
         ])
         #expect(run.status == 69, "\(run.stderr)")
         #expect(run.stderr.contains("request 2 recorded: run for cryptography to OpenSSL 3.5.4"), "\(run.stderr)")
-        #expect(run.stderr.contains("process 999999 is gone"))
+        #expect(run.stderr.contains("process 999999 is gone (a stale pid file)"))
 
         let requests = try pending(try status(scenario, pidFile: pidFile))
         #expect(requests.map { $0["kind"] as? String } == ["poll", "run"])
