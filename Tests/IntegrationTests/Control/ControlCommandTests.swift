@@ -172,6 +172,14 @@ struct ControlCommandTests {
         }
         #expect(handled, "the request is still pending; log: \(daemon.log)")
 
+        // --pid instead of the pid file reaches the same daemon: a third poll of each feed.
+        let byPID = try OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid", "\(daemon.pid)"])
+        #expect(byPID.status == 0, "\(byPID.stdout)\(byPID.stderr)")
+        let polledAgain = try Wait.until(timeout: .seconds(10)) {
+            try scenario.requests(for: "releases.atom").count == 3 && scenario.requests(for: "tags.atom").count == 3
+        }
+        #expect(polledAgain, "log: \(daemon.log)")
+
         let running = try OSSLWatchBinary.run([
             "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
         ])
