@@ -14,6 +14,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corrupt
         /// The row an update names does not exist.
         case notFound
+        /// The change asked for is not allowed in the row's current state (approving a step that
+        /// is not waiting, retrying a done step).
+        case illegalTransition
     }
 
     public let code: Code
@@ -27,8 +30,15 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// A sysexits status: 73 (`EX_CANTCREAT`) when the state cannot be created, 74 (`EX_IOERR`) otherwise.
-    public var exitStatus: Int32 { code == .cannotCreate ? 73 : 74 }
+    /// A sysexits status: 73 (`EX_CANTCREAT`) when the state cannot be created, 65 (`EX_DATAERR`)
+    /// for an illegal transition or an unknown row, 74 (`EX_IOERR`) otherwise.
+    public var exitStatus: Int32 {
+        switch code {
+        case .cannotCreate: return 73
+        case .illegalTransition, .notFound: return 65
+        default: return 74
+        }
+    }
 
     public var description: String { "\(path): \(message)" }
 }

@@ -91,6 +91,55 @@ enum StoreSchema {
             }
             try db.create(index: "requests_pending", on: "requests", columns: ["handled_at", "id"])
         }
+        migrator.registerMigration("v4-runs") { db in
+            // The pipeline: one run per (project, target); its steps copied from the config at
+            // creation; one attempt row per execution, written before the effect starts.
+            let runStates = RunState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            let stepStates = StepState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            try db.create(table: "runs") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("project", .text).notNull()
+                table.column("previous", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("sha256", .text)
+                table.column("next_release", .text)
+                table.column("advisories", .jsonText).notNull().defaults(to: "[]")
+                table.column("is_security", .boolean).notNull().defaults(to: false)
+                table.column("state", .text).notNull().check(sql: "state IN (\(runStates))")
+                table.column("reason", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+                table.column("forced", .boolean).notNull().defaults(to: false)
+                table.column("superseded_by", .integer)
+                table.uniqueKey(["project", "target"])
+            }
+            try db.create(index: "runs_state", on: "runs", columns: ["state"])
+            try db.create(table: "steps") { table in
+                table.column("run_id", .integer).notNull().references("runs", onDelete: .cascade)
+                table.column("idx", .integer).notNull()
+                table.column("name", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("state", .text).notNull().check(sql: "state IN (\(stepStates))")
+                table.column("idempotent", .boolean).notNull()
+                table.column("reason", .text)
+                table.column("approved_at", .datetime)
+                table.column("updated_at", .datetime).notNull()
+                table.primaryKey(["run_id", "idx"])
+                table.uniqueKey(["run_id", "name"])
+            }
+            try db.create(table: "attempts") { table in
+                table.column("run_id", .integer).notNull().references("runs", onDelete: .cascade)
+                table.column("step", .text).notNull()
+                table.column("number", .integer).notNull()
+                table.column("started_at", .datetime).notNull()
+                table.column("finished_at", .datetime)
+                table.column("exit_code", .integer)
+                table.column("stdout_path", .text)
+                table.column("stderr_path", .text)
+                table.column("outcome", .text)
+                table.primaryKey(["run_id", "step", "number"])
+            }
+        }
         return migrator
     }
 }

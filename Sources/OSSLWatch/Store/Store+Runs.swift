@@ -1,0 +1,435 @@
+import Foundation
+import GRDB
+
+/// Runs, their steps and attempts: the pipeline's journal.
+///
+/// Every method is one transaction. The runner commits a step's `running` state (with a new
+/// attempt row) before the step's effect and its outcome after, so whatever moment the
+/// process dies at, the store tells what may have happened. A run's state is derived from its
+/// steps after each change (a failed step fails the run, a waiting approval makes it wait)
+/// unless it is final (done, cancelled, superseded), which nothing changes again.
+extension Store {
+    // MARK: - Creating and reading
+
+    /// Creates a run with its steps, all pending; returns nil when (project, target) already
+    /// has a run, so however many polls see a release, it gets one run.
+    public func createRun(
+        project: String, previous: OpenSSLVersion, target: OpenSSLVersion, nextRelease: String?,
+        advisories: [String] = [], isSecurity: Bool = false, forced: Bool = false, steps: [StepPlan], at: Date
+    ) throws(StoreError) -> RunRecord? {
+        let advisoriesJSON = try Self.json(advisories)
+        let id: Int64? = try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (project, previous, target, next_release, advisories, is_security, state,
+                                      created_at, updated_at, forced)
+                    VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+                    ON CONFLICT(project, target) DO NOTHING
+                    """,
+                arguments: [
+                    project, previous.description, target.description, nextRelease, advisoriesJSON, isSecurity, at,
+                    at, forced,
+                ])
+            guard db.changesCount == 1 else { return nil }
+            let id = db.lastInsertedRowID
+            for (index, step) in steps.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO steps (run_id, idx, name, kind, state, idempotent, updated_at)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                        """,
+                    arguments: [id, index, step.name, step.kind.rawValue, step.idempotent, at])
+            }
+            return id
+        }
+        guard let id else { return nil }
+        return try run(id)
+    }
+
+    /// Every run, or every run of `project`, oldest first.
+    public func runs(project: String? = nil) throws(StoreError) -> [RunRecord] {
+        let rows = try write { db in
+            if let project {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM runs WHERE project = ? ORDER BY id", arguments: [project])
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id")
+        }
+        return try rows.map { row throws(StoreError) in try runRecord(row) }
+    }
+
+    /// Runs that are not final (active, waiting, needing attention, failed), oldest first.
+    public func unfinishedRuns(project: String? = nil) throws(StoreError) -> [RunRecord] {
+        try runs(project: project).filter { !$0.state.isFinal }
+    }
+
+    public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
+        let row = try write { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
+        return try row.map { row throws(StoreError) in try runRecord(row) }
+    }
+
+    /// The run of (project, target), if one was ever created.
+    public func run(project: String, target: OpenSSLVersion) throws(StoreError) -> RunRecord? {
+        let row = try write { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM runs WHERE project = ? AND target = ?",
+                arguments: [project, target.description])
+        }
+        return try row.map { row throws(StoreError) in try runRecord(row) }
+    }
+
+    /// The steps of a run in checklist order.
+    public func steps(run: Int64) throws(StoreError) -> [StepRecord] {
+        let rows = try write { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
+        }
+        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+    }
+
+    /// Every attempt of every step of a run, in the order they started.
+    public func attempts(run: Int64) throws(StoreError) -> [AttemptRecord] {
+        let rows = try write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.* FROM attempts a JOIN steps s ON s.run_id = a.run_id AND s.name = a.step
+                    WHERE a.run_id = ? ORDER BY a.started_at, s.idx, a.number
+                    """,
+                arguments: [run])
+        }
+        return rows.map { row in
+            AttemptRecord(
+                runID: row["run_id"], step: row["step"], number: row["number"], startedAt: row["started_at"],
+                finishedAt: row["finished_at"], exitCode: row["exit_code"], stdoutPath: row["stdout_path"],
+                stderrPath: row["stderr_path"], outcome: row["outcome"])
+        }
+    }
+
+    // MARK: - Operator transitions
+
+    /// Approves the approval step that is waiting (or the one named): it becomes done and the
+    /// run continues at the next advance. Approving a step that is not waiting is refused.
+    public func approve(run: Int64, step: String?, at: Date) throws(StoreError) {
+        try write { db in
+            try requireOpen(db, run: run, action: "approve")
+            let name: String
+            if let step {
+                let state = try stepState(db, run: run, step: step)
+                guard state == .waitingApproval else {
+                    throw illegal("run \(run): step \(step) is \(state.rawValue), not waiting for approval")
+                }
+                name = step
+            } else {
+                guard
+                    let waiting = try String.fetchOne(
+                        db, sql: "SELECT name FROM steps WHERE run_id = ? AND state = 'waiting-approval' ORDER BY idx",
+                        arguments: [run])
+                else { throw illegal("run \(run) has no step waiting for approval") }
+                name = waiting
+            }
+            try db.execute(
+                sql: """
+                    UPDATE steps SET state = 'done', approved_at = ?, reason = NULL, updated_at = ?
+                    WHERE run_id = ? AND name = ?
+                    """,
+                arguments: [at, at, run, name])
+            try settle(db, run: run, at: at)
+        }
+    }
+
+    /// Puts a failed or needs-attention step back to pending; the run becomes active again and
+    /// the step runs at the next advance. Any other state is refused (a done step never re-runs).
+    public func retry(run: Int64, step: String, at: Date) throws(StoreError) {
+        try write { db in
+            try requireOpen(db, run: run, action: "retry")
+            let state = try stepState(db, run: run, step: step)
+            guard state == .failed || state == .needsAttention else {
+                throw illegal(
+                    "run \(run): step \(step) is \(state.rawValue); only a failed or needs-attention step can be retried"
+                )
+            }
+            try setStep(db, run: run, step: step, state: .pending, reason: nil, at: at)
+            try settle(db, run: run, at: at)
+        }
+    }
+
+    /// Marks a step skipped (from pending, failed, needs-attention or waiting-approval): the run
+    /// moves past it at the next advance. A running or done step cannot be skipped.
+    public func skip(run: Int64, step: String, at: Date) throws(StoreError) {
+        try write { db in
+            try requireOpen(db, run: run, action: "skip")
+            let state = try stepState(db, run: run, step: step)
+            let allowed: Set<StepState> = [.pending, .failed, .needsAttention, .waitingApproval]
+            guard allowed.contains(state) else {
+                throw illegal("run \(run): step \(step) is \(state.rawValue) and cannot be skipped")
+            }
+            try setStep(db, run: run, step: step, state: .skipped, reason: "skipped by operator", at: at)
+            try settle(db, run: run, at: at)
+        }
+    }
+
+    /// Cancels a run that is not final; no step of it runs again.
+    public func cancel(run: Int64, at: Date) throws(StoreError) {
+        try write { db in
+            try requireOpen(db, run: run, action: "cancel")
+            try setRunState(db, run: run, state: .cancelled, reason: "cancelled by operator", at: at)
+        }
+    }
+
+    // MARK: - Runner transitions
+
+    /// Commits a pending step as `running` with a new attempt row, before its effect. Refused
+    /// unless the run is active and the step pending.
+    public func beginStep(run: Int64, step: String, at: Date) throws(StoreError) -> AttemptRecord {
+        try write { db in
+            let runState = try self.runState(db, run: run)
+            guard runState == .active else { throw illegal("run \(run) is \(runState.rawValue), not active") }
+            let state = try stepState(db, run: run, step: step)
+            guard state == .pending else { throw illegal("run \(run): step \(step) is \(state.rawValue), not pending") }
+            let number =
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
+                    arguments: [run, step]) ?? 1
+            try db.execute(
+                sql: "INSERT INTO attempts (run_id, step, number, started_at) VALUES (?, ?, ?, ?)",
+                arguments: [run, step, number, at])
+            try setStep(db, run: run, step: step, state: .running, reason: nil, at: at)
+            return AttemptRecord(runID: run, step: step, number: number, startedAt: at)
+        }
+    }
+
+    /// Commits a running step's outcome after its effect: `done`, `failed` or `needs-attention`,
+    /// completing the attempt row. A failed step fails the run with the step's reason.
+    public func finishStep(
+        run: Int64, step: String, attempt: Int, state: StepState, reason: String?, exitCode: Int32? = nil,
+        stdoutPath: String? = nil, stderrPath: String? = nil, at: Date
+    ) throws(StoreError) {
+        guard [.done, .failed, .needsAttention].contains(state) else {
+            throw illegal("run \(run): a step cannot finish as \(state.rawValue)")
+        }
+        try write { db in
+            let current = try stepState(db, run: run, step: step)
+            guard current == .running else {
+                throw illegal("run \(run): step \(step) is \(current.rawValue), not running")
+            }
+            let outcome = reason == "dry run" ? "dry run" : state.rawValue
+            try db.execute(
+                sql: """
+                    UPDATE attempts SET finished_at = ?, exit_code = ?, stdout_path = ?, stderr_path = ?, outcome = ?
+                    WHERE run_id = ? AND step = ? AND number = ?
+                    """,
+                arguments: [at, exitCode, stdoutPath, stderrPath, outcome, run, step, attempt])
+            try setStep(db, run: run, step: step, state: state, reason: reason, at: at)
+            try settle(db, run: run, at: at)
+        }
+    }
+
+    /// Moves a pending step without an effect: `skipped` (a security step of a non-security
+    /// run), `waiting-approval` (an approval step reached) or `needs-attention`.
+    public func markStep(run: Int64, step: String, state: StepState, reason: String?, at: Date) throws(StoreError) {
+        guard [.skipped, .waitingApproval, .needsAttention, .failed].contains(state) else {
+            throw illegal("run \(run): a step cannot be marked \(state.rawValue) without an attempt")
+        }
+        try write { db in
+            try requireOpen(db, run: run, action: "mark a step of")
+            let current = try stepState(db, run: run, step: step)
+            guard current == .pending else {
+                throw illegal("run \(run): step \(step) is \(current.rawValue), not pending")
+            }
+            try setStep(db, run: run, step: step, state: state, reason: reason, at: at)
+            try settle(db, run: run, at: at)
+        }
+    }
+
+    /// Sets a final state the runner decides: `done` (every step settled) or `superseded`.
+    public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
+        guard state == .done || state == .superseded else {
+            throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)")
+        }
+        try write { db in
+            try requireOpen(db, run: run, action: "finish")
+            if state == .done {
+                let unsettled = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM steps WHERE run_id = ? AND state NOT IN ('done', 'skipped')",
+                    arguments: [run])
+                guard unsettled == 0 else { throw illegal("run \(run) still has steps that are not done or skipped") }
+            }
+            try setRunState(db, run: run, state: state, reason: reason, at: at)
+        }
+    }
+
+    /// Records facts learnt during the run: the verified digest, the next downstream release.
+    public func setRunFacts(run: Int64, sha256: String? = nil, nextRelease: String? = nil, at: Date)
+        throws(StoreError)
+    {
+        try write { db in
+            _ = try runState(db, run: run)
+            try db.execute(
+                sql: """
+                    UPDATE runs SET sha256 = COALESCE(?, sha256), next_release = COALESCE(?, next_release),
+                                    updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [sha256, nextRelease, at, run])
+        }
+    }
+
+    /// Notes that `newer` replaces `run`; the runner supersedes it at its next gate.
+    public func setSupersededBy(run: Int64, newer: Int64, at: Date) throws(StoreError) {
+        try write { db in
+            try requireOpen(db, run: run, action: "supersede")
+            try db.execute(
+                sql: "UPDATE runs SET superseded_by = ?, updated_at = ? WHERE id = ?", arguments: [newer, at, run])
+        }
+    }
+
+    /// The crash-recovery rule, for the runner at start: every step still `running` was
+    /// interrupted. An idempotent one goes back to pending (it re-runs); any other goes to
+    /// needs-attention, because its effect may or may not have happened. Returns the steps
+    /// changed, with their new state.
+    public func recoverInterrupted(at: Date) throws(StoreError) -> [StepRecord] {
+        let rows = try write { db in
+            let running = try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE state = 'running' ORDER BY run_id, idx")
+            for row in running {
+                let run: Int64 = row["run_id"]
+                let name: String = row["name"]
+                let idempotent: Bool = row["idempotent"]
+                try db.execute(
+                    sql: """
+                        UPDATE attempts SET finished_at = ?, outcome = 'interrupted'
+                        WHERE run_id = ? AND step = ? AND finished_at IS NULL
+                        """,
+                    arguments: [at, run, name])
+                if idempotent {
+                    try setStep(db, run: run, step: name, state: .pending, reason: nil, at: at)
+                } else {
+                    try setStep(
+                        db, run: run, step: name, state: .needsAttention, reason: Self.interruptedReason, at: at)
+                }
+                try settle(db, run: run, at: at)
+            }
+            return try running.map { row in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?",
+                    arguments: [row["run_id"] as Int64, row["idx"] as Int])
+            }.compactMap { $0 }
+        }
+        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+    }
+
+    /// The reason a non-idempotent step interrupted by a crash waits for an operator.
+    public static let interruptedReason =
+        "interrupted while running; it may or may not have taken effect: retry or skip"
+
+    // MARK: - Internals
+
+    private func illegal(_ message: String) -> StoreError {
+        StoreError(.illegalTransition, path: path, message)
+    }
+
+    private func runState(_ db: Database, run: Int64) throws -> RunState {
+        guard let text = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [run]) else {
+            throw StoreError(.notFound, path: path, "no run \(run)")
+        }
+        guard let state = RunState(rawValue: text) else {
+            throw StoreError(.corrupt, path: path, "run \(run) has unknown state \(text.debugDescription)")
+        }
+        return state
+    }
+
+    private func requireOpen(_ db: Database, run: Int64, action: String) throws {
+        let state = try runState(db, run: run)
+        guard !state.isFinal else { throw illegal("cannot \(action) run \(run): it is \(state.rawValue)") }
+    }
+
+    private func stepState(_ db: Database, run: Int64, step: String) throws -> StepState {
+        guard
+            let text = try String.fetchOne(
+                db, sql: "SELECT state FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
+        else { throw StoreError(.notFound, path: path, "run \(run) has no step \(step.debugDescription)") }
+        guard let state = StepState(rawValue: text) else {
+            throw StoreError(.corrupt, path: path, "run \(run) step \(step) has unknown state \(text.debugDescription)")
+        }
+        return state
+    }
+
+    private func setStep(_ db: Database, run: Int64, step: String, state: StepState, reason: String?, at: Date) throws {
+        try db.execute(
+            sql: "UPDATE steps SET state = ?, reason = ?, updated_at = ? WHERE run_id = ? AND name = ?",
+            arguments: [state.rawValue, reason, at, run, step])
+    }
+
+    private func setRunState(_ db: Database, run: Int64, state: RunState, reason: String?, at: Date) throws {
+        try db.execute(
+            sql: "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+            arguments: [state.rawValue, reason, at, run])
+    }
+
+    /// Derives a non-final run's state from its steps: the first failed, needs-attention or
+    /// waiting step decides (with its reason); otherwise the run is active.
+    private func settle(_ db: Database, run: Int64, at: Date) throws {
+        let current = try runState(db, run: run)
+        guard !current.isFinal else { return }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT name, state, reason FROM steps WHERE run_id = ?
+                AND state IN ('failed', 'needs-attention', 'waiting-approval') ORDER BY idx LIMIT 1
+                """,
+            arguments: [run])
+        var state = RunState.active
+        var reason: String?
+        if let row = rows.first {
+            let name: String = row["name"]
+            let stepReason: String? = row["reason"]
+            let text: String = row["state"]
+            switch StepState(rawValue: text) {
+            case .failed:
+                state = .failed
+                reason = "step \(name) failed: \(stepReason ?? "no reason recorded")"
+            case .needsAttention:
+                state = .needsAttention
+                reason = "step \(name) needs attention: \(stepReason ?? "no reason recorded")"
+            default:
+                state = .waitingApproval
+                reason = "step \(name) waits for approval" + (stepReason.map { ": \($0)" } ?? "")
+            }
+        }
+        try setRunState(db, run: run, state: state, reason: reason, at: at)
+    }
+
+    private func runRecord(_ row: Row) throws(StoreError) -> RunRecord {
+        let id: Int64 = row["id"]
+        let previousText: String = row["previous"]
+        let targetText: String = row["target"]
+        let stateText: String = row["state"]
+        let advisoriesText: String = row["advisories"]
+        guard let previous = OpenSSLVersion.parse(bare: previousText),
+            let target = OpenSSLVersion.parse(bare: targetText)
+        else { throw StoreError(.corrupt, path: path, "run \(id) has an unreadable version") }
+        guard let state = RunState(rawValue: stateText) else {
+            throw StoreError(.corrupt, path: path, "run \(id) has unknown state \(stateText.debugDescription)")
+        }
+        guard let advisories = try? JSONDecoder().decode([String].self, from: Data(advisoriesText.utf8)) else {
+            throw StoreError(.corrupt, path: path, "run \(id) has unreadable advisories")
+        }
+        return RunRecord(
+            id: id, project: row["project"], previous: previous, target: target, sha256: row["sha256"],
+            nextRelease: row["next_release"], advisories: advisories, isSecurity: row["is_security"], state: state,
+            reason: row["reason"], createdAt: row["created_at"], updatedAt: row["updated_at"], forced: row["forced"],
+            supersededBy: row["superseded_by"])
+    }
+
+    private func stepRecord(_ row: Row) throws(StoreError) -> StepRecord {
+        let run: Int64 = row["run_id"]
+        let name: String = row["name"]
+        let kindText: String = row["kind"]
+        let stateText: String = row["state"]
+        guard let kind = StepKind(rawValue: kindText), let state = StepState(rawValue: stateText) else {
+            throw StoreError(.corrupt, path: path, "run \(run) step \(name) has an unknown kind or state")
+        }
+        return StepRecord(
+            runID: run, index: row["idx"], name: name, kind: kind, state: state, idempotent: row["idempotent"],
+            reason: row["reason"], approvedAt: row["approved_at"], updatedAt: row["updated_at"])
+    }
+}
