@@ -16,6 +16,9 @@ struct OSSLWatchCommand: AsyncParsableCommand {
             Validate one with `osslwatch config check --config FILE`.
             """,
         version: OSSLWatchVersion.current,
-        subcommands: [CheckCommand.self, ConfigCommand.self, RunCommand.self, StatusCommand.self, TriggerCommand.self]
+        subcommands: [
+            CheckCommand.self, ConfigCommand.self, RunCommand.self, StatusCommand.self, TriggerCommand.self,
+            RunsCommand.self, ApproveCommand.self, RetryCommand.self, SkipCommand.self, CancelCommand.self,
+        ]
     )
 }

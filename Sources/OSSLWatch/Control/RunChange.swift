@@ -1,0 +1,77 @@
+import Foundation
+
+/// `osslwatch approve|retry|skip|cancel`: change a run in the store, then wake the daemon.
+///
+/// The store is written first, so the change holds whether or not a daemon is there to be
+/// signalled: a stopped daemon applies it when it next starts. The store refuses illegal
+/// transitions (approving a step that is not waiting, retrying a done step) with a message
+/// that names the current state.
+public enum RunChange {
+    /// What the operator asks for.
+    public enum Action: Sendable, Hashable {
+        /// The waiting approval step, or the named one, becomes done.
+        case approve(step: String?)
+        /// A failed or needs-attention step goes back to pending.
+        case retry(step: String)
+        /// A step that has not run (or failed, or waits) is skipped.
+        case skip(step: String)
+        /// The run stops for good.
+        case cancel
+
+        /// The command word, for messages.
+        public var verb: String {
+            switch self {
+            case .approve: "approve"
+            case .retry: "retry"
+            case .skip: "skip"
+            case .cancel: "cancel"
+            }
+        }
+    }
+
+    /// Records the change; throws a one-line error for an unknown run or step or an illegal transition.
+    public static func apply(_ action: Action, run id: Int64, store: Store, now: Date = Date())
+        throws(RunChangeError) -> RunRecord
+    {
+        do {
+            guard try store.run(id) != nil else {
+                throw RunChangeError(.unknownRun, "no run \(id) (`osslwatch runs` lists them)")
+            }
+            let named: String?
+            switch action {
+            case .approve(let step): named = step
+            case .retry(let step), .skip(let step): named = step
+            case .cancel: named = nil
+            }
+            if let named {
+                let steps = try store.steps(run: id)
+                guard steps.contains(where: { $0.name == named }) else {
+                    throw RunChangeError(
+                        .unknownStep,
+                        "run \(id) has no step \(named.debugDescription); its steps: "
+                            + steps.map(\.name).joined(separator: ", "))
+                }
+            }
+            switch action {
+            case .approve(let step): try store.approve(run: id, step: step, at: now)
+            case .retry(let step): try store.retry(run: id, step: step, at: now)
+            case .skip(let step): try store.skip(run: id, step: step, at: now)
+            case .cancel: try store.cancel(run: id, at: now)
+            }
+            guard let updated = try store.run(id) else {
+                throw RunChangeError(.unknownRun, "run \(id) disappeared while it was changed")
+            }
+            return updated
+        } catch let error as RunChangeError {
+            throw error
+        } catch let error as StoreError {
+            switch error.code {
+            case .illegalTransition: throw RunChangeError(.illegalTransition, error.message)
+            case .notFound: throw RunChangeError(.unknownRun, error.message)
+            default: throw RunChangeError(.store, "\(error)", exitStatus: error.exitStatus)
+            }
+        } catch {
+            throw RunChangeError(.store, "\(error)", exitStatus: 74)
+        }
+    }
+}

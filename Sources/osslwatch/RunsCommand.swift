@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import OSSLWatch
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List release-pipeline runs, or show one with every step and attempt.",
+        discussion: """
+            Reads the state store only; the daemon need not run. A run is one project moving to \
+            one OpenSSL version through its configured checklist.
+
+            Run states: active, waiting-approval, needs-attention, failed, done, cancelled, superseded.
+            Step states: pending, running, done, failed, waiting-approval, needs-attention, skipped.
+
+            Act on a run with `osslwatch approve`, `retry`, `skip` and `cancel`.
+
+            Exit status: 0 shown; 65 no such run (show); 73 the state store cannot be opened; \
+            78 the configuration is invalid.
+            """,
+        subcommands: [RunsListCommand.self, RunsShowCommand.self],
+        defaultSubcommand: RunsListCommand.self
+    )
+}
+
+struct RunsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "A table of runs, newest first: id, project, previous → target, next release, state, step, updated."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only the runs of this project.", valueName: "name"))
+    var project: String?
+
+    @Flag(name: .long, help: "Print the runs as JSON.")
+    var json = false
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let store = try openStore(configuration)
+        let report = try storeCall { () throws(StoreError) in try RunsReport.load(store: store, project: project) }
+        print(json ? try RunsReportRenderer.json(report) : RunsReportRenderer.text(report), terminator: "")
+    }
+}
+
+struct RunsShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Every step of one run: state, reason, attempts with start and end times, exit codes, log paths."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
+    var run: Int64
+
+    @Flag(name: .long, help: "Print the run as JSON.")
+    var json = false
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let store = try openStore(configuration)
+        let id = run
+        let found = try storeCall { () throws(StoreError) in try RunsReportDetail.load(store: store, run: id) }
+        guard let detail = found else {
+            printError("osslwatch runs show: no run \(run) (`osslwatch runs` lists them)")
+            throw ExitCode(65)
+        }
+        print(json ? try RunsReportRenderer.json(detail) : RunsReportRenderer.text(detail), terminator: "")
+    }
+}
+
+/// Opens the state store named by the configuration, or ends with EX_CANTCREAT and one line.
+func openStore(_ configuration: Configuration) throws -> Store {
+    do {
+        return try Store(directory: configuration.stateDirectory)
+    } catch {
+        printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
+        throw ExitCode(73)
+    }
+}
+
+/// Runs a store read, turning its error into one line and its sysexits status.
+func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        printError("osslwatch: \(error)")
+        throw ExitCode(error.exitStatus)
+    }
+}
