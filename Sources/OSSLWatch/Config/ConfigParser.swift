@@ -18,7 +18,10 @@ struct ConfigParser {
     static let backoffKeys = ["initial", "max"]
     static let confirmationKeys = ["min_feeds", "checksum", "tarball_url", "max_tarball_bytes"]
     static let feedKeys = ["name", "kind", "url", "interval"]
-    static let projectKeys = ["name", "linked", "prereleases", "eol_warning_days"]
+    static let projectKeys = [
+        "name", "linked", "prereleases", "eol_warning_days", "steps", "version_file", "next_release", "dry_run",
+        "supersede",
+    ]
     static let linkedKeys = ["literal", "pin_file", "binary", "wheel"]
     static let pinFileKeys = ["path", "pattern", "sha256_pattern"]
 
@@ -179,6 +182,7 @@ struct ConfigParser {
             var project = ProjectSettings(name: name, linked: linked)
             if let value = fields["prereleases"] { project.prereleases = try value.bool() }
             if let value = fields["eol_warning_days"] { project.eolWarningDays = try value.int(in: 0...3650) }
+            try pipeline(fields, into: &project)
             result.append(project)
         }
         return result

@@ -8,11 +8,30 @@ public struct ProjectSettings: Sendable, Hashable {
     public var prereleases: Bool
     /// How many days before the linked series' end of life to start warning.
     public var eolWarningDays: Int
+    /// The release checklist a run walks, in order; empty means verdicts only, no runs.
+    public var steps: [StepSettings]
+    /// Where the project's current release is read for the patch bump.
+    public var versionFile: VersionFileSettings?
+    /// A literal next release, used when there is no version file.
+    public var nextRelease: String?
+    /// Command steps print their argv and environment instead of running.
+    public var dryRun: Bool
+    /// What a newer target does to an unfinished run.
+    public var supersede: SupersedePolicy
 
-    public init(name: String, linked: LinkedSource, prereleases: Bool = false, eolWarningDays: Int = 90) {
+    public init(
+        name: String, linked: LinkedSource, prereleases: Bool = false, eolWarningDays: Int = 90,
+        steps: [StepSettings] = [], versionFile: VersionFileSettings? = nil, nextRelease: String? = nil,
+        dryRun: Bool = false, supersede: SupersedePolicy = .atNextGate
+    ) {
         self.name = name
         self.linked = linked
         self.prereleases = prereleases
         self.eolWarningDays = eolWarningDays
+        self.steps = steps
+        self.versionFile = versionFile
+        self.nextRelease = nextRelease
+        self.dryRun = dryRun
+        self.supersede = supersede
     }
 }
