@@ -1,0 +1,232 @@
+import Foundation
+import OSSLWatch
+
+/// One end-to-end pipeline world: the OpenSSL feeds as they were on 2025-09-30 (3.5.4 is the
+/// newest 3.5) and a real 3.5.4 tarball with its `.sha256` and a detached signature by a key
+/// made at test time, all served by the test nginx; a downstream project linking 3.5.3 (its
+/// infra pin); and the real daemon started with a notify socket and a pid file.
+struct PipelineE2EScenario {
+    let daemon: DaemonScenario
+    let tarball: PipelineTarballScenario
+    let downstream: DownstreamProject
+
+    var work: URL { daemon.base.work }
+    var configPath: String { daemon.configPath }
+    var stateDirectory: String { daemon.base.stateDirectory }
+    /// Every downstream script appends `<step> <value>` here.
+    var journal: String { work.appendingPathComponent("journal").path }
+    /// Where `release.py release` writes the built extension module for 46.0.2.
+    var artifactTemplate: String { downstream.dist.path + "/cryptography-{next_release}" }
+
+    init(_ services: TestServices, snapshot: String = "snapshot-2025-09-30") throws {
+        daemon = try DaemonScenario(services)
+        do {
+            try daemon.base.serveFeeds(snapshot: snapshot)
+            tarball = try PipelineTarballScenario(services, version: "3.5.4")
+        } catch {
+            daemon.cleanUp()
+            throw error
+        }
+        do {
+            downstream = try DownstreamProject(root: daemon.base.work.appendingPathComponent("downstream"))
+        } catch {
+            tarball.cleanUp()
+            daemon.cleanUp()
+            throw error
+        }
+    }
+
+    /// The verify-tarball step of the test: the served tarball, the test keyring and key.
+    func verifyTarballStep(keyring: String? = nil) -> String {
+        """
+              - name: verify-tarball
+                kind: verify-tarball
+                tarball_url: \(services.httpsURL("/\(tarball.name)/openssl-{version}.tar.gz"))
+                keyring: \(keyring ?? tarball.keyringPath)
+                fingerprint: \(tarball.trusted.fingerprint)
+        """
+    }
+
+    /// The update-pin step on the infra checkout, with the shipped config's patterns.
+    var updatePinStep: String {
+        """
+              - name: update-pin
+                kind: update-pin
+                repository: \(downstream.infra.path)
+                file: cryptography-linux/openssl-version.sh
+                pattern: 'OPENSSL_VERSION="openssl-(?<version>[0-9a-z.-]+)"'
+                sha256_pattern: 'OPENSSL_SHA256="(?<sha256>[0-9a-f]{64})"'
+                author_name: osslwatch
+                author_email: osslwatch@example.org
+        """
+    }
+
+    /// A command step running python3 in the downstream checkout with the journal in its environment.
+    func commandStep(_ name: String, _ arguments: [String], idempotent: Bool = false, timeout: Int = 30) -> String {
+        let argv = (["/usr/bin/python3"] + arguments).map { "'\($0)'" }.joined(separator: ", ")
+        return """
+                  - name: \(name)
+                    kind: command
+                    argv: [\(argv)]
+                    working_directory: \(downstream.project.path)
+                    timeout: \(timeout)
+                    idempotent: \(idempotent)
+                    environment:
+                      E2E_JOURNAL: \(journal)
+                      E2E_INFRA: \(downstream.infra.path)
+            """
+    }
+
+    var services: TestServices { daemon.base.services }
+
+    /// Writes the config: both GitHub Atom feeds of the snapshot (one feed confirms), the
+    /// project linking what the infra pin says, its version file, and `steps` (YAML list items).
+    func writeConfig(steps: String, projectExtra: String = "", feeds: String? = nil) throws {
+        let yaml = """
+            state_directory: \(stateDirectory)
+            http:
+              ca_file: \(services.caFile)
+              allow_http_loopback: true
+              connect_timeout: 2
+              timeout: 10
+            confirmation:
+              min_feeds: 1
+              checksum: false
+            daemon:
+              stop_timeout: 5
+            feeds:
+            \(feeds ?? daemon.releasesFeed + "\n" + daemon.tagsFeed)
+            projects:
+              - name: cryptography
+                linked:
+                  pin_file:
+                    path: \(downstream.pinFile.path)
+                    pattern: 'OPENSSL_VERSION="openssl-(?<version>[0-9a-z.-]+)"'
+                    sha256_pattern: 'OPENSSL_SHA256="(?<sha256>[0-9a-f]{64})"'
+                version_file:
+                  path: \(downstream.pyproject.path)
+                  pattern: '^version = "(?<version>[^"]+)"$'
+            \(projectExtra)
+                steps:
+            \(steps)
+
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The full checklist of the end-to-end test, in the shipped config's order.
+    var checklistSteps: String {
+        [
+            verifyTarballStep(),
+            updatePinStep,
+            commandStep("changelog", ["scripts/openssl-changelog.py"]),
+            commandStep("bump-version", ["release.py", "bump-version"]),
+            """
+                  - name: release-gate
+                    kind: approval
+            """,
+            commandStep("release", ["release.py", "release"]),
+            """
+                  - name: verify-wheels
+                    kind: verify-artifact
+                    path: \(artifactTemplate)
+                  - name: security-advisory
+                    kind: approval
+                    when: security
+                  - name: send-gate
+                    kind: approval
+                  - name: announce
+                    kind: announce
+            """,
+        ].joined(separator: "\n")
+    }
+
+    /// Starts the real daemon (`osslwatch run`) with the notify socket and no watchdog.
+    func start(logName: String = "daemon.log") throws -> DaemonProcess {
+        try daemon.start(watchdogMicroseconds: nil, logName: logName)
+    }
+
+    /// `osslwatch ARGS --config <this config> --pid-file <this pid file>` where the command takes them.
+    func osslwatch(_ arguments: [String]) throws -> OSSLWatchBinary.Result {
+        var full = arguments + ["--config", configPath]
+        if ["approve", "retry", "skip", "cancel"].contains(arguments.first ?? "") {
+            full += ["--pid-file", daemon.pidFile]
+        }
+        return try OSSLWatchBinary.run(full)
+    }
+
+    /// `osslwatch runs --json`'s runs.
+    func runs() throws -> [[String: Any]] {
+        let result = try osslwatch(["runs", "--json"])
+        guard result.status == 0 else {
+            throw OSSLWatchBinary.Failure(description: "runs exited \(result.status): \(result.stderr)")
+        }
+        return try result.json()["runs"] as? [[String: Any]] ?? []
+    }
+
+    /// `osslwatch runs show RUN --json`.
+    func show(_ run: Int64) throws -> RunView {
+        let result = try osslwatch(["runs", "show", String(run), "--json"])
+        guard result.status == 0 else {
+            throw OSSLWatchBinary.Failure(description: "runs show exited \(result.status): \(result.stderr)")
+        }
+        return RunView(json: try result.json())
+    }
+
+    /// Polls `runs --json` until a run exists; returns its id.
+    func waitForRun(timeout: Duration = .seconds(30)) throws -> Int64? {
+        var id: Int64?
+        _ = try Wait.until(timeout: timeout) {
+            id = try runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value }
+            return id != nil
+        }
+        return id
+    }
+
+    /// Polls `runs show --json` until `condition` holds; returns the last view either way.
+    @discardableResult
+    func wait(for run: Int64, timeout: Duration = .seconds(60), until condition: (RunView) -> Bool) throws -> RunView {
+        var last = try show(run)
+        _ = try Wait.until(timeout: timeout) {
+            last = try show(run)
+            return condition(last)
+        }
+        return last
+    }
+
+    /// Journal lines, counted per step name.
+    func journalCounts() -> [String: Int] {
+        let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
+        var counts: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            counts[String(line.split(separator: " ").first ?? ""), default: 0] += 1
+        }
+        return counts
+    }
+
+    func cleanUp() {
+        tarball.cleanUp()
+        daemon.cleanUp()
+    }
+}
+
+/// `osslwatch runs show --json` read back: the run's state and reason, each step's state.
+struct RunView: CustomStringConvertible {
+    let json: [String: Any]
+
+    var run: [String: Any] { json["run"] as? [String: Any] ?? [:] }
+    var state: String { run["state"] as? String ?? "?" }
+    var reason: String? { run["reason"] as? String }
+    var steps: [[String: Any]] { json["steps"] as? [[String: Any]] ?? [] }
+
+    func step(_ name: String) -> [String: Any]? { steps.first { $0["name"] as? String == name } }
+    func stepState(_ name: String) -> String? { step(name)?["state"] as? String }
+    func stepReason(_ name: String) -> String? { step(name)?["reason"] as? String }
+    func attempts(_ name: String) -> [[String: Any]] { step(name)?["attempts"] as? [[String: Any]] ?? [] }
+
+    /// One line per step, for failure messages.
+    var description: String {
+        "run \(state)\(reason.map { " (\($0))" } ?? ""): "
+            + steps.map { "\($0["name"] as? String ?? "?")=\($0["state"] as? String ?? "?")" }.joined(separator: ", ")
+    }
+}
