@@ -194,6 +194,46 @@ struct PipelineE2EScenario {
         return last
     }
 
+    /// Serves `releases.atom` and `tags.atom` holding one entry per tag, exactly as given
+    /// (XML-escaped), newest first: for feeds whose tags are crafted.
+    func serveAtom(tags: [String]) throws {
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let entries = tags.enumerated().map { index, tag in
+            """
+              <entry>
+                <id>tag:github.com,2008:Repository/7634677/\(escaped(tag))</id>
+                <updated>2025-09-30T14:\(String(format: "%02d", 59 - index)):00Z</updated>
+                <link rel="alternate" type="text/html" href="https://github.com/openssl/openssl/releases/tag/\(escaped(tag))"/>
+                <title>\(escaped(tag))</title>
+              </entry>
+            """
+        }.joined(separator: "\n")
+        let feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-US">
+              <id>tag:github.com,2008:https://github.com/openssl/openssl/releases</id>
+              <title>Release notes from openssl</title>
+              <updated>2025-09-30T15:00:00Z</updated>
+            \(entries)
+            </feed>
+
+            """
+        try daemon.base.replace("releases.atom", with: Data(feed.utf8))
+        try daemon.base.replace("tags.atom", with: Data(feed.utf8))
+    }
+
+    /// Processes whose command line mentions `text` (a path unique to this scenario).
+    func processes(mentioning text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(text)
+        }
+    }
+
     /// Journal lines, counted per step name.
     func journalCounts() -> [String: Int] {
         let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
