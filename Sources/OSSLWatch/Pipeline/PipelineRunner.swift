@@ -1,0 +1,337 @@
+import Foundation
+import Logging
+
+/// Drives every project's release checklist, journaling each step in the store before and
+/// after its effect so that a crash at any moment is recoverable.
+///
+/// Only one runner may advance a store at a time (the daemon's): `advance` treats a step it
+/// finds `running` as interrupted by a crash of the previous process.
+public struct PipelineRunner: Sendable {
+    public var configuration: Configuration
+    public var store: Store
+    public var logger: Logger
+    /// Performs the steps; a test may put a fake here where the real effect cannot run.
+    public var executor: any StepExecuting
+    /// Set by the daemon when it starts stopping: no further step begins.
+    let stopFlag: CancellationFlag?
+
+    public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false) {
+        self.init(
+            configuration: configuration, store: store, logger: logger,
+            executor: StepExecutor(
+                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun))
+    }
+
+    public init(configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting) {
+        self.init(configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil)
+    }
+
+    init(
+        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
+        stopFlag: CancellationFlag?
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.executor = executor
+        self.stopFlag = stopFlag
+    }
+
+    private var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
+
+    /// Recovers interrupted steps, creates runs for patch-update verdicts and pending `.run`
+    /// requests, then moves every active run forward until a gate, a failure or its end.
+    /// Never throws: what fails is logged, and the next advance tries again.
+    public func advance(now: Date) async {
+        recover(now: now)
+        createRunsFromVerdicts(now: now)
+        handleRunRequests(now: now)
+        let runs: [RunRecord]
+        do {
+            runs = try store.unfinishedRuns()
+        } catch {
+            logger.error("runs not read", metadata: ["error": "\(error)"])
+            return
+        }
+        for run in runs {
+            guard !stopping else { return }
+            await drive(run.id)
+        }
+    }
+
+    // MARK: - Recovery
+
+    func recover(now: Date) {
+        do {
+            for step in try store.recoverInterrupted(at: now) {
+                logStep(
+                    step.runID, step: step.name, state: step.state, attempt: nil, message: "interrupted step recovered",
+                    extra: ["reason": "\(step.reason ?? (step.idempotent ? "idempotent: runs again" : "-"))"])
+            }
+        } catch {
+            logger.error("interrupted steps not recovered", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - Creating runs
+
+    private func createRunsFromVerdicts(now: Date) {
+        let verdicts: [Verdict]
+        do {
+            verdicts = try store.latestVerdicts()
+        } catch {
+            logger.error("verdicts not read", metadata: ["error": "\(error)"])
+            return
+        }
+        for verdict in verdicts {
+            guard verdict.kind == .patchUpdate || verdict.findings.contains(.patchUpdate),
+                let target = verdict.target,
+                let project = configuration.projects.first(where: { $0.name == verdict.project }),
+                !project.steps.isEmpty
+            else { continue }
+            do {
+                if try store.run(project: project.name, target: target) != nil { continue }
+                if project.supersede == .never,
+                    try store.unfinishedRuns(project: project.name).contains(where: { $0.target < target })
+                {
+                    continue
+                }
+                _ = try createRun(project, previous: verdict.linked, target: target, forced: false, now: now)
+            } catch {
+                logger.error(
+                    "run not created",
+                    metadata: ["project": "\(project.name)", "target": "\(target)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func handleRunRequests(now: Date) {
+        let requests: [ControlRequest]
+        do {
+            requests = try store.pendingRequests().filter { $0.kind == .run }
+        } catch {
+            logger.error("requests not read", metadata: ["error": "\(error)"])
+            return
+        }
+        for request in requests {
+            let note = forcedRun(request, now: now)
+            do {
+                try store.markHandled(request.id, at: now, note: note)
+                logger.notice(
+                    "request handled", metadata: ["request": "\(request.id)", "kind": "run", "note": "\(note)"])
+            } catch {
+                logger.error("request not marked handled", metadata: ["request": "\(request.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Creates the run a `trigger --project P --version V` asked for, whatever the verdict
+    /// says, and returns the note for the request.
+    private func forcedRun(_ request: ControlRequest, now: Date) -> String {
+        guard let name = request.project, let project = configuration.projects.first(where: { $0.name == name }) else {
+            return "no run: unknown project \(request.project ?? "(none)")"
+        }
+        guard let version = request.version, OpenSSLVersion.parse(bare: version.description) == version else {
+            return "no run: the request names no valid OpenSSL version"
+        }
+        guard !project.steps.isEmpty else { return "no run: project \(name) has no steps configured" }
+        do {
+            if let existing = try store.run(project: name, target: version) {
+                return "run \(existing.id) already exists for \(name) \(version) (\(existing.state.rawValue))"
+            }
+            let previous: OpenSSLVersion
+            if let verdict = try store.latestVerdicts().first(where: { $0.project == name }) {
+                previous = verdict.linked
+            } else {
+                previous = try LinkedVersionReader.read(project.linked).version
+            }
+            guard let run = try createRun(project, previous: previous, target: version, forced: true, now: now) else {
+                return "no run: one already exists for \(name) \(version)"
+            }
+            return "run \(run.id) created for \(name) \(version)"
+        } catch {
+            return "no run: \(error)"
+        }
+    }
+
+    /// Creates a run (nil when one exists for the pair) and applies the supersede policy to
+    /// the project's older unfinished runs.
+    func createRun(
+        _ project: ProjectSettings, previous: OpenSSLVersion, target: OpenSSLVersion, forced: Bool, now: Date
+    )
+        throws -> RunRecord?
+    {
+        let next = nextRelease(for: project)
+        guard
+            let run = try store.createRun(
+                project: project.name, previous: previous, target: target, nextRelease: try? next.get(),
+                forced: forced, steps: project.steps.map(\.plan), at: now)
+        else { return nil }
+        var facts: Logger.Metadata = [
+            "run": "\(run.id)", "project": "\(run.project)", "previous": "\(previous)", "target": "\(target)",
+            "forced": "\(forced)", "next_release": "\(run.nextRelease ?? "-")",
+        ]
+        if case .failure(let error) = next { facts["next_release_error"] = "\(error)" }
+        logger.notice("run created", metadata: facts)
+        for older in try store.unfinishedRuns(project: project.name) where older.id != run.id && older.target < target {
+            switch project.supersede {
+            case .never:
+                continue
+            case .immediately:
+                try supersede(older, by: run, now: now)
+            case .atNextGate:
+                if older.state == .active {
+                    try store.setSupersededBy(run: older.id, newer: run.id, at: now)
+                    logger.notice(
+                        "run will be superseded at its next gate",
+                        metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
+                } else {
+                    try supersede(older, by: run, now: now)
+                }
+            }
+        }
+        return run
+    }
+
+    private func supersede(_ run: RunRecord, by newer: RunRecord, now: Date) throws {
+        try store.setSupersededBy(run: run.id, newer: newer.id, at: now)
+        try store.finishRun(
+            run: run.id, state: .superseded, reason: "superseded by run \(newer.id) (OpenSSL \(newer.target))", at: now)
+        logger.notice(
+            "run superseded",
+            metadata: [
+                "run": "\(run.id)", "project": "\(run.project)", "by": "\(newer.id)", "target": "\(newer.target)",
+            ])
+    }
+
+    /// The project's next release: the patch bump of its version file, or the literal.
+    func nextRelease(for project: ProjectSettings) -> Result<String, StepError> {
+        if let file = project.versionFile {
+            return Result { () throws(StepError) in try NextRelease.next(path: file.path, pattern: file.pattern) }
+        }
+        if let literal = project.nextRelease { return .success(literal) }
+        return .failure(
+            StepError(.invalidInput, "project \(project.name) configures neither version_file nor next_release"))
+    }
+
+    // MARK: - Driving a run
+
+    /// Executes the run's steps in order until it stops (gate, failure, end, daemon stopping).
+    func drive(_ id: Int64) async {
+        do {
+            while !stopping {
+                guard let run = try store.run(id) else { return }
+                if run.state != .active {
+                    try supersedeAtGate(run)
+                    return
+                }
+                guard let project = configuration.projects.first(where: { $0.name == run.project }) else {
+                    return
+                }
+                let steps = try store.steps(run: id)
+                guard let step = steps.first(where: { !$0.state.isSettled }) else {
+                    try store.finishRun(run: id, state: .done, reason: nil, at: Date())
+                    logger.notice("run done", metadata: ["run": "\(id)", "project": "\(run.project)", "state": "done"])
+                    return
+                }
+                guard step.state == .pending else { return }
+                guard let settings = project.steps.first(where: { $0.name == step.name && $0.kind == step.kind }) else {
+                    try mark(
+                        run, step, .needsAttention,
+                        "step \(step.name) (\(step.kind.rawValue)) is no longer in the configuration: restore it, or skip"
+                    )
+                    continue
+                }
+                if settings.when == .security, !run.isSecurity {
+                    try mark(run, step, .skipped, "not a security release")
+                    continue
+                }
+                if case .approval(let message) = settings.action {
+                    try mark(run, step, .waitingApproval, message)
+                    continue
+                }
+                guard try await execute(run, step, settings, project) else { return }
+            }
+        } catch {
+            logger.error("run not advanced", metadata: ["run": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// A run that stopped at a gate while a newer run waits behind it is superseded now.
+    private func supersedeAtGate(_ run: RunRecord) throws {
+        guard let newer = run.supersededBy, !run.state.isFinal, run.state != .active,
+            let newerRun = try store.run(newer)
+        else { return }
+        try supersede(run, by: newerRun, now: Date())
+    }
+
+    private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: String?) throws {
+        try store.markStep(run: run.id, step: step.name, state: state, reason: reason, at: Date())
+        logStep(
+            run.id, step: step.name, state: state, attempt: nil, message: "step", extra: ["reason": "\(reason ?? "-")"])
+    }
+
+    /// Journals `running`, performs the step, journals the outcome. Returns false when the
+    /// run must not go on in this advance (the daemon is stopping).
+    private func execute(_ run: RunRecord, _ step: StepRecord, _ settings: StepSettings, _ project: ProjectSettings)
+        async throws -> Bool
+    {
+        let attempt = try store.beginStep(run: run.id, step: step.name, at: Date())
+        logStep(run.id, step: step.name, state: .running, attempt: attempt.number, message: "step")
+        let started = ContinuousClock.now
+        var result: StepResult
+        switch facts(run, project) {
+        case .failure(let error):
+            result = .failed(error)
+        case .success(let facts):
+            result = await executor.execute(settings, facts: facts, attempt: attempt.number, project: project)
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let duration = String(format: "%.3fs", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        guard let state = result.state else {
+            logStep(
+                run.id, step: step.name, state: .running, attempt: attempt.number, message: "step left running",
+                extra: ["reason": "\(result.reason ?? "daemon stopping")", "duration": "\(duration)"])
+            return false
+        }
+        if let sha256 = result.sha256 {
+            try store.setRunFacts(run: run.id, sha256: sha256, at: Date())
+        }
+        try store.finishStep(
+            run: run.id, step: step.name, attempt: attempt.number, state: state, reason: result.reason,
+            exitCode: result.exitCode, stdoutPath: result.stdoutPath, stderrPath: result.stderrPath, at: Date())
+        var extra: Logger.Metadata = ["duration": "\(duration)", "reason": "\(result.reason ?? "-")"]
+        if let code = result.exitCode { extra["exit_code"] = "\(code)" }
+        logStep(run.id, step: step.name, state: state, attempt: attempt.number, message: "step", extra: extra)
+        return true
+    }
+
+    /// The run's facts for its steps, reading the next release now if it was unknown at creation.
+    private func facts(_ run: RunRecord, _ project: ProjectSettings) -> Result<RunFacts, StepError> {
+        Result { () throws(StepError) -> RunFacts in
+            var next = run.nextRelease
+            if next == nil {
+                let read = try nextRelease(for: project).get()
+                try? store.setRunFacts(run: run.id, nextRelease: read, at: Date())
+                next = read
+            }
+            return try RunFacts(
+                runID: run.id, project: run.project, previous: run.previous, target: run.target, sha256: run.sha256,
+                nextRelease: next ?? "", advisories: run.advisories, isSecurity: run.isSecurity)
+        }
+    }
+
+    private func logStep(
+        _ run: Int64, step: String, state: StepState, attempt: Int?, message: Logger.Message,
+        extra: Logger.Metadata = [:]
+    ) {
+        var metadata: Logger.Metadata = [
+            "run": "\(run)", "step": "\(step)", "state": "\(state.rawValue)",
+            "attempt": "\(attempt.map(String.init) ?? "-")",
+        ]
+        if let project = try? store.run(run)?.project { metadata["project"] = "\(project)" }
+        metadata.merge(extra) { _, new in new }
+        let level: Logger.Level = state == .failed || state == .needsAttention ? .warning : .notice
+        logger.log(level: level, message, metadata: metadata)
+    }
+}

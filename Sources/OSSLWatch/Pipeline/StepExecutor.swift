@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+
+/// Performs one configured step with the existing executors (TarballVerifier, PinUpdater,
+/// CommandRunner, ArtifactVerifier). It has no state of its own and never touches the store:
+/// the runner journals before and after calling it.
+public protocol StepExecuting: Sendable {
+    func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async -> StepResult
+}
+
+/// The real executor: each kind's effect, with logs and work files under
+/// `<state directory>/runs/<run id>/`.
+public struct StepExecutor: StepExecuting {
+    public var stateDirectory: String
+    public var client: HTTPClient
+    public var logger: Logger
+    /// `--dry-run`: command steps print their argv and environment instead of running.
+    public var dryRun: Bool
+
+    public init(stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool) {
+        self.stateDirectory = stateDirectory
+        self.client = client
+        self.logger = logger
+        self.dryRun = dryRun
+    }
+
+    /// `<state directory>/runs/<id>`: a run's logs and downloads.
+    public func runDirectory(_ run: Int64) -> String {
+        URL(fileURLWithPath: stateDirectory).appendingPathComponent("runs").appendingPathComponent(String(run)).path
+    }
+
+    public func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async
+        -> StepResult
+    {
+        let directory = runDirectory(facts.runID)
+        let logs = (directory as NSString).appendingPathComponent("logs")
+        let runner = CommandRunner(logDirectory: logs)
+        do {
+            switch step.action {
+            case .verifyTarball(let template, let keyring, let fingerprint, let maxBytes):
+                let verifier = TarballVerifier(
+                    tarballURLTemplate: template, keyringPath: keyring, expectedFingerprint: fingerprint,
+                    maxTarballBytes: maxBytes, client: client, runner: runner)
+                let work = (directory as NSString).appendingPathComponent("tarball")
+                let verified = try await verifier.verify(facts.target, workDirectory: work, attempt: attempt)
+                return StepResult(
+                    state: .done, reason: "sha256 \(verified.sha256), signed by \(verified.signerFingerprint)",
+                    sha256: verified.sha256)
+            case .updatePin(let repository, let file, let pattern, let sha256Pattern, let name, let email):
+                let updater = PinUpdater(
+                    repository: repository, pinFile: file,
+                    rewriter: PinRewriter(versionPattern: pattern, sha256Pattern: sha256Pattern), authorName: name,
+                    authorEmail: email, runner: runner)
+                let update = try await updater.update(facts, attempt: attempt)
+                let how = update.created ? "committed" : "already committed"
+                return StepResult(state: .done, reason: "\(how) \(update.commit) on \(update.branch)")
+            case .command(let spec):
+                var commands = runner
+                commands.dryRun = dryRun || project.dryRun
+                let outcome = try await commands.run(spec, step: step.name, attempt: attempt, facts: facts)
+                return result(of: outcome, step: step, facts: facts)
+            case .verifyArtifact(let path):
+                let report = try await ArtifactVerifier(pathTemplate: path).verify(facts)
+                return StepResult(
+                    state: .done, reason: "\(report.entries.count) artifacts link OpenSSL \(report.target)")
+            case .approval:
+                return StepResult(state: .failed, reason: "an approval step is a gate, not an effect")
+            case .announce:
+                return StepResult(state: .done, reason: "reached; the announcement itself is not automated yet")
+            }
+        } catch {
+            if error.code == .cancelled { return StepResult(state: nil, reason: error.message) }
+            return .failed(error)
+        }
+    }
+
+    private func result(of outcome: CommandOutcome, step: StepSettings, facts: RunFacts) -> StepResult {
+        var exitCode: Int32?
+        switch outcome.termination {
+        case .notRun:
+            let environment = outcome.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            logger.notice(
+                "dry run: command not started",
+                metadata: [
+                    "run": "\(facts.runID)", "project": "\(facts.project)", "step": "\(step.name)",
+                    "argv": "\(outcome.argv)", "working_directory": "\(outcome.workingDirectory ?? "-")",
+                    "environment": "\(environment.joined(separator: " "))",
+                ])
+            return StepResult(state: .done, reason: "dry run")
+        case .cancelled:
+            return StepResult(
+                state: nil, reason: "stopped with the daemon", stdoutPath: outcome.stdoutPath,
+                stderrPath: outcome.stderrPath)
+        case .exited(let status):
+            exitCode = status
+        case .signaled, .timedOut:
+            break
+        }
+        do {
+            try outcome.requireSuccess()
+        } catch {
+            return StepResult(
+                state: .failed, reason: error.message, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
+                stderrPath: outcome.stderrPath)
+        }
+        return StepResult(
+            state: .done, reason: nil, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
+            stderrPath: outcome.stderrPath)
+    }
+}
