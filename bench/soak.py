@@ -11,7 +11,7 @@ Two phases of POLLS polls each (default 3000, about 5 minutes each, 10 minutes i
   200: before each signal the served file's mtime moves on one second, so its ETag and
        Last-Modified change and every poll gets a 200 whose body is parsed and stored;
   304: the file stays as it is, so every poll is a conditional request answered 304.
-Per phase: RSS (VmRSS of /proc/<pid>/status) after a warm-up and at the end, and CPU
+Per phase: RSS (VmRSS of /proc/<pid>/status) after a warm-up, every TRAIL polls and at the end, and CPU
 time (utime + stime of /proc/<pid>/stat) per poll. The daemon also writes its metrics file
 after every round, as it would in production.
 """
@@ -29,6 +29,7 @@ POLLS = int(os.environ.get("POLLS", "3000"))
 WARMUP = int(os.environ.get("WARMUP", "50"))
 PERIOD = float(os.environ.get("PERIOD", "0.1"))
 LIMIT = float(os.environ.get("LIMIT", "600"))
+TRAIL = int(os.environ.get("TRAIL", "250"))
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "Tests/OSSLWatchTests/Fixtures/feeds"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -86,6 +87,7 @@ def phase(name, daemon, log, feed_file, polls, change):
     rss_start = cpu_start = t_start = None
     deadline = time.monotonic() + LIMIT / 2
     timeouts = 0
+    trail = []
     while done < WARMUP + polls and time.monotonic() < deadline:
         if done == WARMUP:
             rss_start, cpu_start, t_start = rss_kib(daemon.pid), cpu_seconds(daemon.pid), time.monotonic()
@@ -102,6 +104,8 @@ def phase(name, daemon, log, feed_file, polls, change):
         if log.poll() == before:
             timeouts += 1
         done = log.poll() - base
+        if done > WARMUP and (done - WARMUP) % TRAIL == 0 and len(trail) < (done - WARMUP) // TRAIL:
+            trail.append(rss_kib(daemon.pid) / 1024)
         rest = PERIOD - (time.monotonic() - tick)
         if rest > 0:
             time.sleep(rest)
@@ -121,6 +125,7 @@ def phase(name, daemon, log, feed_file, polls, change):
         "rss_end_mib": rss_end / 1024,
         "cpu_ms_per_poll": (cpu_end - cpu_start) * 1000 / max(1, measured),
         "timeouts": timeouts,
+        "trail": trail,
     }
 
 
@@ -191,6 +196,9 @@ projects:
         answers = " ".join(f"{k}x{v}" for k, v in r["statuses"].items())
         print(f"| {r['phase']} | {r['polls']} | {answers} | {r['seconds']:.0f} | {r['rss_start_mib']:.1f} |"
               f" {r['rss_end_mib']:.1f} | {r['cpu_ms_per_poll']:.2f} |")
+    print()
+    for r in results:
+        print(f"phase {r['phase']}: RSS MiB every {TRAIL} polls: " + " ".join(f"{m:.1f}" for m in r["trail"]))
         if r["timeouts"]:
             print(f"  ({r['timeouts']} signals saw no poll within 5 s)")
     shutil.rmtree(served, ignore_errors=True)
