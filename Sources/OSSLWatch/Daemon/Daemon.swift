@@ -16,12 +16,18 @@ public struct Daemon: Sendable {
         public var environment: [String: String]
         /// Whether the executable's pre-init function blocked the signals before any thread existed.
         public var signalsBlockedEarly: Bool
+        /// `--dry-run`: command steps of every run print their argv and environment instead of running.
+        public var dryRun: Bool
 
-        public init(configPath: String, pidFilePath: String, environment: [String: String], signalsBlockedEarly: Bool) {
+        public init(
+            configPath: String, pidFilePath: String, environment: [String: String], signalsBlockedEarly: Bool,
+            dryRun: Bool = false
+        ) {
             self.configPath = configPath
             self.pidFilePath = pidFilePath
             self.environment = environment
             self.signalsBlockedEarly = signalsBlockedEarly
+            self.dryRun = dryRun
         }
     }
 

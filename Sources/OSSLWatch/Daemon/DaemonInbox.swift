@@ -19,6 +19,8 @@ public final class DaemonInbox: Sendable {
         public var senders: Set<pid_t> = []
         /// Poll rounds that finished.
         public var finishedRounds: [DaemonRoundSummary] = []
+        /// Pipeline advances that finished.
+        public var finishedPipelines = 0
 
         public init() {}
 
@@ -48,6 +50,12 @@ public final class DaemonInbox: Sendable {
     /// Records a finished poll round.
     public func finished(_ round: DaemonRoundSummary) {
         events.withLock { $0.finishedRounds.append(round) }
+        ring()
+    }
+
+    /// Records a finished pipeline advance.
+    public func pipelineFinished() {
+        events.withLock { $0.finishedPipelines += 1 }
         ring()
     }
 

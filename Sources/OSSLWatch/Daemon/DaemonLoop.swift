@@ -40,6 +40,12 @@ struct DaemonLoop {
     var nextPing: ContinuousClock.Instant?
     var hungReported = false
     var stopping: Stopping?
+    /// The pipeline advance in progress (one at a time, in its own task like a round), and the
+    /// flag that tells it to begin no further step once the daemon stops.
+    var pipeline: (task: Task<Void, Never>, stop: CancellationFlag)?
+    /// Whether the runs should advance as soon as no advance is in progress: at start (crash
+    /// recovery), after each round, on SIGUSR1 and for `.run` requests.
+    var pipelineWanted = true
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
@@ -76,6 +82,7 @@ struct DaemonLoop {
                 if shouldFinishStopping() { break }
             } else {
                 startRoundIfDue()
+                startPipelineIfWanted()
             }
             pingWatchdogIfDue()
             let wake = nextWake()
@@ -93,6 +100,8 @@ struct DaemonLoop {
     // MARK: events
 
     private mutating func handle(_ events: DaemonInbox.Events) {
+        if events.finishedPipelines > 0 { pipeline = nil }
+        if !events.finishedRounds.isEmpty || events.pollSignals > 0 { pipelineWanted = true }
         if events.hasSignals {
             var facts: Logger.Metadata = [:]
             if events.pollSignals > 0 { facts["SIGUSR1"] = "\(events.pollSignals)" }
@@ -121,7 +130,7 @@ struct DaemonLoop {
     }
 
     /// Pending requests: a poll joins the next (forced) round and is marked handled by it; a
-    /// run has nothing to run it yet and is marked handled with a note that says so.
+    /// run is left to the next pipeline advance, which marks it handled with the run it created.
     private mutating func handleRequests() {
         let pending: [ControlRequest]
         do {
@@ -141,15 +150,8 @@ struct DaemonLoop {
                 pollRequests.append(request.id)
                 logger.notice("request accepted", metadata: facts)
             case .run:
-                let note = "pipeline not yet available"
-                do {
-                    try store.markHandled(request.id, at: Date(), note: note)
-                    facts["note"] = "\(note)"
-                    logger.notice("request handled", metadata: facts)
-                } catch {
-                    facts["error"] = "\(error)"
-                    logger.error("request not marked handled", metadata: facts)
-                }
+                // The pipeline runner creates the run and marks the request handled with its id.
+                pipelineWanted = true
             }
         }
     }
@@ -186,6 +188,7 @@ struct DaemonLoop {
     private mutating func beginStop(_ signal: Int32) {
         notifier.send(.stopping)
         notifier.send(.status("stopping (\(SignalListener.name(signal)))"))
+        pipeline?.stop.cancel()
         let timeout = Duration.milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
         stopping = Stopping(signal: signal, deadline: .now + timeout)
         logger.notice(
@@ -198,11 +201,23 @@ struct DaemonLoop {
 
     /// Whether the loop may end: no round left, or the round ignored its cancellation too long.
     private mutating func shouldFinishStopping() -> Bool {
-        guard var stop = stopping, let round else { return true }
+        guard var stop = stopping, round != nil || pipeline != nil else { return true }
         guard ContinuousClock.now >= stop.deadline else { return false }
         if stop.cancelled {
-            logger.error("poll round did not end after cancellation; stopping without it")
+            logger.error("poll round or pipeline step did not end after cancellation; stopping without it")
             return true
+        }
+        // A cancelled command step is killed and stays `running` in the store: the recovery
+        // rule decides about it at the next start.
+        pipeline?.task.cancel()
+        guard let round else {
+            stop.cancelled = true
+            stop.deadline = .now + Self.cancelGrace
+            stopping = stop
+            logger.warning(
+                "pipeline step cancelled: it outlived the stop timeout",
+                metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
+            return false
         }
         round.task.cancel()
         stop.cancelled = true
@@ -258,6 +273,25 @@ struct DaemonLoop {
             inbox.finished(summary)
         }
         round = RunningRound(task: task, started: .now, requests: requests)
+    }
+
+    /// Advances the runs in a task of its own, so signals and the watchdog are served while a
+    /// step (a build, a download) takes its time.
+    private mutating func startPipelineIfWanted() {
+        guard pipelineWanted, pipeline == nil else { return }
+        pipelineWanted = false
+        let stop = CancellationFlag()
+        let runner = PipelineRunner(
+            configuration: configuration, store: store, logger: logger,
+            executor: StepExecutor(
+                stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
+                dryRun: options.dryRun),
+            stopFlag: stop)
+        let task = Task { [inbox] in
+            await runner.advance(now: Date())
+            inbox.pipelineFinished()
+        }
+        pipeline = (task, stop)
     }
 
     // MARK: watchdog and sleep

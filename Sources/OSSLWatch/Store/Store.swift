@@ -32,15 +32,32 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "osslwatch"
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw StoreError(.cannotCreate, path: path, "cannot open the database: \(error)")
-        }
-        do {
-            try StoreSchema.migrator.migrate(pool)
-        } catch {
-            throw StoreError(.migration, path: path, "cannot migrate the database: \(error)")
+        // Two processes opening a new store at once (the daemon starting, a CLI command) can
+        // meet while one switches the file to WAL, or both see a migration as pending; the
+        // loser fails cleanly (its transaction rolls back) and a later pass finds the work done.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let opened: DatabasePool
+            do {
+                opened = try DatabasePool(path: path, configuration: configuration)
+            } catch {
+                guard attempt < 6 else {
+                    throw StoreError(.cannotCreate, path: path, "cannot open the database: \(error)")
+                }
+                usleep(useconds_t(20_000 * attempt))
+                continue
+            }
+            do {
+                try StoreSchema.migrator.migrate(opened)
+                pool = opened
+                break
+            } catch {
+                guard attempt < 6 else {
+                    throw StoreError(.migration, path: path, "cannot migrate the database: \(error)")
+                }
+                usleep(useconds_t(20_000 * attempt))
+            }
         }
     }
 

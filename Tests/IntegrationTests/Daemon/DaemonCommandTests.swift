@@ -341,7 +341,7 @@ struct DaemonScheduleTests {
         let notes = Dictionary(
             uniqueKeysWithValues: try store.recentRequests(limit: 10).map { ($0.id, $0.note ?? "") })
         #expect(notes[poll.id] == "polled 1 feeds")
-        #expect(notes[run.id] == "pipeline not yet available")
+        #expect(notes[run.id] == "no run: project cryptography has no steps configured")
         #expect(try scenario.requests(for: "releases.atom").count == 2)
         #expect(daemon.logLines(containing: "request handled").count == 1, "\(daemon.log)")
         daemon.send(SIGTERM)
