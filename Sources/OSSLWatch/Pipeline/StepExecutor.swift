@@ -69,7 +69,9 @@ public struct StepExecutor: StepExecuting {
                 return StepResult(state: .done, reason: "reached; the announcement itself is not automated yet")
             }
         } catch {
-            if error.code == .cancelled { return StepResult(state: nil, reason: error.message) }
+            // Stopped by the daemon stopping, not failed: the step stays `running` and the
+            // recovery rule decides at the next start (a download re-runs, a command waits).
+            if error.code == .cancelled || Task.isCancelled { return StepResult(state: nil, reason: error.message) }
             return .failed(error)
         }
     }
