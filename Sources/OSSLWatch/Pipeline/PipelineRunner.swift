@@ -276,7 +276,9 @@ public struct PipelineRunner: Sendable {
     private func execute(_ run: RunRecord, _ step: StepRecord, _ settings: StepSettings, _ project: ProjectSettings)
         async throws -> Bool
     {
-        let attempt = try store.beginStep(run: run.id, step: step.name, at: Date())
+        let attempt = try store.beginStep(run: run.id, step: step.name, at: Date()) { number in
+            executor.logPaths(settings, run: run.id, attempt: number)
+        }
         logStep(run.id, step: step.name, state: .running, attempt: attempt.number, message: "step")
         let started = ContinuousClock.now
         var result: StepResult

@@ -6,6 +6,14 @@ import Logging
 /// the runner journals before and after calling it.
 public protocol StepExecuting: Sendable {
     func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async -> StepResult
+    /// Where an attempt's output will go, when known before it starts (command steps).
+    func logPaths(_ step: StepSettings, run: Int64, attempt: Int) -> (stdout: String, stderr: String)?
+}
+
+extension StepExecuting {
+    public func logPaths(_ step: StepSettings, run: Int64, attempt: Int) -> (stdout: String, stderr: String)? {
+        nil
+    }
 }
 
 /// The real executor: each kind's effect, with logs and work files under
@@ -27,6 +35,12 @@ public struct StepExecutor: StepExecuting {
     /// `<state directory>/runs/<id>`: a run's logs and downloads.
     public func runDirectory(_ run: Int64) -> String {
         URL(fileURLWithPath: stateDirectory).appendingPathComponent("runs").appendingPathComponent(String(run)).path
+    }
+
+    public func logPaths(_ step: StepSettings, run: Int64, attempt: Int) -> (stdout: String, stderr: String)? {
+        guard case .command = step.action, !dryRun else { return nil }
+        let logs = (runDirectory(run) as NSString).appendingPathComponent("logs")
+        return CommandRunner(logDirectory: logs).logPaths(step: step.name, attempt: attempt)
     }
 
     public func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async

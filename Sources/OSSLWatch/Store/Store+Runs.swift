@@ -179,8 +179,11 @@ extension Store {
     // MARK: - Runner transitions
 
     /// Commits a pending step as `running` with a new attempt row, before its effect. Refused
-    /// unless the run is active and the step pending.
-    public func beginStep(run: Int64, step: String, at: Date) throws(StoreError) -> AttemptRecord {
+    /// unless the run is active and the step pending. `logs` gives the attempt's log files for
+    /// its number, recorded now so an interrupted attempt still shows where its output went.
+    public func beginStep(
+        run: Int64, step: String, at: Date, logs: ((Int) -> (stdout: String, stderr: String)?)? = nil
+    ) throws(StoreError) -> AttemptRecord {
         try write { db in
             let runState = try self.runState(db, run: run)
             guard runState == .active else { throw illegal("run \(run) is \(runState.rawValue), not active") }
@@ -190,11 +193,17 @@ extension Store {
                 try Int.fetchOne(
                     db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
                     arguments: [run, step]) ?? 1
+            let paths = logs?(number) ?? nil
             try db.execute(
-                sql: "INSERT INTO attempts (run_id, step, number, started_at) VALUES (?, ?, ?, ?)",
-                arguments: [run, step, number, at])
+                sql: """
+                    INSERT INTO attempts (run_id, step, number, started_at, stdout_path, stderr_path)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [run, step, number, at, paths?.stdout, paths?.stderr])
             try setStep(db, run: run, step: step, state: .running, reason: nil, at: at)
-            return AttemptRecord(runID: run, step: step, number: number, startedAt: at)
+            return AttemptRecord(
+                runID: run, step: step, number: number, startedAt: at, stdoutPath: paths?.stdout,
+                stderrPath: paths?.stderr)
         }
     }
 
@@ -215,7 +224,8 @@ extension Store {
             let outcome = reason == "dry run" ? "dry run" : state.rawValue
             try db.execute(
                 sql: """
-                    UPDATE attempts SET finished_at = ?, exit_code = ?, stdout_path = ?, stderr_path = ?, outcome = ?
+                    UPDATE attempts SET finished_at = ?, exit_code = ?, stdout_path = COALESCE(?, stdout_path),
+                                        stderr_path = COALESCE(?, stderr_path), outcome = ?
                     WHERE run_id = ? AND step = ? AND number = ?
                     """,
                 arguments: [at, exitCode, stdoutPath, stderrPath, outcome, run, step, attempt])

@@ -231,7 +231,9 @@ import Testing
             let second = try newRun(store, target: "3.5.5")
             _ = try store.beginStep(run: first.id, step: "verify", at: S.start + 1)
             try execute(store, second.id, "verify")
-            _ = try store.beginStep(run: second.id, step: "changelog", at: S.start + 3)
+            _ = try store.beginStep(run: second.id, step: "changelog", at: S.start + 3) { number in
+                ("/logs/changelog-attempt\(number).out", "/logs/changelog-attempt\(number).err")
+            }
             let changed = try store.recoverInterrupted(at: S.start + 10)
             #expect(changed.map(\.name) == ["verify", "changelog"])
             #expect(try store.steps(run: first.id)[0].state == .pending)
@@ -241,6 +243,9 @@ import Testing
             #expect(command.reason == Store.interruptedReason)
             #expect(try store.run(second.id)?.state == .needsAttention)
             #expect(try store.attempts(run: first.id).map(\.outcome) == ["interrupted"])
+            let interrupted = try #require(try store.attempts(run: second.id).last)
+            #expect(interrupted.outcome == "interrupted")
+            #expect(interrupted.stdoutPath == "/logs/changelog-attempt1.out")
             #expect(try store.recoverInterrupted(at: S.start + 11).isEmpty)
         }
     }
