@@ -90,7 +90,10 @@ public struct PipelineRunner: Sendable {
                 !project.steps.isEmpty
             else { continue }
             do {
-                if try store.run(project: project.name, target: target) != nil { continue }
+                let existing = try store.runs(project: project.name)
+                // One run per target, and none for a target older than one already run (a
+                // forced newer run, or a verdict that moved back): it would only be superseded.
+                if existing.contains(where: { $0.target >= target }) { continue }
                 if project.supersede == .never,
                     try store.unfinishedRuns(project: project.name).contains(where: { $0.target < target })
                 {

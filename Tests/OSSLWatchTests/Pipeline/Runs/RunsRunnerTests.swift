@@ -263,6 +263,17 @@ final class RecordingExecutor: StepExecuting {
         #expect(try h.store.pendingRequests().isEmpty)
     }
 
+    @Test("a verdict for a target older than an existing run of the project starts no run")
+    func olderVerdictIgnored() async throws {
+        let h = try Harness()
+        defer { h.directory.remove() }
+        _ = try h.store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.5"), at: S.start)
+        await h.runner.advance(now: S.start)
+        try h.verdict("3.5.4")
+        await h.runner.advance(now: S.start + 60)
+        #expect(try h.store.runs().map(\.target.description) == ["3.5.5"])
+    }
+
     @Test("a step removed from the config leaves the run in needs-attention instead of running something else")
     func missingStepNeedsAttention() async throws {
         let h = try Harness(steps: [StepSettings(name: "announce", action: .announce)])
