@@ -234,6 +234,28 @@ struct PipelineE2EScenario {
         }
     }
 
+    /// Every process below `pid` (children, grandchildren), read from /proc: the processes
+    /// systemd's KillMode=control-group would kill together with the daemon.
+    func descendants(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var parents: [Int32: Int32] = [:]
+        for child in entries.compactMap(Int32.init) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { parents[child] = parent }
+        }
+        var found: [Int32] = []
+        var frontier = [pid]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            found += children
+            frontier += children
+        }
+        return found
+    }
+
     /// Journal lines, counted per step name.
     func journalCounts() -> [String: Int] {
         let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""

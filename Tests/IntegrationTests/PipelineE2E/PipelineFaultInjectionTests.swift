@@ -1,0 +1,163 @@
+import Foundation
+import OSSLWatch
+import Testing
+
+/// The daemon killed with SIGKILL at 100 random moments across one run: no step's effect
+/// ever happens twice, and every one happens exactly once after the operator resolves the
+/// steps that wait in needs-attention (skip when the journal shows the effect, else retry).
+@Suite struct PipelineFaultInjectionTests {
+    static let commands = (1...10).map { "c\($0)" }
+
+    /// xorshift64*, seeded per test run and printed on failure so a failing sequence can be replayed.
+    struct Moments: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return state &* 2_685_821_657_736_338_717
+        }
+    }
+
+    /// Each command sleeps, appends `<name> <pid>` to the journal, and sleeps again: a kill can
+    /// land before, between and after its effect.
+    static let journalScript = """
+        import os, sys, time
+        time.sleep(0.2)
+        with open(os.environ["E2E_JOURNAL"], "a") as f:
+            f.write(sys.argv[1] + " " + str(os.getpid()) + "\\n")
+        time.sleep(0.05)
+
+        """
+
+    func steps(_ scenario: PipelineE2EScenario, script: String) -> String {
+        var items = [scenario.verifyTarballStep(), scenario.updatePinStep]
+        for name in Self.commands.dropLast(2) { items.append(scenario.commandStep(name, [script, name])) }
+        items.append(
+            """
+                  - name: gate
+                    kind: approval
+            """)
+        for name in Self.commands.suffix(2) { items.append(scenario.commandStep(name, [script, name])) }
+        items.append(
+            """
+                  - name: announce
+                    kind: announce
+            """)
+        return items.joined(separator: "\n")
+    }
+
+    @Test("SIGKILL at 100 random moments: every command's effect exactly once, none twice; the pin committed once")
+    func killedAtRandomMoments() throws {
+        let scenario = try PipelineE2EScenario(TestServices.load())
+        defer { scenario.cleanUp() }
+        let script = scenario.work.appendingPathComponent("journal.py").path
+        try Self.journalScript.write(toFile: script, atomically: true, encoding: .utf8)
+        try scenario.writeConfig(steps: steps(scenario, script: script))
+        let seed = UInt64.random(in: 1...UInt64.max)
+        var moments = Moments(state: seed)
+        let context = "seed \(seed)"
+        let began = ContinuousClock.now
+
+        var run: Int64?
+        var killedWhileRunning: [String: Int] = [:]
+        var resolutions: [String] = []
+        var doneAtKill: Int?
+        var readyAfter: [Duration] = []
+        for kill in 0..<100 {
+            let ready = scenario.daemon.notifications("READY=1")
+            let daemon = try scenario.start(logName: "daemon-\(kill).log")
+            // Half the moments count from the spawn (start-up, recovery, the first steps), half
+            // from READY=1 (steps in flight). The random delay itself is the moment, not a wait
+            // for a condition.
+            if kill % 2 == 1 {
+                let spawned = ContinuousClock.now
+                _ = Wait.until(timeout: .seconds(10)) { scenario.daemon.notifications("READY=1") > ready }
+                readyAfter.append(ContinuousClock.now - spawned)
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.35, using: &moments))
+            } else {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.35, using: &moments))
+            }
+            // As systemd's KillMode=control-group would: the daemon and every process it started.
+            let children = scenario.descendants(of: daemon.pid)
+            daemon.send(SIGKILL)
+            for child in children { Foundation.kill(child, SIGKILL) }
+            #expect(daemon.waitForExit(timeout: .seconds(10)), "\(context): daemon \(daemon.pid) survived SIGKILL")
+            if run == nil { run = try scenario.runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value } }
+            guard let run else { continue }
+            let view = try scenario.show(run)
+            for step in view.steps where step["state"] as? String == "running" {
+                killedWhileRunning[step["name"] as? String ?? "?", default: 0] += 1
+            }
+            if view.state == "done" && doneAtKill == nil { doneAtKill = kill }
+            try resolve(scenario, run: run, view: view, script: script, log: &resolutions, context: context)
+            let counts = scenario.journalCounts()
+            #expect(counts.values.allSatisfy { $0 <= 1 }, "\(context): an effect happened twice: \(counts)")
+        }
+
+        // Let it finish, resolving as an operator would.
+        let daemon = try scenario.start(logName: "daemon-final.log")
+        defer {
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+        }
+        let found = try run ?? scenario.waitForRun()
+        let id = try #require(found, "\(context): no run; log: \(daemon.log)")
+        var last = try scenario.show(id)
+        for _ in 0..<20 where last.state != "done" {
+            last = try scenario.wait(for: id, timeout: .seconds(30)) {
+                ["done", "needs-attention", "waiting-approval", "failed"].contains($0.state)
+            }
+            try resolve(scenario, run: id, view: last, script: script, log: &resolutions, context: context)
+        }
+        last = try scenario.wait(for: id, timeout: .seconds(30)) { $0.state == "done" }
+        #expect(last.state == "done", "\(context): \(last)")
+
+        let counts = scenario.journalCounts()
+        #expect(counts == Dictionary(uniqueKeysWithValues: Self.commands.map { ($0, 1) }), "\(context): \(counts)")
+        let commits = try DownstreamProject.git(
+            ["rev-list", "--count", "main..osslwatch/openssl-3.5.4"], in: scenario.downstream.infra)
+        #expect(commits.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(context): pin commits \(commits)")
+        let elapsed = ContinuousClock.now - began
+        #expect(elapsed < .seconds(240), "\(context): took \(elapsed)")
+        print(
+            "fault injection \(context): 100 kills in \(elapsed); done first seen after kill \(doneAtKill ?? -1); "
+                + "kills while a step ran: \(killedWhileRunning); operator actions: \(resolutions); "
+                + "READY=1 after \(readyAfter.sorted()[readyAfter.count / 2]) (median)")
+        #expect(
+            killedWhileRunning.values.reduce(0, +) >= 10,
+            "\(context): too few kills landed inside a step to prove anything: \(killedWhileRunning)")
+    }
+
+    /// Acts as the operator on a stopped or running daemon: a needs-attention command is skipped
+    /// when its journal line is there and retried when not (after any orphaned attempt ended);
+    /// a waiting gate is approved.
+    func resolve(
+        _ scenario: PipelineE2EScenario, run: Int64, view: RunView, script: String, log: inout [String],
+        context: String
+    ) throws {
+        for step in view.steps {
+            guard let name = step["name"] as? String, let state = step["state"] as? String else { continue }
+            switch state {
+            case "needs-attention":
+                // An attempt the daemon started may outlive it; let it end before reading the journal.
+                let ended = Wait.until(timeout: .seconds(10)) { scenario.processes(mentioning: script).isEmpty }
+                #expect(ended, "\(context): a command outlived its daemon for 10 s")
+                let seen = scenario.journalCounts()[name, default: 0]
+                #expect(seen <= 1, "\(context): \(name) ran \(seen) times")
+                let action = seen == 1 ? "skip" : "retry"
+                let result = try scenario.osslwatch([action, String(run), name])
+                #expect(result.status == 0, "\(context): \(action) \(name): \(result.stderr)")
+                log.append("\(action) \(name)")
+            case "waiting-approval":
+                let result = try scenario.osslwatch(["approve", String(run), "--step", name])
+                #expect(result.status == 0, "\(context): approve \(name): \(result.stderr)")
+                log.append("approve \(name)")
+            case "failed":
+                Issue.record("\(context): step \(name) failed: \(step["reason"] as? String ?? "")")
+            default:
+                continue
+            }
+        }
+    }
+}
