@@ -35,6 +35,11 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "path"))
     var pidFile: String?
 
+    @Flag(
+        name: .long,
+        help: "Log each pipeline command with its argv and environment instead of running it (as dry_run: true).")
+    var dryRun = false
+
     func run() async throws {
         let inbox = DaemonInbox()
         if !SignalListener.start(into: inbox) {
@@ -46,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
         let daemon = Daemon(
             options: Daemon.Options(
                 configPath: options.config, pidFilePath: pidFile ?? PIDFile.defaultPath(environment: environment),
-                environment: environment, signalsBlockedEarly: SignalListener.installedEarly),
+                environment: environment, signalsBlockedEarly: SignalListener.installedEarly, dryRun: dryRun),
             logger: logger, inbox: inbox)
         do {
             try await daemon.run(configuration: configuration)
