@@ -5,7 +5,7 @@ import Testing
 /// The daemon killed with SIGKILL at 100 random moments across one run: no step's effect
 /// ever happens twice, and every one happens exactly once after the operator resolves the
 /// steps that wait in needs-attention (skip when the journal shows the effect, else retry).
-@Suite struct PipelineFaultInjectionTests {
+@Suite struct PipelineE2EFaultInjectionTests {
     static let commands = (1...10).map { "c\($0)" }
 
     /// xorshift64*, seeded per test run and printed on failure so a failing sequence can be replayed.

@@ -4,7 +4,7 @@ import Testing
 
 /// The shipped config/osslwatch.yaml carries pyca/cryptography's release checklist as steps,
 /// each commented with the checklist line it automates.
-@Suite struct ShippedChecklistTests {
+@Suite struct PipelineE2EShippedChecklistTests {
     static let path = TestServices.repositoryRoot.appendingPathComponent("config/osslwatch.yaml").path
 
     @Test("the shipped checklist loads in the checklist's order, gates before release and send, security steps marked")

@@ -3,7 +3,7 @@ import OSSLWatch
 import Testing
 
 /// Feed data shaped like shell never reaches a shell and never starts a run.
-@Suite struct PipelineHostileFeedTests {
+@Suite struct PipelineE2EHostileFeedTests {
     @Test("tags like openssl-3.5.4$(touch MARKER) in both feeds run nothing and create no run")
     func shellShapedTagsRunNothing() throws {
         let scenario = try PipelineE2EScenario(TestServices.load())
