@@ -13,7 +13,7 @@ Two phases of POLLS polls each (default 3000, about 5 minutes each, 10 minutes i
   304: the file stays as it is, so every poll is a conditional request answered 304.
 Per phase: RSS (VmRSS of /proc/<pid>/status) after a warm-up, every TRAIL polls and at the end, and CPU
 time (utime + stime of /proc/<pid>/stat) per poll. The daemon also writes its metrics file
-after every round, as it would in production.
+after every round, as it would in production (METRICS=0 leaves it out).
 """
 
 import os
@@ -30,6 +30,7 @@ WARMUP = int(os.environ.get("WARMUP", "50"))
 PERIOD = float(os.environ.get("PERIOD", "0.1"))
 LIMIT = float(os.environ.get("LIMIT", "600"))
 TRAIL = int(os.environ.get("TRAIL", "250"))
+METRICS = os.environ.get("METRICS", "1") != "0"
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "Tests/OSSLWatchTests/Fixtures/feeds"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -69,9 +70,14 @@ class AccessLog:
         self.file.seek(0, os.SEEK_END)
         self.needle = needle.encode()
         self.statuses = []
+        self.pending = b""
 
     def poll(self):
-        for line in self.file.read().splitlines():
+        # nginx may be caught mid-line: keep an unfinished last line for the next read.
+        self.pending += self.file.read()
+        lines = self.pending.split(b"\n")
+        self.pending = lines.pop()
+        for line in lines:
             if self.needle in line:
                 parts = line.split(b'"')
                 status = parts[2].split()[0].decode() if len(parts) > 2 else "?"
@@ -141,6 +147,7 @@ def main():
     shutil.copy(FIXTURES / "releases.atom", feed_file)
     work = Path(tempfile.mkdtemp(prefix="osslwatch-soak-"))
     config = work / "osslwatch.yaml"
+    metrics_line = f"  metrics_file: {work / 'osslwatch.prom'}\n" if METRICS else "  stop_timeout: 20\n"
     config.write_text(
         f"""state_directory: {work / "state"}
 http:
@@ -151,8 +158,7 @@ confirmation:
   min_feeds: 1
   checksum: false
 daemon:
-  metrics_file: {work / "osslwatch.prom"}
-feeds:
+{metrics_line}feeds:
   - name: github-releases
     kind: github-releases-atom
     url: https://localhost:{port}/{name}/releases.atom
