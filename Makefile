@@ -18,13 +18,15 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# One real poll of the configured feeds, state kept under ./var (the daemon loop comes later).
-# 10 (a release is due) and 69 (a feed unreachable, as on a machine without internet) are
-# results the report explains, not failures of `make run`.
+# The daemon in the foreground against the real feeds, state under ./var; Ctrl-C stops it.
+# `osslwatch check` (the one-shot report) comes first so the terminal shows where things stand.
+# Its 10 (a release is due) and 69 (a feed unreachable, as on a machine without internet)
+# are results the report explains, not failures of `make run`.
 run: release
 	@mkdir -p $(STATE_DIR)
 	@status=0; $(BIN_RELEASE) check --config $(CONFIG) --state-dir $(STATE_DIR) || status=$$?; \
 	  case $$status in 0|10|69) ;; *) exit $$status ;; esac
+	$(BIN_RELEASE) run --config $(CONFIG) --pid-file $(CURDIR)/var/osslwatch.pid --log-level info
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench
