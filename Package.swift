@@ -6,7 +6,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OSSLWatch", targets: ["OSSLWatch"]),
-        .executable(name: "osslwatch", targets: ["osslwatch"]),
+        // `osslwatch` is the small static launcher users run; it execs `osslwatch-daemon`, the
+        // Swift executable, installed beside it (see Sources/OSSLWatchLauncher/main.c).
+        .executable(name: "osslwatch", targets: ["OSSLWatchLauncher"]),
+        .executable(name: "osslwatch-daemon", targets: ["osslwatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -38,6 +41,10 @@ let package = Package(
                 "OSSLWatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "OSSLWatchLauncher",
+            linkerSettings: [.unsafeFlags(["-static-executable", "-nostartfiles"])]
         ),
         .testTarget(
             name: "OSSLWatchTests",

@@ -5,6 +5,11 @@
 // no thread exists yet. Only `osslwatch run` wants this; every other command keeps the default
 // actions, so Ctrl-C still ends `osslwatch check`.
 //
+// The dynamic loader's work before this function takes milliseconds, so the `osslwatch`
+// launcher (Sources/OSSLWatchLauncher, static) blocks these signals before it execs this
+// executable: the mask and any signal pending meanwhile survive the exec, blocking again here
+// is harmless, and the pending ones reach the handlers once the main thread unblocks them.
+//
 // A sigwaitinfo thread alone is not enough here: Swift's async main ends in libdispatch's
 // dispatch_main, which parks the main thread in sigsuspend with an empty mask, so every signal
 // is delivered to it and the default action would kill the process. So the signals get
@@ -20,6 +25,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,6 +97,9 @@ bool osslwatch_signals_install(void) {
 
 static void osslwatch_preinit(int argc, char **argv, char **envp) {
     (void)envp;
+    // Installed as osslwatch-daemon behind the `osslwatch` launcher: keep the process name the
+    // launcher had, which `ps`, the journal and the pid file's name check all know it by.
+    prctl(PR_SET_NAME, "osslwatch", 0, 0, 0);
     if (argc < 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "run") != 0) {
         return;
     }

@@ -15,6 +15,8 @@ final class DaemonProcess {
     let logPath: String
     /// CLOCK_MONOTONIC nanoseconds just before the spawn.
     let spawnedAt: Int64
+    /// CLOCK_MONOTONIC nanoseconds when posix_spawn returned: the child has done its exec.
+    let spawnReturnedAt: Int64
     private var status: Int32?
 
     init(arguments: [String], environment: [String: String], logPath: String) throws {
@@ -55,6 +57,7 @@ final class DaemonProcess {
         var child: pid_t = 0
         spawnedAt = Self.monotonicNanoseconds()
         let result = posix_spawn(&child, path, &actions, &attributes, argv, envp)
+        spawnReturnedAt = Self.monotonicNanoseconds()
         guard result == 0 else { throw Failure(description: "posix_spawn \(path): error \(result)") }
         pid = child
     }
