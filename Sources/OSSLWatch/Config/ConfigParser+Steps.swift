@@ -9,7 +9,7 @@ extension ConfigParser {
         .updatePin: ["repository", "file", "pattern", "sha256_pattern", "author_name", "author_email"],
         .command: ["argv", "working_directory", "timeout", "environment"],
         .approval: ["message"],
-        .verifyArtifact: ["path"],
+        .verifyArtifact: ["path", "max_bytes"],
         .announce: [],
     ]
     static let versionFileKeys = ["path", "pattern"]
@@ -162,7 +162,12 @@ extension ConfigParser {
         case .approval:
             return .approval(message: try fields["message"].map { value throws(ConfigError) in try value.string() })
         case .verifyArtifact:
-            return .verifyArtifact(path: try fields.required("path").nonEmptyString())
+            let maxBytes = try fields["max_bytes"].map { value throws(ConfigError) in
+                try value.int(in: 1024...(4 << 30))
+            }
+            return .verifyArtifact(
+                path: try fields.required("path").nonEmptyString(),
+                maxBytes: maxBytes ?? ArtifactVerifier.defaultMaxDownloadBytes)
         case .announce:
             return .announce
         }

@@ -25,8 +25,9 @@ public struct StepSettings: Sendable, Hashable {
         case command(CommandSpec)
         /// Wait for `osslwatch approve`; `message` tells the approver what they approve.
         case approval(message: String?)
-        /// A file or directory of artifacts; `{version}`, `{tag}`, `{previous}`, `{next_release}`, `{project}`.
-        case verifyArtifact(path: String)
+        /// A file, directory or URL of artifacts; `{version}`, `{tag}`, `{previous}`, `{next_release}`,
+        /// `{project}`; `max_bytes` caps a download.
+        case verifyArtifact(path: String, maxBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes)
         /// Records that the announcement point was reached.
         case announce
     }

@@ -3,18 +3,43 @@ import Foundation
 /// The verify-artifact step: the last word on whether a release really ships the new
 /// OpenSSL. Every wheel (SBOM, else the version text in its extension modules) and every
 /// binary (the embedded `OPENSSL_VERSION_TEXT`) at the configured path must name the
-/// target; the report lists each one that does not.
+/// target; the report lists each one that does not. The template may also be a URL (a
+/// wheel or binary published by CI): it is downloaded with the service's HTTP client, under
+/// the same https-only rules as every other fetch, and then checked like a file.
 public struct ArtifactVerifier: Sendable {
-    /// A file or directory; `{version}`, `{tag}`, `{previous}`, `{next_release}` and
+    /// A file, directory or URL; `{version}`, `{tag}`, `{previous}`, `{next_release}` and
     /// `{project}` are filled from the run's facts (`dist/cryptography-{next_release}-*`
     /// style globs are not expanded: name the directory instead).
     public var pathTemplate: String
+    /// Fetches URL templates; `nil` makes a URL template fail the step with the reason.
+    public var client: HTTPClient?
+    /// Largest artifact downloaded from a URL.
+    public var maxDownloadBytes: Int
+    /// Where a downloaded artifact is written (the run's work directory).
+    public var workDirectory: String?
 
     /// In a directory, files with these extensions are read as binaries (plus any executable file).
     public static let binaryExtensions: Set<String> = ["so", "dylib", "pyd", "dll", "exe", "a"]
 
-    public init(pathTemplate: String) {
+    /// Wheels bundling libcrypto are tens of megabytes; this leaves room without letting a
+    /// wrong URL fill the disk.
+    public static let defaultMaxDownloadBytes = 256 << 20
+
+    public init(
+        pathTemplate: String, client: HTTPClient? = nil, maxDownloadBytes: Int = defaultMaxDownloadBytes,
+        workDirectory: String? = nil
+    ) {
         self.pathTemplate = pathTemplate
+        self.client = client
+        self.maxDownloadBytes = maxDownloadBytes
+        self.workDirectory = workDirectory
+    }
+
+    /// Whether a filled-in template names a URL (anything with a scheme) rather than a path.
+    public static func isURL(_ location: String) -> Bool {
+        guard let range = location.range(of: "://") else { return false }
+        let scheme = location[..<range.lowerBound]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
     }
 
     /// The template with the run's facts filled in.
@@ -29,12 +54,59 @@ public struct ArtifactVerifier: Sendable {
     /// Checks every artifact and returns the report; throws only when there is nothing to
     /// check (missing path, empty directory). Runs on a dedicated thread: binaries can be large.
     public func check(_ facts: RunFacts) async throws(StepError) -> ArtifactReport {
-        let path = path(for: facts)
-        let target = facts.target
-        let result = await DedicatedThread.run(name: "osslwatch-artifacts") { _ in
-            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(path, target: target) }
+        var path = path(for: facts)
+        var shownAs: String?
+        if Self.isURL(path) {
+            let url = path
+            path = try await download(url)
+            shownAs = HTTPURL(url)?.redacted ?? "<unparsable URL>"
         }
-        return try result.get()
+        let target = facts.target
+        let local = path
+        let result = await DedicatedThread.run(name: "osslwatch-artifacts") { _ in
+            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(local, target: target) }
+        }
+        var report = try result.get()
+        if let shownAs {
+            report.entries = report.entries.map { entry in
+                var named = entry
+                named.path = shownAs
+                return named
+            }
+        }
+        return report
+    }
+
+    /// Streams `url` into the work directory (through a `.part` file, so a failed transfer
+    /// never leaves something that looks complete) and returns the local path.
+    private func download(_ url: String) async throws(StepError) -> String {
+        let shown = HTTPURL(url)?.redacted ?? "<unparsable URL>"
+        guard let client else {
+            throw StepError(.invalidInput, "artifact URL \(shown) cannot be fetched: no HTTP client was given")
+        }
+        guard let workDirectory else {
+            throw StepError(.invalidInput, "artifact URL \(shown) cannot be fetched: no work directory was given")
+        }
+        try PipelineFiles.makeDirectory(workDirectory, kind: "artifact work directory")
+        let name = TarballVerifier.fileName(of: url, fallback: "artifact")
+        let path = URL(fileURLWithPath: workDirectory).appendingPathComponent(name).path
+        let partial = path + ".part"
+        let file = try DownloadFile(path: partial)
+        do {
+            _ = try await client.download(url: url, maxBytes: maxDownloadBytes) { bytes in try file.write(bytes) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            if error.code == .cancelled { throw StepError(.cancelled, "download of \(error.url) cancelled") }
+            throw StepError(.downloadFailed, "cannot download artifact \(error.url): \(error.message)")
+        }
+        _ = try file.finish()
+        do {
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            throw StepError(.io, "cannot move \(partial) to \(path): \(error.localizedDescription)")
+        }
+        return path
     }
 
     /// Like `check`, but any artifact not linking the target throws `artifactMismatch` naming them all.

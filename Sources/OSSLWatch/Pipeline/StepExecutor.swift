@@ -73,8 +73,11 @@ public struct StepExecutor: StepExecuting {
                 commands.dryRun = dryRun || project.dryRun
                 let outcome = try await commands.run(spec, step: step.name, attempt: attempt, facts: facts)
                 return result(of: outcome, step: step, facts: facts)
-            case .verifyArtifact(let path):
-                let report = try await ArtifactVerifier(pathTemplate: path).verify(facts)
+            case .verifyArtifact(let path, let maxBytes):
+                let verifier = ArtifactVerifier(
+                    pathTemplate: path, client: client, maxDownloadBytes: maxBytes,
+                    workDirectory: (directory as NSString).appendingPathComponent("artifact"))
+                let report = try await verifier.verify(facts)
                 return StepResult(
                     state: .done, reason: "\(report.entries.count) artifacts link OpenSSL \(report.target)")
             case .approval:
