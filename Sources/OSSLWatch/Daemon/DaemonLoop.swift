@@ -76,6 +76,7 @@ struct DaemonLoop {
         notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
         if watchdog != nil { nextPing = .now }
         var bell = inbox.bell.makeAsyncIterator()
+        let timer = WakeTimer { [inbox] in inbox.ring() }
         while true {
             handle(inbox.take())
             if stopping != nil {
@@ -85,16 +86,10 @@ struct DaemonLoop {
                 startPipelineIfWanted()
             }
             pingWatchdogIfDue()
-            let wake = nextWake()
-            let timer = wake.map { instant in
-                Task { [inbox] in
-                    guard (try? await Task.sleep(until: instant, clock: .continuous)) != nil else { return }
-                    inbox.ring()
-                }
-            }
+            timer.arm(at: nextWake())
             _ = await bell.next()
-            timer?.cancel()
         }
+        timer.arm(at: nil)
     }
 
     // MARK: events
