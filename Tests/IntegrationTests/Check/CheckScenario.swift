@@ -29,11 +29,13 @@ struct CheckScenario {
 
     /// Copies the four release feeds of a fixture snapshot (`""` for the newest, or
     /// `snapshot-2025-09-30`) and the release metadata into the served folder.
-    func serveFeeds(snapshot: String = "") throws {
+    /// `metadata: false` leaves an already served data.json as it is (its ETag unchanged).
+    func serveFeeds(snapshot: String = "", metadata: Bool = true) throws {
         let feeds = Self.fixtures.appendingPathComponent("feeds").appendingPathComponent(snapshot)
         for file in ["releases.atom", "tags.atom", "releases.json", "source.html"] {
             try replace(file, with: try Data(contentsOf: feeds.appendingPathComponent(file)))
         }
+        guard metadata else { return }
         let metadata = Self.fixtures.appendingPathComponent("openssl-release-metadata/data.json")
         try replace("data.json", with: try Data(contentsOf: metadata))
     }
