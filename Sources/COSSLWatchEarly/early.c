@@ -98,8 +98,13 @@ bool osslwatch_signals_install(void) {
 static void osslwatch_preinit(int argc, char **argv, char **envp) {
     (void)envp;
     // Installed as osslwatch-daemon behind the `osslwatch` launcher: keep the process name the
-    // launcher had, which `ps`, the journal and the pid file's name check all know it by.
-    prctl(PR_SET_NAME, "osslwatch", 0, 0, 0);
+    // launcher had, which `ps`, the journal and the pid file's name check all know it by. Only
+    // that executable is renamed (the kernel cut its name to 15 bytes): this library is also
+    // linked into other programs, the test runner among them, which must keep their own names.
+    char name[17] = {0};
+    if (prctl(PR_GET_NAME, name, 0, 0, 0) == 0 && strcmp(name, "osslwatch-daemo") == 0) {
+        prctl(PR_SET_NAME, "osslwatch", 0, 0, 0);
+    }
     if (argc < 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "run") != 0) {
         return;
     }
