@@ -20,22 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from services import read_env
+
 RUNS = int(os.environ.get("RUNS", "15"))
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "Tests/OSSLWatchTests/Fixtures/feeds"
 METADATA = REPO / "Tests/OSSLWatchTests/Fixtures/openssl-release-metadata/data.json"
-
-
-def read_env():
-    env_file = REPO / "var/test-services/services.env"
-    if not env_file.exists():
-        sys.exit("bench: no var/test-services/services.env; run scripts/test-services start")
-    values = {}
-    for line in env_file.read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            values[key.strip()] = value.strip().strip('"')
-    return values
 
 
 def run(argv, env):
@@ -56,7 +46,7 @@ def summary(samples):
 
 
 def main():
-    services = read_env()
+    services = read_env("bench")
     port = services["NGINX_HTTPS_PORT"]
     ca_file = services["CA_FILE"]
     docroot = Path(services["DOCROOT"])

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from services import read_env
+
 POLLS = int(os.environ.get("POLLS", "3000"))
 WARMUP = int(os.environ.get("WARMUP", "50"))
 PERIOD = float(os.environ.get("PERIOD", "0.1"))
@@ -34,18 +36,6 @@ METRICS = os.environ.get("METRICS", "1") != "0"
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "Tests/OSSLWatchTests/Fixtures/feeds"
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def read_env():
-    env_file = REPO / "var/test-services/services.env"
-    if not env_file.exists():
-        sys.exit("soak: no var/test-services/services.env; run scripts/test-services start")
-    values = {}
-    for line in env_file.read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            values[key.strip()] = value.strip().strip('"')
-    return values
 
 
 def rss_kib(pid):
@@ -136,7 +126,7 @@ def phase(name, daemon, log, feed_file, polls, change):
 
 
 def main():
-    services = read_env()
+    services = read_env("soak")
     osslwatch = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / ".build/release/osslwatch")
     port = services["NGINX_HTTPS_PORT"]
     docroot = Path(services["DOCROOT"])
