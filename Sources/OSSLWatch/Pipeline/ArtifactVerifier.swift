@@ -90,22 +90,7 @@ public struct ArtifactVerifier: Sendable {
         try PipelineFiles.makeDirectory(workDirectory, kind: "artifact work directory")
         let name = TarballVerifier.fileName(of: url, fallback: "artifact")
         let path = URL(fileURLWithPath: workDirectory).appendingPathComponent(name).path
-        let partial = path + ".part"
-        let file = try DownloadFile(path: partial)
-        do {
-            _ = try await client.download(url: url, maxBytes: maxDownloadBytes) { bytes in try file.write(bytes) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: partial)
-            if error.code == .cancelled { throw StepError(.cancelled, "download of \(error.url) cancelled") }
-            throw StepError(.downloadFailed, "cannot download artifact \(error.url): \(error.message)")
-        }
-        _ = try file.finish()
-        do {
-            try? FileManager.default.removeItem(atPath: path)
-            try FileManager.default.moveItem(atPath: partial, toPath: path)
-        } catch {
-            throw StepError(.io, "cannot move \(partial) to \(path): \(error.localizedDescription)")
-        }
+        _ = try await DownloadFile.fetch(url, to: path, maxBytes: maxDownloadBytes, client: client, what: "artifact")
         return path
     }
 

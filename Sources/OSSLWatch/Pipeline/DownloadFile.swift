@@ -56,4 +56,29 @@ final class DownloadFile: @unchecked Sendable {
             throw StepError(.io, "cannot hash \(path): \(error.message)")
         }
     }
+
+    /// Streams `url` into `path` through `<path>.part`, so a failed transfer never leaves a
+    /// file that looks complete, and returns the SHA-256 of what arrived. `what` names the
+    /// file in errors ("artifact", "tarball").
+    static func fetch(
+        _ url: String, to path: String, maxBytes: Int, client: HTTPClient, what: String
+    ) async throws(StepError) -> String {
+        let partial = path + ".part"
+        let file = try DownloadFile(path: partial)
+        do {
+            _ = try await client.download(url: url, maxBytes: maxBytes) { bytes in try file.write(bytes) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            if error.code == .cancelled { throw StepError(.cancelled, "download of \(error.url) cancelled") }
+            throw StepError(.downloadFailed, "cannot download \(what) \(error.url): \(error.message)")
+        }
+        let digest = try file.finish()
+        do {
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            throw StepError(.io, "cannot move \(partial) to \(path): \(error.localizedDescription)")
+        }
+        return digest
+    }
 }

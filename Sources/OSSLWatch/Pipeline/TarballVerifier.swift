@@ -89,21 +89,7 @@ public struct TarballVerifier: Sendable {
     private func fetch(_ url: String, to path: String, maxBytes: Int) async throws(StepError) -> (
         sha256: String, data: Data
     ) {
-        let partial = path + ".part"
-        let file = try DownloadFile(path: partial)
-        do {
-            _ = try await client.download(url: url, maxBytes: maxBytes) { bytes in try file.write(bytes) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw StepError(.downloadFailed, "cannot download \(error.url): \(error.message)")
-        }
-        let digest = try file.finish()
-        do {
-            _ = try? FileManager.default.removeItem(atPath: path)
-            try FileManager.default.moveItem(atPath: partial, toPath: path)
-        } catch {
-            throw StepError(.io, "cannot move \(partial) to \(path): \(error.localizedDescription)")
-        }
+        let digest = try await DownloadFile.fetch(url, to: path, maxBytes: maxBytes, client: client, what: "file")
         let small = maxBytes <= Self.maxSignatureBytes ? (FileManager.default.contents(atPath: path) ?? Data()) : Data()
         return (digest, small)
     }
