@@ -93,7 +93,7 @@ public struct Watcher: Sendable {
         } catch {
             record(failure: "\(error)", status: outcome.status, httpError: nil, streak: streak, into: &outcome)
         }
-        outcome.durationSeconds = Self.seconds(since: started)
+        outcome.durationSeconds = (ContinuousClock.now - started).seconds
         logger.log(
             level: outcome.result == .failed ? .warning : .info, "feed \(outcome.result.rawValue)",
             metadata: [
@@ -195,8 +195,4 @@ public struct Watcher: Sendable {
         }
     }
 
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
 }

@@ -80,18 +80,12 @@ public struct Daemon: Sendable {
             "stopped",
             metadata: [
                 "signal": "\(loop.stopping.map { SignalListener.name($0.signal) } ?? "-")",
-                "uptime": "\(Self.seconds(ContinuousClock.now - started))s",
+                "uptime": "\(String(format: "%.3f", (ContinuousClock.now - started).seconds))s",
             ])
     }
 
     /// "name=300s,other=3600s": the feeds and their intervals for a log line.
     static func describe(_ feeds: [FeedSettings]) -> String {
         feeds.map { "\($0.name)=\(Int($0.interval))s" }.joined(separator: ",")
-    }
-
-    /// A duration as seconds with millisecond precision, as the other log lines write it.
-    static func seconds(_ duration: Duration) -> String {
-        let (whole, fraction) = duration.components
-        return String(format: "%.3f", Double(whole) + Double(fraction) / 1e18)
     }
 }

@@ -44,7 +44,7 @@ struct DaemonRound: Sendable {
         }
         let states = (try? store.feedStates()) ?? []
         let status = DaemonStatus.line(projects: projects, feeds: configuration.feeds, states: states)
-        let duration = Self.seconds(since: started)
+        let duration = (ContinuousClock.now - started).seconds
         let count = { (result: FeedPollOutcome.Result) in outcomes.filter { $0.result == result }.count }
         logger.notice(
             "poll round finished",
@@ -66,10 +66,5 @@ struct DaemonRound: Sendable {
         } catch {
             logger.warning("metrics not written", metadata: ["file": "\(path)", "error": "\(error)"])
         }
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

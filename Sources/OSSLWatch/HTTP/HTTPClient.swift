@@ -127,7 +127,7 @@ public final class HTTPClient: Sendable {
                     HTTPError(.timedOut, url: target.redacted, "timed out after \(configuration.totalTimeout) s"))
             }
             var hopConfiguration = configuration
-            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            let seconds = remaining.seconds
             hopConfiguration.totalTimeout = seconds
             hopConfiguration.connectTimeout = min(configuration.connectTimeout, seconds)
             guard

@@ -291,8 +291,7 @@ public struct PipelineRunner: Sendable {
         case .success(let facts):
             result = await executor.execute(settings, facts: facts, attempt: attempt.number, project: project)
         }
-        let elapsed = (ContinuousClock.now - started).components
-        let duration = String(format: "%.3fs", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        let duration = String(format: "%.3fs", (ContinuousClock.now - started).seconds)
         guard let state = result.state else {
             logStep(
                 run.id, step: step.name, state: .running, attempt: attempt.number, message: "step left running",
