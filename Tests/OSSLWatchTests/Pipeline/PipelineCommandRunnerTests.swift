@@ -119,15 +119,23 @@ import Testing
         #expect(await PipelineScratch.eventually(within: 5) { PipelineScratch.isGone(grandchild) })
     }
 
-    @Test("cancelling the calling task stops the command")
+    @Test("cancelling the calling task stops a command that is running")
     func cancellation() async throws {
         defer { PipelineScratch.remove(directory) }
         let runner = runner
-        let task = Task { try await runner.run(CommandSpec(argv: ["sleep", "300"]), step: "cancel", attempt: 1) }
-        try await Task.sleep(for: .milliseconds(200))
+        let pidFile = directory.appendingPathComponent("running.pid").path
+        let spec = sh("echo $$ > '\(pidFile)'; exec sleep 300", timeout: 600)
+        let task = Task { try await runner.run(spec, step: "cancel", attempt: 1) }
+        // Cancel only once the command is known to run, so the in-flight path is what is tested.
+        let started = await PipelineScratch.eventually(within: 10) {
+            ((try? PipelineScratch.read(pidFile)) ?? "").hasSuffix("\n")
+        }
+        #expect(started)
+        let pid = try #require(Int32(PipelineScratch.read(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
         task.cancel()
         let outcome = try await task.value
         #expect(outcome.termination == .cancelled)
+        #expect(await PipelineScratch.eventually(within: 5) { PipelineScratch.isGone(pid) })
     }
 
     @Test("a dry run returns argv and environment and runs nothing")
