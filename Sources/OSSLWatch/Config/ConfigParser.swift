@@ -9,7 +9,9 @@ struct ConfigParser {
     let environment: [String: String]
     let options: ConfigLoader.Options
 
-    static let topKeys = ["state_directory", "http", "backoff", "confirmation", "feeds", "projects", "daemon"]
+    static let topKeys = [
+        "state_directory", "http", "backoff", "confirmation", "feeds", "projects", "daemon", "advisories", "mail",
+    ]
     static let daemonKeys = ["stop_timeout", "jitter", "metrics_file"]
     static let httpKeys = [
         "connect_timeout", "timeout", "max_body_bytes", "max_redirects", "ca_file", "allow_http_loopback",
@@ -38,6 +40,8 @@ struct ConfigParser {
         configuration.feeds = try feeds(try top.required("feeds"), allowLoopback: configuration.http.allowHTTPLoopback)
         configuration.projects = try projects(try top.required("projects"))
         if let node = top["daemon"] { configuration.daemon = try daemon(node) }
+        if let node = top["advisories"] { configuration.advisories = try advisories(node) }
+        if let node = top["mail"] { configuration.mail = try mail(node) }
         if !configuration.confirmation.checksum, configuration.confirmation.minFeeds > configuration.feeds.count {
             throw ConfigError(
                 .invalidValue, file: file, keyPath: "confirmation.min_feeds",

@@ -14,6 +14,10 @@ public struct Configuration: Sendable, Hashable {
     public var feeds: [FeedSettings]
     public var projects: [ProjectSettings]
     public var daemon: DaemonSettings
+    /// Severity policy, end-of-life notices and pre-announcement matching (issue 6).
+    public var advisories: AdvisorySettings
+    /// Announcement drafts and SMTP delivery; `nil` when the config has no `mail:` section.
+    public var mail: MailSettings?
     /// The config file this was loaded from, as given; errors found later name it.
     public var file: String
 
@@ -21,6 +25,7 @@ public struct Configuration: Sendable, Hashable {
         stateDirectory: String = ConfigLoader.fallbackStateDirectory, http: HTTPSettings = HTTPSettings(),
         backoff: BackoffSettings = BackoffSettings(), confirmation: ConfirmationSettings = ConfirmationSettings(),
         feeds: [FeedSettings], projects: [ProjectSettings], daemon: DaemonSettings = DaemonSettings(),
+        advisories: AdvisorySettings = AdvisorySettings(), mail: MailSettings? = nil,
         file: String = ConfigLoader.defaultPath
     ) {
         self.stateDirectory = stateDirectory
@@ -30,6 +35,8 @@ public struct Configuration: Sendable, Hashable {
         self.feeds = feeds
         self.projects = projects
         self.daemon = daemon
+        self.advisories = advisories
+        self.mail = mail
         self.file = file
     }
 

@@ -140,6 +140,8 @@ enum StoreSchema {
                 table.primaryKey(["run_id", "step", "number"])
             }
         }
+        migrator.registerMigration("v5-advisories") { db in try advisoriesMigration(db) }
+        migrator.registerMigration("v6-mail") { db in try mailMigration(db) }
         return migrator
     }
 }

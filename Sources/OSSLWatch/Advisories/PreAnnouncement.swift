@@ -1,0 +1,26 @@
+import Foundation
+
+/// "Forthcoming OpenSSL releases" from the announce list: a security release is expected on a day.
+public struct PreAnnouncement: Sendable, Hashable, Codable {
+    /// Midnight UTC of the announced release day.
+    public var expected: Date
+    public var highestSeverity: Severity?
+    /// The versions the announcement names, when it names them.
+    public var versions: [OpenSSLVersion]
+    public var title: String
+    public var link: String?
+    /// The configured name of the feed it came from.
+    public var feed: String
+
+    public init(
+        expected: Date, highestSeverity: Severity?, versions: [OpenSSLVersion], title: String, link: String?,
+        feed: String
+    ) {
+        self.expected = expected
+        self.highestSeverity = highestSeverity
+        self.versions = versions
+        self.title = title
+        self.link = link
+        self.feed = feed
+    }
+}

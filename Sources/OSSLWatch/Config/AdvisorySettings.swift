@@ -1,0 +1,4 @@
+/// How advisories change what osslwatch does: filled in by `ConfigParser+Advisories`.
+public struct AdvisorySettings: Sendable, Hashable {
+    public init() {}
+}

@@ -1,0 +1,4 @@
+/// Announcement drafts and their delivery: filled in by `ConfigParser+Mail`.
+public struct MailSettings: Sendable, Hashable {
+    public init() {}
+}
