@@ -19,10 +19,10 @@ struct ConfigParser {
     ]
     static let backoffKeys = ["initial", "max"]
     static let confirmationKeys = ["min_feeds", "checksum", "tarball_url", "max_tarball_bytes"]
-    static let feedKeys = ["name", "kind", "url", "interval"]
+    static let feedKeys = ["name", "kind", "url", "interval", "title_pattern"]
     static let projectKeys = [
         "name", "linked", "prereleases", "eol_warning_days", "steps", "version_file", "next_release", "dry_run",
-        "supersede",
+        "supersede", "announce",
     ]
     static let linkedKeys = ["literal", "pin_file", "binary", "wheel"]
     static let pinFileKeys = ["path", "pattern", "sha256_pattern"]
@@ -38,9 +38,10 @@ struct ConfigParser {
             configuration.confirmation = try confirmation(node, allowLoopback: configuration.http.allowHTTPLoopback)
         }
         configuration.feeds = try feeds(try top.required("feeds"), allowLoopback: configuration.http.allowHTTPLoopback)
-        configuration.projects = try projects(try top.required("projects"))
-        if let node = top["daemon"] { configuration.daemon = try daemon(node) }
         if let node = top["advisories"] { configuration.advisories = try advisories(node) }
+        configuration.projects = try projects(
+            try top.required("projects"), eolWarningDays: configuration.advisories.eolWarningDays)
+        if let node = top["daemon"] { configuration.daemon = try daemon(node) }
         if let node = top["mail"] { configuration.mail = try mail(node) }
         if !configuration.confirmation.checksum, configuration.confirmation.minFeeds > configuration.feeds.count {
             throw ConfigError(
@@ -158,18 +159,23 @@ struct ConfigParser {
                 throw kindNode.error(.invalidValue, message)
             }
             let urlNode = try fields.required("url")
-            let components = try url(try urlNode.nonEmptyString(), at: urlNode, allowLoopback: allowLoopback)
+            let components = try url(
+                try Self.sampleExpansion(try urlNode.nonEmptyString(), kind: kind, at: urlNode), at: urlNode,
+                allowLoopback: allowLoopback)
             var interval = 300.0
             if let value = fields["interval"] {
                 let minimum = Self.isLoopback(components.host) ? 1.0 : 30.0
                 interval = try value.duration(in: minimum...Self.week)
             }
-            result.append(FeedSettings(name: name, kind: kind, url: try urlNode.string(), interval: interval))
+            var feed = FeedSettings(name: name, kind: kind, url: try urlNode.string(), interval: interval)
+            try advisoryFeed(fields, into: &feed, urlNode: urlNode)
+            result.append(feed)
         }
         return result
     }
 
-    func projects(_ node: ConfigNode) throws(ConfigError) -> [ProjectSettings] {
+    /// - Parameter eolWarningDays: the default for projects without their own (`advisories.eol_warning_days`).
+    func projects(_ node: ConfigNode, eolWarningDays: Int = 90) throws(ConfigError) -> [ProjectSettings] {
         let items = try node.sequence()
         guard !items.isEmpty else { throw node.error(.invalidValue, "at least one project is required") }
         var seen: [String: String] = [:]
@@ -183,10 +189,11 @@ struct ConfigParser {
             }
             seen[name] = item.path
             let linked = try linked(try fields.required("linked"))
-            var project = ProjectSettings(name: name, linked: linked)
+            var project = ProjectSettings(name: name, linked: linked, eolWarningDays: eolWarningDays)
             if let value = fields["prereleases"] { project.prereleases = try value.bool() }
             if let value = fields["eol_warning_days"] { project.eolWarningDays = try value.int(in: 0...3650) }
             try pipeline(fields, into: &project)
+            if let value = fields["announce"] { project.announce = try announce(value) }
             result.append(project)
         }
         return result

@@ -18,11 +18,13 @@ public struct ProjectSettings: Sendable, Hashable {
     public var dryRun: Bool
     /// What a newer target does to an unfinished run.
     public var supersede: SupersedePolicy
+    /// What its announcements say (names, links, changelog, list overrides); nil: defaults.
+    public var announce: AnnounceSettings?
 
     public init(
         name: String, linked: LinkedSource, prereleases: Bool = false, eolWarningDays: Int = 90,
         steps: [StepSettings] = [], versionFile: VersionFileSettings? = nil, nextRelease: String? = nil,
-        dryRun: Bool = false, supersede: SupersedePolicy = .atNextGate
+        dryRun: Bool = false, supersede: SupersedePolicy = .atNextGate, announce: AnnounceSettings? = nil
     ) {
         self.name = name
         self.linked = linked
@@ -33,5 +35,6 @@ public struct ProjectSettings: Sendable, Hashable {
         self.nextRelease = nextRelease
         self.dryRun = dryRun
         self.supersede = supersede
+        self.announce = announce
     }
 }

@@ -127,6 +127,9 @@ extension Store {
                 else { throw illegal("run \(run) has no step waiting for approval") }
                 name = waiting
             }
+            // An announce step waits for its draft: approving it approves the draft, and the
+            // step is done only once the message is sent.
+            if try approveAnnouncement(db, run: run, step: name, at: at) { return try settle(db, run: run, at: at) }
             try db.execute(
                 sql: """
                     UPDATE steps SET state = 'done', approved_at = ?, reason = NULL, updated_at = ?
@@ -377,7 +380,7 @@ extension Store {
 
     /// Derives a non-final run's state from its steps: the first failed, needs-attention or
     /// waiting step decides (with its reason); otherwise the run is active.
-    private func settle(_ db: Database, run: Int64, at: Date) throws {
+    func settle(_ db: Database, run: Int64, at: Date) throws {
         let current = try runState(db, run: run)
         guard !current.isFinal else { return }
         let rows = try Row.fetchAll(
