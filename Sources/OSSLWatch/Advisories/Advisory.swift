@@ -15,10 +15,13 @@ public struct Advisory: Sendable, Hashable, Codable {
     public var affected: [AffectedRange]
     /// Configured names of the feeds that reported it.
     public var sources: Set<String>
+    /// Series whose fixing release in `fixedIn` is for premium support customers only (1.1.1,
+    /// 1.0.2): no public tarball will appear, so no feed will ever see it.
+    public var premiumOnly: Set<Series>
 
     public init(
         cve: String, title: String, severity: Severity?, published: Date?, fixedIn: [Series: OpenSSLVersion],
-        affected: [AffectedRange] = [], sources: Set<String> = []
+        affected: [AffectedRange] = [], sources: Set<String> = [], premiumOnly: Set<Series> = []
     ) {
         self.cve = cve
         self.title = title
@@ -27,6 +30,24 @@ public struct Advisory: Sendable, Hashable, Codable {
         self.fixedIn = fixedIn
         self.affected = affected
         self.sources = sources
+        self.premiumOnly = premiumOnly
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cve, title, severity, published, fixedIn, affected, sources, premiumOnly
+    }
+
+    /// Decodes JSON written before `premiumOnly` existed too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cve = try container.decode(String.self, forKey: .cve)
+        title = try container.decode(String.self, forKey: .title)
+        severity = try container.decodeIfPresent(Severity.self, forKey: .severity)
+        published = try container.decodeIfPresent(Date.self, forKey: .published)
+        fixedIn = try container.decode([Series: OpenSSLVersion].self, forKey: .fixedIn)
+        affected = try container.decodeIfPresent([AffectedRange].self, forKey: .affected) ?? []
+        sources = try container.decodeIfPresent(Set<String>.self, forKey: .sources) ?? []
+        premiumOnly = try container.decodeIfPresent(Set<Series>.self, forKey: .premiumOnly) ?? []
     }
 }
 
@@ -34,11 +55,23 @@ public struct Advisory: Sendable, Hashable, Codable {
 /// `introduced` up to but excluding `fixed` are affected.
 public struct AffectedRange: Sendable, Hashable, Codable {
     public var introduced: OpenSSLVersion
-    /// `nil` when the record gives no upper bound (every later version of the series is affected).
+    /// `nil` when the record gives no exclusive upper bound.
     public var fixed: OpenSSLVersion?
+    /// The last affected version, inclusive (`lessThanOrEqual`, or a single affected version);
+    /// only set when `fixed` is `nil`. Both `nil`: every later version of the series is affected.
+    public var lastAffected: OpenSSLVersion?
 
-    public init(introduced: OpenSSLVersion, fixed: OpenSSLVersion?) {
+    public init(introduced: OpenSSLVersion, fixed: OpenSSLVersion?, lastAffected: OpenSSLVersion? = nil) {
         self.introduced = introduced
         self.fixed = fixed
+        self.lastAffected = lastAffected
+    }
+
+    /// True when `version` lies inside this range.
+    public func contains(_ version: OpenSSLVersion) -> Bool {
+        guard version >= introduced else { return false }
+        if let fixed { return version < fixed }
+        if let lastAffected { return version <= lastAffected }
+        return true
     }
 }

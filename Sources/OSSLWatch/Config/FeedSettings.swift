@@ -7,11 +7,22 @@ public struct FeedSettings: Sendable, Hashable {
     public var url: String
     /// Seconds between polls while the feed is healthy.
     public var interval: Double
+    /// `announce-list` only: the regular expression (case-insensitive) a message title must
+    /// match to be read as a pre-announcement; `nil` means `AnnounceListParser.defaultTitlePattern`.
+    public var titlePattern: String?
 
-    public init(name: String, kind: FeedKind, url: String, interval: Double = 300) {
+    public init(name: String, kind: FeedKind, url: String, interval: Double = 300, titlePattern: String? = nil) {
         self.name = name
         self.kind = kind
         self.url = url
         self.interval = interval
+        self.titlePattern = titlePattern
+    }
+
+    /// True when the URL holds the kind's placeholder (`{date}`, `{cve}`) and so stands for
+    /// many URLs, each fetched with its own validators.
+    public var isTemplated: Bool {
+        guard let placeholder = kind.urlPlaceholder else { return false }
+        return url.contains(placeholder)
     }
 }

@@ -10,4 +10,21 @@ public enum FeedKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sourceListing = "source-listing"
     /// openssl/release-metadata `data.json`: series, release and end-of-life dates, LTS.
     case releaseMetadata = "release-metadata"
+    /// `https://openssl-library.org/news/secadv/{date}.txt`: a security advisory text; the URL
+    /// may hold `{date}` (YYYYMMDD), filled with the days an advisory may have appeared.
+    case secadv
+    /// openssl/release-metadata `secjson/{cve}.json`: a CVE JSON 5.x record; the URL may hold
+    /// `{cve}`, filled with every CVE the advisory texts named that has no record yet.
+    case cveJSON = "cve-json"
+    /// An Atom or RSS feed of the openssl-announce list, read for pre-announcements.
+    case announceList = "announce-list"
+
+    /// The placeholder a URL of this kind may contain, filled in at each poll.
+    public var urlPlaceholder: String? {
+        switch self {
+        case .secadv: "{date}"
+        case .cveJSON: "{cve}"
+        default: nil
+        }
+    }
 }

@@ -15,6 +15,19 @@ public enum FeedParsers {
         case .githubReleasesJSON: GitHubReleasesJSONParser()
         case .sourceListing: SourceListingParser(baseURL: baseURL ?? SourceListingParser.defaultBaseURL)
         case .releaseMetadata: ReleaseMetadataParser()
+        case .secadv: SecurityAdvisoryParser()
+        case .cveJSON: CVERecordParser()
+        case .announceList: AnnounceListParser()
+        }
+    }
+
+    /// The parser for a configured feed: its kind, with the feed's own settings (the announce
+    /// list's title pattern) and relative links resolved against `baseURL`.
+    public static func parser(for feed: FeedSettings, baseURL: String?) -> any FeedParser {
+        switch feed.kind {
+        case .announceList:
+            AnnounceListParser(titlePattern: feed.titlePattern ?? AnnounceListParser.defaultTitlePattern)
+        default: parser(for: feed.kind, baseURL: baseURL)
         }
     }
 }

@@ -152,6 +152,7 @@ public final class Store: Sendable {
                         """,
                     arguments: [info.series.description, info.release.description, info.eol.description, info.lts, at])
             }
+            try Self.insertAdvisoryContent(content, feed: feed, at: at, in: db)
             return new.sorted()
         }
     }
@@ -307,7 +308,7 @@ public final class Store: Sendable {
 
     // MARK: - Internals
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
         } catch {

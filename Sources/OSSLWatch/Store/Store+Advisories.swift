@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// How long after its day a pre-announcement still counts as pending when no release
+    /// matched it: a release that slipped by days is still expected, one by weeks is news again.
+    public static let preAnnouncementGrace: TimeInterval = 7 * 86_400
+
+    // MARK: - Advisories
+
+    /// Every known CVE, merged from advisory texts and CVE records, oldest advisory first.
+    public func advisories() throws(StoreError) -> [Advisory] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM advisories ORDER BY published IS NULL, published, cve")
+        }
+        return try rows.map { row throws(StoreError) in try advisory(from: row) }
+    }
+
+    /// The known CVEs among `ids`, in the same order as `advisories()`; unknown ids are left out.
+    public func advisories(ids: [String]) throws(StoreError) -> [Advisory] {
+        guard !ids.isEmpty else { return [] }
+        let wanted = Set(ids)
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM advisories WHERE cve IN (SELECT value FROM json_each(?))
+                    ORDER BY published IS NULL, published, cve
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(Array(wanted)), as: UTF8.self)])
+        }
+        return try rows.map { row throws(StoreError) in try advisory(from: row) }
+    }
+
+    /// Stores advisories and pre-announcements a feed yielded outside `recordSuccess` (the
+    /// expanded URLs of a templated feed), with that URL's validators, in one transaction.
+    public func recordFetch(_ state: FeedURLState, content: FeedContent) throws(StoreError) {
+        try write { db in
+            try Self.upsertURLState(state, in: db)
+            try Self.insertAdvisoryContent(content, feed: state.feed, at: state.lastAttempt, in: db)
+        }
+    }
+
+    /// Records a fetch of an expanded URL that yielded no body: a 304, or a 404 meaning
+    /// "not published yet". Validators from an earlier 200 are kept.
+    public func recordFetch(_ state: FeedURLState) throws(StoreError) {
+        try write { db in try Self.upsertURLState(state, in: db) }
+    }
+
+    /// What is known about every URL `feed` expanded to, by key.
+    public func feedURLStates(feed: String) throws(StoreError) -> [FeedURLState] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed_urls WHERE feed = ? ORDER BY key", arguments: [feed])
+        }
+        return rows.map { row in
+            FeedURLState(
+                feed: row["feed"], key: row["key"], url: row["url"], etag: row["etag"],
+                lastModified: row["last_modified"], lastStatus: row["last_status"], lastAttempt: row["last_attempt"],
+                lastSuccess: row["last_success"])
+        }
+    }
+
+    // MARK: - Pre-announcements
+
+    /// Pre-announced releases still expected at `now`: none of the versions they name (or, when
+    /// they name none, no final release first seen on or after their day) is a known release
+    /// yet, and their day is less than `preAnnouncementGrace` ago. Soonest first.
+    public func preAnnouncements(now: Date = Date()) throws(StoreError) -> [PreAnnouncement] {
+        let all = try allPreAnnouncements()
+        let releases = try self.releases()
+        let known = Set(releases.map(\.version))
+        return all.filter { announcement in
+            guard announcement.expected.addingTimeInterval(Self.preAnnouncementGrace) > now else { return false }
+            if !announcement.versions.isEmpty {
+                return !announcement.versions.contains { known.contains($0) }
+            }
+            return !releases.contains { !$0.version.isPrerelease && $0.firstSeen >= announcement.expected }
+        }
+    }
+
+    /// Every stored pre-announcement, matched or not, soonest first; for reports and tests.
+    public func allPreAnnouncements() throws(StoreError) -> [PreAnnouncement] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM pre_announcements ORDER BY expected, feed")
+        }
+        return try rows.map { row throws(StoreError) in
+            let versionsJSON: String = row["versions"]
+            let severityText: String? = row["severity"]
+            guard let versions = try? JSONDecoder().decode([OpenSSLVersion].self, from: Data(versionsJSON.utf8))
+            else {
+                throw StoreError(.corrupt, path: path, "unreadable versions of a pre-announcement")
+            }
+            return PreAnnouncement(
+                expected: row["expected"], highestSeverity: severityText.flatMap(Severity.init(rawValue:)),
+                versions: versions, title: row["title"], link: row["link"], feed: row["feed"])
+        }
+    }
+
+    // MARK: - Writing (inside another transaction)
+
+    /// Merges `content`'s advisories and pre-announcements into the store; called inside the
+    /// transaction that records the poll, so a poll is stored entirely or not at all.
+    static func insertAdvisoryContent(_ content: FeedContent, feed: String, at: Date, in db: Database) throws {
+        for var advisory in content.advisories {
+            advisory.sources.insert(feed)
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT * FROM advisories WHERE cve = ?", arguments: [advisory.cve])
+            let merged = try existing.map { row in try decodeAdvisory(row).merging(advisory) } ?? advisory
+            try db.execute(
+                sql: """
+                    INSERT INTO advisories (cve, title, severity, published, fixed_in, affected, sources,
+                                            premium_only, first_seen, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(cve) DO UPDATE SET
+                        title = excluded.title, severity = excluded.severity, published = excluded.published,
+                        fixed_in = excluded.fixed_in, affected = excluded.affected, sources = excluded.sources,
+                        premium_only = excluded.premium_only, updated = excluded.updated
+                    """,
+                arguments: [
+                    merged.cve, merged.title, merged.severity?.rawValue, merged.published, try json(merged.fixedIn),
+                    try json(merged.affected), try json(merged.sources.sorted()),
+                    try json(merged.premiumOnly.sorted()), at, at,
+                ])
+        }
+        for announcement in content.preAnnouncements {
+            try db.execute(
+                sql: """
+                    INSERT INTO pre_announcements (feed, expected, severity, versions, title, link, first_seen, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(feed, expected) DO UPDATE SET
+                        severity = coalesce(excluded.severity, pre_announcements.severity),
+                        versions = CASE WHEN excluded.versions = '[]' THEN pre_announcements.versions
+                                        ELSE excluded.versions END,
+                        title = CASE WHEN excluded.title = '' THEN pre_announcements.title ELSE excluded.title END,
+                        link = coalesce(excluded.link, pre_announcements.link),
+                        updated = excluded.updated
+                    """,
+                arguments: [
+                    feed, announcement.expected, announcement.highestSeverity?.rawValue,
+                    try json(announcement.versions), announcement.title, announcement.link, at, at,
+                ])
+        }
+    }
+
+    private static func upsertURLState(_ state: FeedURLState, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO feed_urls (feed, key, url, etag, last_modified, last_status, last_attempt, last_success)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(feed, key) DO UPDATE SET
+                    url = excluded.url,
+                    etag = CASE WHEN excluded.last_status = 200 THEN excluded.etag ELSE feed_urls.etag END,
+                    last_modified = CASE WHEN excluded.last_status = 200 THEN excluded.last_modified
+                                         ELSE feed_urls.last_modified END,
+                    last_status = excluded.last_status, last_attempt = excluded.last_attempt,
+                    last_success = coalesce(excluded.last_success, feed_urls.last_success)
+                """,
+            arguments: [
+                state.feed, state.key, state.url, state.etag, state.lastModified, state.lastStatus, state.lastAttempt,
+                state.lastSuccess,
+            ])
+    }
+
+    private func advisory(from row: Row) throws(StoreError) -> Advisory {
+        do {
+            return try Self.decodeAdvisory(row)
+        } catch {
+            let cve: String = row["cve"]
+            throw StoreError(.corrupt, path: path, "unreadable advisory \(cve.debugDescription)")
+        }
+    }
+
+    private static func decodeAdvisory(_ row: Row) throws -> Advisory {
+        let decoder = JSONDecoder()
+        let fixedIn: String = row["fixed_in"]
+        let affected: String = row["affected"]
+        let sources: String = row["sources"]
+        let premiumOnly: String = row["premium_only"]
+        let severityText: String? = row["severity"]
+        var severity: Severity?
+        if let severityText {
+            guard let known = Severity(rawValue: severityText) else {
+                throw StoreError(.corrupt, path: "", "unknown severity \(severityText.debugDescription)")
+            }
+            severity = known
+        }
+        return Advisory(
+            cve: row["cve"], title: row["title"], severity: severity, published: row["published"],
+            fixedIn: try decoder.decode([Series: OpenSSLVersion].self, from: Data(fixedIn.utf8)),
+            affected: try decoder.decode([AffectedRange].self, from: Data(affected.utf8)),
+            sources: Set(try decoder.decode([String].self, from: Data(sources.utf8))),
+            premiumOnly: Set(try decoder.decode([Series].self, from: Data(premiumOnly.utf8))))
+    }
+}
