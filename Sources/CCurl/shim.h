@@ -55,4 +55,14 @@ static inline CURLcode osw_easy_getinfo_double(CURL *handle, CURLINFO info, doub
     return curl_easy_getinfo(handle, info, value);
 }
 
+// SMTP: whether a failed RCPT TO may be skipped. libcurl 8.2 renamed the option from its
+// misspelt first name; the value is the same.
+static inline CURLcode osw_easy_setopt_mail_rcpt_allowfails(CURL *handle, long value) {
+#if LIBCURL_VERSION_NUM >= 0x080200
+    return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLOWFAILS, value);
+#else
+    return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, value);
+#endif
+}
+
 #endif

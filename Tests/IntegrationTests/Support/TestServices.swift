@@ -1,7 +1,7 @@
 import Foundation
 
 /// The ports and paths of the services `scripts/test-services start` runs (nginx with a
-/// test CA, a stalled TCP server, a dead port), read from `var/test-services/services.env`.
+/// test CA, an SMTP server, a stalled TCP server, a dead port), read from `var/test-services/services.env`.
 ///
 /// Use: `let services = try TestServices.load()` at the start of a test, then
 /// `services.httpsURL("/feed.xml")` with `caFile: services.caFile`. When the file is
@@ -31,6 +31,77 @@ struct TestServices: Sendable {
     var docroot: String { values["DOCROOT"] ?? "" }
     /// `ACCESS_LOG`: nginx's access log.
     var accessLog: String { values["ACCESS_LOG"] ?? "" }
+
+    /// `SMTP_STARTTLS_PORT`: SMTP that offers and requires STARTTLS, then requires AUTH.
+    var smtpStartTLSPort: Int { port("SMTP_STARTTLS_PORT") }
+    /// `SMTPS_PORT`: SMTP over implicit TLS, requires AUTH.
+    var smtpsPort: Int { port("SMTPS_PORT") }
+    /// `SMTP_NO_STARTTLS_PORT`: plain SMTP that never offers STARTTLS (nor AUTH).
+    var smtpNoStartTLSPort: Int { port("SMTP_NO_STARTTLS_PORT") }
+    /// `SMTP_USER`: the AUTH user of the SMTP server.
+    var smtpUser: String { values["SMTP_USER"] ?? "" }
+    /// `SMTP_PASSWORD_FILE`: a file holding the AUTH password (one line).
+    var smtpPasswordFile: String { values["SMTP_PASSWORD_FILE"] ?? "" }
+    /// The password from `smtpPasswordFile`, without the line end.
+    var smtpPassword: String {
+        ((try? String(contentsOfFile: smtpPasswordFile, encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    /// `SMTP_MAILBOX`: accepted messages as `<n>.eml` (exact bytes) + `<n>.json` (envelope:
+    /// mail_from, rcpt_tos, port, listener, auth_user); the `.eml` appears last.
+    var smtpMailbox: String { values["SMTP_MAILBOX"] ?? "" }
+
+    /// `smtp://localhost:<smtpStartTLSPort>`.
+    var smtpStartTLSURL: String { "smtp://localhost:\(smtpStartTLSPort)" }
+    /// `smtps://localhost:<smtpsPort>`.
+    var smtpsURL: String { "smtps://localhost:\(smtpsPort)" }
+    /// `smtp://localhost:<smtpNoStartTLSPort>`.
+    var smtpNoStartTLSURL: String { "smtp://localhost:\(smtpNoStartTLSPort)" }
+
+    /// One message the SMTP server accepted.
+    struct StoredMail: Sendable {
+        /// The number `n` of `<n>.eml`.
+        var number: Int
+        var mailFrom: String
+        var recipients: [String]
+        /// `starttls`, `smtps` or `no-starttls`.
+        var listener: String
+        var authUser: String?
+        /// Path of the `.eml` file.
+        var path: String
+        /// The DATA bytes exactly as the server received them.
+        var bytes: [UInt8]
+    }
+
+    /// Every stored message with `recipient` among its envelope recipients (case-insensitive),
+    /// oldest first. Reads only complete messages (the `.eml` is renamed into place last).
+    func smtpMessages(to recipient: String) -> [StoredMail] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: smtpMailbox)) ?? []
+        var found: [StoredMail] = []
+        for name in names where name.hasSuffix(".eml") && !name.hasPrefix(".") {
+            guard let number = Int(name.dropLast(4)) else { continue }
+            let eml = "\(smtpMailbox)/\(name)"
+            let json = "\(smtpMailbox)/\(number).json"
+            guard let envelopeData = FileManager.default.contents(atPath: json),
+                let envelope = try? JSONSerialization.jsonObject(with: envelopeData) as? [String: Any],
+                let recipients = envelope["rcpt_tos"] as? [String],
+                recipients.contains(where: { $0.caseInsensitiveCompare(recipient) == .orderedSame }),
+                let bytes = FileManager.default.contents(atPath: eml)
+            else { continue }
+            found.append(
+                StoredMail(
+                    number: number,
+                    mailFrom: envelope["mail_from"] as? String ?? "",
+                    recipients: recipients,
+                    listener: envelope["listener"] as? String ?? "",
+                    authUser: envelope["auth_user"] as? String,
+                    path: eml,
+                    bytes: [UInt8](bytes)
+                )
+            )
+        }
+        return found.sorted { $0.number < $1.number }
+    }
 
     /// `https://localhost:<httpsPort><path>`.
     func httpsURL(_ path: String) -> String { "https://localhost:\(httpsPort)\(path)" }

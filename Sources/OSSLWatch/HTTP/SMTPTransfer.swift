@@ -1,0 +1,206 @@
+import CCurl
+import Foundation
+
+/// One SMTP transaction on its own libcurl easy handle, run synchronously on the calling
+/// (dedicated, non-cooperative) thread: connect, STARTTLS or implicit TLS, AUTH, MAIL FROM,
+/// RCPT TO for every recipient (none may fail), DATA with the message.
+///
+/// A class because it owns the easy handle, the recipient list and the error buffer, and
+/// because libcurl's callbacks reach it through an unretained pointer while `perform` runs.
+final class SMTPTransfer {
+    /// What a finished transaction produced.
+    struct Outcome {
+        var code: CURLcode
+        var curlMessage: String
+        /// CURLINFO_RESPONSE_CODE: the last reply code libcurl saw.
+        var responseCode: Int
+        /// The last complete server reply (AUTH challenges excluded).
+        var lastReply: SMTPReply?
+        /// The server's reply after the end of the message, if it came.
+        var finalReply: SMTPReply?
+        /// The whole message was handed to libcurl (the end-of-data marker follows it).
+        var uploadFinished: Bool
+        var deadlinePassed: Bool
+    }
+
+    private let handle: UnsafeMutableRawPointer
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let message: [UInt8]
+    private let cancellation: CancellationFlag
+    private let deadline: ContinuousClock.Instant
+
+    private var offset = 0
+    private var uploadFinished = false
+    private var parser = SMTPReplyParser()
+    private var finalReply: SMTPReply?
+    private var repliesBeforeEnd = 0
+    private var deadlinePassed = false
+
+    /// Returns nil only when libcurl cannot allocate a handle.
+    init?(
+        endpoint: SMTPSettings.Endpoint,
+        settings: SMTPSettings,
+        password: String?,
+        envelope: SMTPEnvelope,
+        message: [UInt8],
+        cancellation: CancellationFlag,
+        deadline: ContinuousClock.Instant
+    ) {
+        guard let handle = curl_easy_init() else { return nil }
+        self.handle = handle
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        self.message = message
+        self.cancellation = cancellation
+        self.deadline = deadline
+        for recipient in envelope.recipients {
+            recipientList = curl_slist_append(recipientList, "<\(recipient)>")
+        }
+        configure(endpoint: endpoint, settings: settings, password: password, envelope: envelope)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(recipientList)
+        errorBuffer.deallocate()
+    }
+
+    private func configure(
+        endpoint: SMTPSettings.Endpoint,
+        settings: SMTPSettings,
+        password: String?,
+        envelope: SMTPEnvelope
+    ) {
+        _ = osw_easy_setopt_string(handle, CURLOPT_URL, endpoint.url)
+        _ = osw_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, endpoint.implicitTLS ? "smtps" : "smtp")
+        // Mail goes straight to the configured server, never through an http(s)/all proxy
+        // taken from the environment.
+        _ = osw_easy_setopt_string(handle, CURLOPT_PROXY, "")
+        _ = osw_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = settings.caFile {
+            _ = osw_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
+        }
+        let plainAllowed = !endpoint.implicitTLS && !settings.requireSTARTTLS && endpoint.isLoopback
+        let useSSL = plainAllowed ? CURLUSESSL_TRY : CURLUSESSL_ALL
+        _ = osw_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
+        _ = osw_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
+        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.timeout))
+        _ = osw_easy_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(settings.timeout.rounded(.up)))
+        if let user = settings.user {
+            _ = osw_easy_setopt_string(handle, CURLOPT_USERNAME, user)
+            _ = osw_easy_setopt_string(handle, CURLOPT_PASSWORD, password ?? "")
+        }
+        _ = osw_easy_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
+        _ = osw_easy_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList)
+        _ = osw_easy_setopt_mail_rcpt_allowfails(handle, 0)
+        _ = osw_easy_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        _ = osw_easy_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+        _ = osw_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = osw_easy_setopt_data_callback(handle, CURLOPT_READFUNCTION, smtpTransferRead)
+        _ = osw_easy_setopt_pointer(handle, CURLOPT_READDATA, context)
+        // libcurl hands every server reply line to the header callback; the AUTH exchange
+        // the client sends never passes here.
+        _ = osw_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, smtpTransferReply)
+        _ = osw_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        _ = osw_easy_setopt_xferinfo(handle, smtpTransferProgress)
+        _ = osw_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
+        _ = osw_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 1 }
+        return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+    }
+
+    /// Runs the blocking transaction. Call once, on a thread that may block.
+    func perform() -> Outcome {
+        let code = curl_easy_perform(handle)
+        var responseCode = 0
+        _ = osw_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        return Outcome(
+            code: code,
+            curlMessage: String(cString: errorBuffer),
+            responseCode: responseCode,
+            lastReply: parser.last,
+            finalReply: finalReply,
+            uploadFinished: uploadFinished,
+            deadlinePassed: deadlinePassed
+        )
+    }
+
+    /// Copies the next part of the message into libcurl's buffer; 0 ends the upload.
+    fileprivate func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let count = min(capacity, message.count - offset)
+        if count <= 0 {
+            if !uploadFinished {
+                uploadFinished = true
+                repliesBeforeEnd = parser.replies.count
+            }
+            return 0
+        }
+        message.withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        }
+        offset += count
+        return count
+    }
+
+    fileprivate func receiveReplyLine(_ line: String) {
+        parser.feed(line)
+        if uploadFinished, finalReply == nil, parser.replies.count > repliesBeforeEnd {
+            finalReply = parser.replies[repliesBeforeEnd]
+        }
+    }
+
+    /// True aborts the transfer: the task was cancelled, or the total time is up (libcurl's
+    /// own timeout does not bound every wait of the SMTP state machine).
+    fileprivate func shouldAbort() -> Bool {
+        if cancellation.isCancelled { return true }
+        if ContinuousClock.now >= deadline {
+            deadlinePassed = true
+            return true
+        }
+        return false
+    }
+}
+
+private func smtpTransferRead(
+    _ buffer: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context, let buffer else { return Int(CURL_READFUNC_ABORT) }
+    let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.read(into: buffer, capacity: size * count)
+}
+
+private func smtpTransferReply(
+    _ buffer: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context, let buffer else { return 0 }
+    let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    transfer.receiveReplyLine(String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self))
+    return length
+}
+
+private func smtpTransferProgress(
+    _ context: UnsafeMutableRawPointer?,
+    _ downloadTotal: curl_off_t,
+    _ downloadNow: curl_off_t,
+    _ uploadTotal: curl_off_t,
+    _ uploadNow: curl_off_t
+) -> Int32 {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.shouldAbort() ? 1 : 0
+}
