@@ -19,6 +19,7 @@ struct OSSLWatchCommand: AsyncParsableCommand {
         subcommands: [
             CheckCommand.self, ConfigCommand.self, RunCommand.self, StatusCommand.self, TriggerCommand.self,
             RunsCommand.self, ApproveCommand.self, RetryCommand.self, SkipCommand.self, CancelCommand.self,
+            DraftsCommand.self,
         ]
     )
 }

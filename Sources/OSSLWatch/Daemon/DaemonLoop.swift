@@ -46,6 +46,9 @@ struct DaemonLoop {
     /// Whether the runs should advance as soon as no advance is in progress: at start (crash
     /// recovery), after each round, on SIGUSR1 and for `.run` requests.
     var pipelineWanted = true
+    /// When a message waiting after a temporary SMTP failure may be tried again: the loop
+    /// wakes then and advances the runs (which sends it).
+    var outboxDue: Date?
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
@@ -83,6 +86,10 @@ struct DaemonLoop {
                 if shouldFinishStopping() { break }
             } else {
                 startRoundIfDue()
+                if let due = outboxDue, due <= Date() {
+                    outboxDue = nil
+                    pipelineWanted = true
+                }
                 startPipelineIfWanted()
             }
             pingWatchdogIfDue()
@@ -95,7 +102,10 @@ struct DaemonLoop {
     // MARK: events
 
     private mutating func handle(_ events: DaemonInbox.Events) {
-        if events.finishedPipelines > 0 { pipeline = nil }
+        if events.finishedPipelines > 0 {
+            pipeline = nil
+            outboxDue = (try? store.nextOutboxAttempt()) ?? nil
+        }
         if !events.finishedRounds.isEmpty || events.pollSignals > 0 { pipelineWanted = true }
         if events.hasSignals {
             var facts: Logger.Metadata = [:]
@@ -320,6 +330,9 @@ struct DaemonLoop {
         var candidates: [ContinuousClock.Instant] = []
         if let nextPing { candidates.append(nextPing) }
         if let stopping { candidates.append(stopping.deadline) }
+        if stopping == nil, pipeline == nil, let due = outboxDue {
+            candidates.append(.now + .milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000)))
+        }
         if stopping == nil, round == nil, let due = dues.values.min() {
             let seconds = max(0, due.timeIntervalSinceNow)
             candidates.append(.now + .milliseconds(Int64(seconds * 1000)))

@@ -57,11 +57,14 @@ public struct PipelineRunner: Sendable {
             guard !stopping else { return }
             await drive(run.id)
         }
+        guard !stopping else { return }
+        await deliverOutbox(now: Date())
     }
 
     // MARK: - Recovery
 
     func recover(now: Date) {
+        recoverOutbox(now: now)
         do {
             for step in try store.recoverInterrupted(at: now) {
                 logStep(
@@ -251,6 +254,10 @@ public struct PipelineRunner: Sendable {
                 }
                 if case .approval(let message) = settings.action {
                     try mark(run, step, .waitingApproval, message)
+                    continue
+                }
+                if settings.kind == .announce, let mail = configuration.mail {
+                    guard try await announce(run, step, project, mail) else { return }
                     continue
                 }
                 guard try await execute(run, step, settings, project) else { return }

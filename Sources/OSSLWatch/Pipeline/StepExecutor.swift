@@ -83,7 +83,7 @@ public struct StepExecutor: StepExecuting {
             case .approval:
                 return StepResult(state: .failed, reason: "an approval step is a gate, not an effect")
             case .announce:
-                return StepResult(state: .done, reason: "reached; the announcement itself is not automated yet")
+                return StepResult(state: .done, reason: "reached; no mail: section configured, nothing drafted")
             }
         } catch {
             // Stopped by the daemon stopping, not failed: the step stays `running` and the

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+
+/// Delivers outbox rows over SMTP, at most once each.
+///
+/// The row is committed `sending` before the SMTP transaction starts and leaves that state
+/// only with the transaction's outcome: `sent` with the server's reply; `retry-wait` after a
+/// temporary failure that cannot have delivered it (4xx, no connection), until
+/// `mail.retry.attempts` tries are used; `failed` with the server's text after a permanent
+/// one; `needs-attention` when the message was handed over and the reply never came.
+/// A process that dies in between leaves `sending`, which `Store.recoverSending` turns into
+/// needs-attention: never a second send without a human.
+public struct OutboxSender: Sendable {
+    public var mail: MailSettings
+    public var store: Store
+    public var logger: Logger
+    /// Where the SMTP password's credential is looked up (`CREDENTIALS_DIRECTORY`).
+    public var environment: [String: String]
+
+    public init(mail: MailSettings, store: Store, logger: Logger, environment: [String: String]) {
+        self.mail = mail
+        self.store = store
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Sends one due row and returns it as recorded afterwards.
+    public func send(_ record: OutboxRecord) async throws(StoreError) -> OutboxRecord {
+        let password: String?
+        do {
+            password = try mail.smtp.passwordFile.map { name throws(CredentialError) in
+                try CredentialFile.read(name: name, environment: environment)
+            }
+        } catch {
+            // Nothing was sent: the row stays as it is and the next advance tries again.
+            logger.error(
+                "message not sent: SMTP password unreadable", metadata: ["draft": "\(record.id)", "error": "\(error)"])
+            return record
+        }
+        let sending = try store.beginSending(record.id, at: Date())
+        guard let bytes = try store.outboxMessage(record.id) else {
+            return try store.finishSending(
+                record.id, .failed(code: nil, text: "the message bytes are gone"), at: Date())
+        }
+        let settings = SMTPSettings(
+            url: mail.smtp.url, requireSTARTTLS: mail.smtp.requireSTARTTLS, user: mail.smtp.user,
+            caFile: mail.smtp.caFile, connectTimeout: mail.smtp.connectTimeout, timeout: mail.smtp.timeout)
+        let started = ContinuousClock.now
+        let outcome: Store.SendOutcome
+        do {
+            let reply = try await SMTPClient(settings: settings, password: password).send(
+                envelopeFrom: sending.envelopeFrom, recipients: sending.recipients, message: bytes)
+            outcome = .sent(code: reply.code, text: reply.text)
+        } catch {
+            outcome = Self.outcome(of: error, attempts: sending.attempts, retry: mail.retry, now: Date())
+        }
+        let finished = try store.finishSending(record.id, outcome, at: Date())
+        var metadata: Logger.Metadata = [
+            "draft": "\(finished.id)", "kind": "\(finished.kind)", "role": "\(finished.role.rawValue)",
+            "project": "\(finished.project)", "state": "\(finished.state.rawValue)",
+            "attempt": "\(finished.attempts)", "recipients": "\(finished.recipients.count)",
+            "message_id": "<\(finished.messageID)>", "reply": "\(finished.replyText ?? "-")",
+            "duration": "\(String(format: "%.3fs", (ContinuousClock.now - started).seconds))",
+        ]
+        if let code = finished.replyCode { metadata["code"] = "\(code)" }
+        if let run = finished.runID { metadata["run"] = "\(run)" }
+        if let next = finished.nextAttempt, finished.state == .retryWait { metadata["next_attempt"] = "\(next)" }
+        let level: Logger.Level = finished.state == .sent || finished.state == .retryWait ? .notice : .warning
+        logger.log(level: level, "message \(finished.state.rawValue)", metadata: metadata)
+        return finished
+    }
+
+    /// What an SMTP failure means for the row: a retry while one may help and tries remain,
+    /// needs-attention when the server may hold the message, failed otherwise.
+    static func outcome(of error: SMTPError, attempts: Int, retry: MailSettings.Retry, now: Date) -> Store.SendOutcome {
+        let text = error.serverText.map { text in error.replyCode.map { "\($0) \(text)" } ?? text } ?? error.message
+        if error.mayHaveBeenDelivered { return .unknown(text: error.message) }
+        if error.code == .cancelled { return .retry(code: nil, text: "stopped with the daemon", next: now) }
+        guard error.isTemporary else { return .failed(code: error.replyCode, text: text) }
+        guard attempts < retry.attempts else {
+            return .failed(code: error.replyCode, text: "gave up after \(attempts) tries: \(text)")
+        }
+        return .retry(code: error.replyCode, text: text, next: retry.nextAttempt(after: attempts, now: now))
+    }
+}

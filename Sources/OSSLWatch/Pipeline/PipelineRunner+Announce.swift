@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+
+/// The announce step and the outbox, as the runner drives them.
+///
+/// The announce step is journaled through its outbox row rather than by `beginStep` and
+/// `finishStep`: drafting is idempotent (one row per run and step), the step waits while the
+/// row is drafted, runs while it is sending, and is done once it is sent. Only the runner
+/// sends, inside an advance, so a row found `sending` before an advance was interrupted.
+extension PipelineRunner {
+    /// The drafts folder of this configuration's state directory.
+    var maildir: Maildir { Maildir(stateDirectory: configuration.stateDirectory) }
+
+    private var halted: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
+
+    private func sender(_ mail: MailSettings) -> OutboxSender {
+        OutboxSender(mail: mail, store: store, logger: logger, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Turns every row left `sending` into needs-attention (with its announce step).
+    func recoverOutbox(now: Date) {
+        do {
+            for record in try store.recoverSending(at: now) {
+                logger.warning(
+                    "message interrupted while sending: not sent again without a human",
+                    metadata: [
+                        "draft": "\(record.id)", "kind": "\(record.kind)", "project": "\(record.project)",
+                        "run": "\(record.runID.map(String.init) ?? "-")", "state": "\(record.state.rawValue)",
+                        "message_id": "<\(record.messageID)>",
+                    ])
+            }
+        } catch {
+            logger.error("outbox not recovered", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Moves a pending announce step: drafts its message (the step then waits for approval),
+    /// sends it once approved, and mirrors the row's outcome. Returns false when the run
+    /// cannot move in this advance (a retry not yet due, a send that could not start).
+    func announce(_ run: RunRecord, _ step: StepRecord, _ project: ProjectSettings, _ mail: MailSettings)
+        async throws -> Bool
+    {
+        let key = Announcer.key(run: run.id, step: step.name)
+        guard let record = try store.outbox(key: key) else {
+            try draft(run, step, project, mail)
+            return true
+        }
+        switch record.state {
+        case .approved:
+            return try await sender(mail).send(record).state != .approved
+        case .retryWait:
+            guard (record.nextAttempt ?? .distantPast) <= Date() else { return false }
+            return try await sender(mail).send(record).state != .retryWait
+        default:
+            let state = try store.syncAnnounceStep(record, at: Date())
+            if let state {
+                logger.notice(
+                    "step", metadata: ["run": "\(run.id)", "step": "\(step.name)", "state": "\(state.rawValue)"])
+            }
+            return state != nil
+        }
+    }
+
+    private func draft(_ run: RunRecord, _ step: StepRecord, _ project: ProjectSettings, _ mail: MailSettings) throws {
+        let announcer = Announcer(mail: mail, store: store, maildir: maildir, logger: logger)
+        let record: OutboxRecord
+        do {
+            var next = run.nextRelease
+            if next == nil {
+                next = try nextRelease(for: project).get()
+                try? store.setRunFacts(run: run.id, nextRelease: next, at: Date())
+            }
+            record = try announcer.draftAnnouncement(
+                run: run, step: step.name, project: project, nextRelease: next ?? "", now: Date())
+        } catch let error as OutboxError {
+            try fail(run, step, error.message)
+            return
+        } catch let error as StepError {
+            try fail(run, step, error.message)
+            return
+        }
+        logger.notice(
+            "step",
+            metadata: [
+                "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)",
+                "state": "\(StepState.waitingApproval.rawValue)", "draft": "\(record.id)",
+                "subject": "\(record.subject)",
+            ])
+    }
+
+    private func fail(_ run: RunRecord, _ step: StepRecord, _ reason: String) throws {
+        try store.markStep(run: run.id, step: step.name, state: .failed, reason: reason, at: Date())
+        logger.warning(
+            "step",
+            metadata: [
+                "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)", "state": "failed",
+                "reason": "\(reason)",
+            ])
+    }
+
+    /// After the runs: drafts the notices the verdicts call for, restores draft files a crash
+    /// lost, and sends what is due that no run step sends (notices, review copies).
+    func deliverOutbox(now: Date) async {
+        guard let mail = configuration.mail else { return }
+        let announcer = Announcer(mail: mail, store: store, maildir: maildir, logger: logger)
+        if !mail.maintainers.isEmpty {
+            do {
+                for verdict in try store.latestVerdicts() {
+                    guard let project = configuration.projects.first(where: { $0.name == verdict.project }) else {
+                        continue
+                    }
+                    for notice in Notice.plan(for: verdict, advisories: configuration.advisories) {
+                        do {
+                            _ = try announcer.draftNotice(
+                                notice, displayName: project.announce?.displayName ?? project.name, now: now)
+                        } catch {
+                            logger.error("notice not drafted", metadata: ["key": "\(notice.key)", "error": "\(error)"])
+                        }
+                    }
+                }
+            } catch {
+                logger.error("verdicts not read for notices", metadata: ["error": "\(error)"])
+            }
+        }
+        do {
+            for record in try store.outboxRecords() where record.state == .drafted {
+                try? announcer.ensureDraftFile(record)
+            }
+            for record in try store.dueOutbox(now: Date()) where record.runID == nil || record.role == .review {
+                guard !halted else { return }
+                _ = try await sender(mail).send(record)
+            }
+        } catch {
+            logger.error("outbox not delivered", metadata: ["error": "\(error)"])
+        }
+    }
+}
