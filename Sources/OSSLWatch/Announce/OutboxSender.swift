@@ -72,7 +72,9 @@ public struct OutboxSender: Sendable {
 
     /// What an SMTP failure means for the row: a retry while one may help and tries remain,
     /// needs-attention when the server may hold the message, failed otherwise.
-    static func outcome(of error: SMTPError, attempts: Int, retry: MailSettings.Retry, now: Date) -> Store.SendOutcome {
+    public static func outcome(of error: SMTPError, attempts: Int, retry: MailSettings.Retry, now: Date)
+        -> Store.SendOutcome
+    {
         let text = error.serverText.map { text in error.replyCode.map { "\($0) \(text)" } ?? text } ?? error.message
         if error.mayHaveBeenDelivered { return .unknown(text: error.message) }
         if error.code == .cancelled { return .retry(code: nil, text: "stopped with the daemon", next: now) }
