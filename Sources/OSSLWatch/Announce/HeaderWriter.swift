@@ -8,11 +8,12 @@ struct HeaderWriter {
     private(set) var bytes: [UInt8] = []
 
     /// Adds `name: word word ...`, folding before a word when the line would pass 78 characters.
-    /// Words must be free of CR and LF (callers build them from validated parts).
+    /// Empty words (runs of spaces) are kept but never folded before, so no line is only
+    /// whitespace. Words must be free of CR and LF (callers build them from validated parts).
     mutating func add(_ name: String, words: [String]) {
         var line = name + ":"
         for word in words {
-            if line.utf8.count + 1 + word.utf8.count > Self.softLimit, line != name + ":" {
+            if !word.isEmpty, line.utf8.count + 1 + word.utf8.count > Self.softLimit, line != name + ":" {
                 bytes += Array(line.utf8) + [13, 10]
                 line = ""
             }
@@ -32,7 +33,8 @@ struct HeaderWriter {
         add(name, words: words)
     }
 
-    /// Adds unstructured text (Subject and extra headers). Control characters become spaces.
+    /// Adds unstructured text (Subject and extra headers). Control characters become spaces;
+    /// leading and trailing spaces are dropped.
     /// ASCII text is folded at its spaces; text that is not ASCII, that contains something a
     /// reader would take for an encoded word (`=?`), or that has a word too long to fold within
     /// 998 characters, is written as RFC 2047 encoded words.
@@ -41,11 +43,11 @@ struct HeaderWriter {
         for scalar in value.unicodeScalars {
             text.unicodeScalars.append(MailAddress.isControl(scalar) ? " " : scalar)
         }
+        text = text.trimmingSpaces
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         let foldable =
             text.unicodeScalars.allSatisfy(\.isASCII) && !text.contains("=?")
             && words.allSatisfy { $0.utf8.count + name.utf8.count + 2 <= Self.hardLimit }
-            && text.first != " " && text.last != " " && !text.contains("  ")
         if foldable && !text.isEmpty {
             add(name, words: words)
         } else if text.isEmpty {
