@@ -15,12 +15,24 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var confirmation: Confirmation?
     /// End of life of the linked series, when data.json knows it.
     public var eol: MetadataDate?
-    /// One human line, e.g. "3.5.4 released (linked 3.5.3), confirmed by 2 feeds".
+    /// One human line, e.g. "3.5.4 released (linked 3.5.3), confirmed by 2 feeds, fixes 3 CVEs, highest Moderate".
     public var message: String
+    /// Known CVEs affecting the linked version, most severe first, each with its fixing release.
+    public var vulnerabilities: [KnownVulnerability]
+    /// CVE ids the target fixes relative to the linked version; a run for the target records them.
+    public var fixes: [String]
+    /// The highest severity among `fixes`: what decides how urgent the update is.
+    public var severity: Severity?
+    /// A pre-announced security release that may concern the linked series and has not been seen yet.
+    public var expectedRelease: PreAnnouncement?
+    /// With `eol-soon` or `linked-series-eol`: the supported series to move to, LTS first, then newest.
+    public var supportedSeries: [Series]
 
     public init(
         project: String, linked: OpenSSLVersion, kind: VerdictKind, findings: [VerdictKind], target: OpenSSLVersion?,
-        latestPerSeries: [Series: OpenSSLVersion], confirmation: Confirmation?, eol: MetadataDate?, message: String
+        latestPerSeries: [Series: OpenSSLVersion], confirmation: Confirmation?, eol: MetadataDate?, message: String,
+        vulnerabilities: [KnownVulnerability] = [], fixes: [String] = [], severity: Severity? = nil,
+        expectedRelease: PreAnnouncement? = nil, supportedSeries: [Series] = []
     ) {
         self.project = project
         self.linked = linked
@@ -31,6 +43,35 @@ public struct Verdict: Sendable, Hashable, Codable {
         self.confirmation = confirmation
         self.eol = eol
         self.message = message
+        self.vulnerabilities = vulnerabilities
+        self.fixes = fixes
+        self.severity = severity
+        self.expectedRelease = expectedRelease
+        self.supportedSeries = supportedSeries
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case project, linked, kind, findings, target, latestPerSeries, confirmation, eol, message
+        case vulnerabilities, fixes, severity, expectedRelease, supportedSeries
+    }
+
+    /// Reads verdicts stored before advisories existed too: the newer fields default to empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        project = try container.decode(String.self, forKey: .project)
+        linked = try container.decode(OpenSSLVersion.self, forKey: .linked)
+        kind = try container.decode(VerdictKind.self, forKey: .kind)
+        findings = try container.decode([VerdictKind].self, forKey: .findings)
+        target = try container.decodeIfPresent(OpenSSLVersion.self, forKey: .target)
+        latestPerSeries = try container.decode([Series: OpenSSLVersion].self, forKey: .latestPerSeries)
+        confirmation = try container.decodeIfPresent(Confirmation.self, forKey: .confirmation)
+        eol = try container.decodeIfPresent(MetadataDate.self, forKey: .eol)
+        message = try container.decode(String.self, forKey: .message)
+        vulnerabilities = try container.decodeIfPresent([KnownVulnerability].self, forKey: .vulnerabilities) ?? []
+        fixes = try container.decodeIfPresent([String].self, forKey: .fixes) ?? []
+        severity = try container.decodeIfPresent(Severity.self, forKey: .severity)
+        expectedRelease = try container.decodeIfPresent(PreAnnouncement.self, forKey: .expectedRelease)
+        supportedSeries = try container.decodeIfPresent([Series].self, forKey: .supportedSeries) ?? []
     }
 
     /// Only a confirmed patch release of the linked series asks the project to release.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a project wants releases judged: when a release counts as confirmed, whether
 /// pre-releases matter, and how early to warn about its series' end of life.
 public struct VerdictPolicy: Sendable, Hashable, Codable {
@@ -9,13 +11,17 @@ public struct VerdictPolicy: Sendable, Hashable, Codable {
     public var includePrereleases: Bool
     /// How many days before the linked series' end of life `eol-soon` starts.
     public var eolWarningDays: Int
+    /// How long after a pre-announced date the release is still expected (shown, polled for fast).
+    public var expectedReleaseGrace: TimeInterval
 
     public init(
-        minFeeds: Int = 2, checksumConfirms: Bool = true, includePrereleases: Bool = false, eolWarningDays: Int = 90
+        minFeeds: Int = 2, checksumConfirms: Bool = true, includePrereleases: Bool = false, eolWarningDays: Int = 90,
+        expectedReleaseGrace: TimeInterval = AdvisorySettings.preAnnouncementGrace
     ) {
         self.minFeeds = minFeeds
         self.checksumConfirms = checksumConfirms
         self.includePrereleases = includePrereleases
         self.eolWarningDays = eolWarningDays
+        self.expectedReleaseGrace = expectedReleaseGrace
     }
 }
