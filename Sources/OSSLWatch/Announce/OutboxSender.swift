@@ -75,7 +75,12 @@ public struct OutboxSender: Sendable {
     public static func outcome(of error: SMTPError, attempts: Int, retry: MailSettings.Retry, now: Date)
         -> Store.SendOutcome
     {
-        let text = error.serverText.map { text in error.replyCode.map { "\($0) \(text)" } ?? text } ?? error.message
+        // The server's own words when it refused the message; otherwise what went wrong (a TLS
+        // refusal's last reply is the server's greeting, which explains nothing).
+        var text = error.message
+        if error.code == .temporary || error.code == .permanent, let server = error.serverText {
+            text = error.replyCode.map { "\($0) \(server)" } ?? server
+        }
         if error.mayHaveBeenDelivered { return .unknown(text: error.message) }
         if error.code == .cancelled { return .retry(code: nil, text: "stopped with the daemon", next: now) }
         guard error.isTemporary else { return .failed(code: error.replyCode, text: text) }

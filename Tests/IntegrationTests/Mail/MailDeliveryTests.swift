@@ -1,0 +1,202 @@
+import Foundation
+import OSSLWatch
+import Testing
+
+/// The announce step with the real daemon and the real SMTP server (aiosmtpd with STARTTLS
+/// and AUTH): drafted into the Maildir, a review copy at once, sent once after approval, and
+/// never twice whatever the server or a SIGKILL does.
+@Suite(.serialized) struct MailDeliveryTests {
+    let services: TestServices
+
+    init() throws {
+        services = try TestServices.load()
+    }
+
+    private func stop(_ daemon: DaemonProcess) {
+        daemon.send(SIGTERM)
+        #expect(daemon.waitForExit(timeout: .seconds(30)), "no exit after SIGTERM; log: \(daemon.log)")
+    }
+
+    /// Starts the daemon and waits until the run's announce step waits for approval.
+    private func runToDraft(_ scenario: MailScenario) throws -> (DaemonProcess, Int64, RunView) {
+        let daemon = try scenario.e2e.start()
+        let found = try scenario.e2e.waitForRun(timeout: .seconds(60))
+        let run = try #require(found, "no run appeared; log: \(daemon.log)")
+        let view = try scenario.e2e.wait(for: run, timeout: .seconds(120)) {
+            $0.stepState("announce") == "waiting-approval" || $0.state == "failed"
+        }
+        try #require(view.stepState("announce") == "waiting-approval", "\(view); log: \(daemon.log)")
+        return (daemon, run, view)
+    }
+
+    @Test("a run drafts its announcement, the review copy goes at once, approve sends it once with strict-valid bytes")
+    func draftApproveSend() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig()
+        let check = try scenario.e2e.osslwatch(["config", "check"])
+        try #require(check.status == 0, "\(check.stderr)")
+        let (daemon, run, waiting) = try runToDraft(scenario)
+        defer { stop(daemon) }
+        #expect(waiting.state == "waiting-approval")
+        #expect(waiting.stepReason("announce")?.contains("osslwatch drafts approve") == true)
+
+        // The draft: one message row (drafted) and its review copy, the file in drafts/new.
+        let drafts = try scenario.drafts()
+        let message = try #require(drafts.first { $0["role"] as? String == "message" }, "\(drafts)")
+        #expect(message["state"] as? String == "drafted" && message["kind"] as? String == "announcement")
+        #expect(message["subject"] as? String == "PyCA cryptography 46.0.2 released")
+        let id = try #require((message["id"] as? NSNumber)?.int64Value)
+        let path = try #require(message["path"] as? String)
+        #expect(path.hasPrefix(scenario.maildir + "/new/"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scenario.maildir + "/tmp").isEmpty)
+        let drafted = try Data(contentsOf: URL(fileURLWithPath: path))
+        let listing = try scenario.e2e.osslwatch(["drafts"])
+        #expect(listing.stdout.contains("cryptography/run \(run)") && listing.stdout.contains("drafted"))
+
+        // The review copy arrives before anyone approves; the lists get nothing yet.
+        let reviewed = Wait.until(timeout: .seconds(60)) { scenario.delivered(to: scenario.review).count == 1 }
+        #expect(reviewed, "no review copy; log: \(daemon.log)")
+        #expect(scenario.delivered(to: scenario.review).first?.bytes == drafted)
+        #expect(scenario.delivered(to: scenario.list).isEmpty)
+
+        // `drafts show` prints the draft byte for byte.
+        let shown = try scenario.e2e.osslwatch(["drafts", "show", String(id)])
+        #expect(shown.status == 0 && Data(shown.stdout.utf8) == drafted)
+
+        // The run's own approve passes the announce step's gate: the message goes, once.
+        let approved = try scenario.e2e.osslwatch(["approve", String(run)])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        #expect(done.state == "done", "\(done); log: \(daemon.log)")
+        #expect(done.stepReason("announce")?.contains("250") == true, "\(done.json)")
+        let sent = scenario.delivered(to: scenario.list)
+        try #require(sent.count == 1, "\(sent.count) messages; log: \(daemon.log)")
+        #expect(sent[0].bytes == drafted, "the delivered bytes are the drafted bytes")
+        #expect(Set(sent[0].recipients) == [scenario.list, "other-\(scenario.tag)@example.org"])
+        let after = try scenario.drafts().first { ($0["id"] as? NSNumber)?.int64Value == id }
+        #expect(after?["state"] as? String == "sent" && after?["replyCode"] as? Int == 250)
+
+        // Python's email package, strict policy: headers and body as drafted.
+        let parsed = try MailScenario.parseStrictly(sent[0].bytes)
+        #expect(parsed["_defects"] == "0")
+        #expect(parsed["Subject"] == "PyCA cryptography 46.0.2 released")
+        #expect(parsed["From"] == "PyCA cryptography <cryptography-dev@example.org>")
+        #expect(parsed["To"] == scenario.list)
+        #expect(parsed["Cc"] == "Other List <other-\(scenario.tag)@example.org>")
+        #expect(parsed["Message-ID"] == "<osslwatch.run-\(run).announcement@osslwatch.example.org>")
+        #expect(parsed["MIME-Version"] == "1.0" && parsed["Date"]?.isEmpty == false)
+        #expect(parsed["_content_type"] == "text/plain" && parsed["_charset"] == "utf-8")
+        let body = try #require(parsed["_body"])
+        #expect(body.contains("https://pypi.org/project/cryptography/"))
+        #expect(body.contains("https://cryptography.io/en/latest/changelog/#v46-0-2"))
+        #expect(body.contains("* Updated Windows, macOS, and Linux wheels to be compiled with OpenSSL 3.5.4."))
+        #expect(body.contains("-- Alex"))
+        #expect(!String(decoding: sent[0].bytes, as: UTF8.self).contains("\n\n"), "bare LF on the wire")
+
+        // Approving again is an illegal transition, one line, exit 65.
+        let again = try scenario.e2e.osslwatch([
+            "drafts", "approve", String(id), "--pid-file", scenario.e2e.daemon.pidFile,
+        ])
+        #expect(again.status == 65 && again.stderr.contains("sent") && again.stderr.split(separator: "\n").count == 1)
+        #expect(scenario.delivered(to: scenario.list).count == 1)
+    }
+
+    @Test("a 451 is retried with backoff and delivered once")
+    func temporaryFailure() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        let tempfail = "tempfail-\(scenario.tag)@example.org"
+        try scenario.writeConfig(mail: scenario.mailSection(to: tempfail, review: false))
+        let (daemon, run, _) = try runToDraft(scenario)
+        defer { stop(daemon) }
+        let message = try #require(try scenario.drafts().first)
+        let id = try #require((message["id"] as? NSNumber)?.int64Value)
+        let approved = try scenario.e2e.osslwatch(
+            ["drafts", "approve", String(id), "--pid-file", scenario.e2e.daemon.pidFile])
+        #expect(approved.status == 0 && approved.stdout.contains("sent SIGUSR1"), "\(approved.stderr)")
+        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        #expect(done.state == "done", "\(done); log: \(daemon.log)")
+        #expect(done.attempts("announce").map { $0["outcome"] as? String } == ["retry-wait", "sent"], "\(done.json)")
+        #expect(scenario.delivered(to: tempfail).count == 1)
+        let row = try scenario.drafts().first { ($0["id"] as? NSNumber)?.int64Value == id }
+        #expect(row?["state"] as? String == "sent" && row?["attempts"] as? Int == 2)
+    }
+
+    @Test("a 550 fails the announce step with the server's text; nothing is delivered")
+    func permanentFailure() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        let reject = "reject-\(scenario.tag)@example.org"
+        try scenario.writeConfig(mail: scenario.mailSection(to: reject, review: false))
+        let (daemon, run, _) = try runToDraft(scenario)
+        defer { stop(daemon) }
+        #expect(try scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
+        let failed = try scenario.e2e.wait(for: run, timeout: .seconds(60)) {
+            $0.state == "failed" || $0.state == "done"
+        }
+        #expect(failed.state == "failed", "\(failed); log: \(daemon.log)")
+        let reason = try #require(failed.stepReason("announce"))
+        #expect(
+            reason.contains("550") && reason.contains("osslwatch test server rejects this recipient"),
+            "reason: \(reason)")
+        #expect(scenario.delivered(to: reject).isEmpty)
+        #expect(try scenario.drafts().first?["state"] as? String == "failed")
+    }
+
+    @Test("a server that does not offer STARTTLS is refused: the step fails, nothing is sent")
+    func noSTARTTLS() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        let url = "smtp://localhost:\(scenario.port("SMTP_NO_STARTTLS_PORT"))"
+        try scenario.writeConfig(mail: scenario.mailSection(url: url, review: false))
+        let (daemon, run, _) = try runToDraft(scenario)
+        defer { stop(daemon) }
+        #expect(try scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
+        let failed = try scenario.e2e.wait(for: run, timeout: .seconds(60)) {
+            $0.state == "failed" || $0.state == "done"
+        }
+        #expect(failed.state == "failed", "\(failed); log: \(daemon.log)")
+        #expect(failed.stepReason("announce")?.contains("STARTTLS") == true, "\(failed.json)")
+        #expect(scenario.delivered(to: scenario.list).isEmpty)
+    }
+
+    @Test("SIGKILL between sending and sent leaves needs-attention after restart and one message at the server")
+    func killedWhileSending() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        let hold = "hold-\(scenario.tag)@example.org"
+        try scenario.writeConfig(mail: scenario.mailSection(to: hold, review: false, timeout: 120))
+        let (daemon, run, _) = try runToDraft(scenario)
+        #expect(try scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
+
+        // The server stores the message, then holds its reply: kill the daemon in that window.
+        let stored = Wait.until(timeout: .seconds(60)) { scenario.delivered(to: hold).count == 1 }
+        try #require(stored, "the server never stored the message; log: \(daemon.log)")
+        let sending = try scenario.e2e.show(run)
+        #expect(sending.stepState("announce") == "running", "\(sending)")
+        #expect(try scenario.drafts().first?["state"] as? String == "sending")
+        daemon.send(SIGKILL)
+        #expect(daemon.waitForExit(timeout: .seconds(10)))
+
+        let restarted = try scenario.e2e.start(logName: "daemon-2.log")
+        defer { stop(restarted) }
+        let attention = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "needs-attention" }
+        #expect(attention.state == "needs-attention", "\(attention); log: \(restarted.log)")
+        #expect(attention.stepState("announce") == "needs-attention")
+        #expect(attention.stepReason("announce")?.contains("drafts retry") == true)
+        #expect(attention.attempts("announce").map { $0["outcome"] as? String } == ["interrupted"])
+        #expect(try scenario.drafts().first?["state"] as? String == "needs-attention")
+
+        // Another wake-up sends nothing: still one message.
+        #expect(try scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
+        let handled = try Wait.until(timeout: .seconds(60)) {
+            let status = try scenario.e2e.osslwatch(["status", "--json"]).json()
+            return (status["pendingRequests"] as? [Any])?.isEmpty == true
+        }
+        #expect(handled)
+        #expect(try scenario.e2e.show(run).state == "needs-attention")
+        #expect(scenario.delivered(to: hold).count == 1)
+        #expect(restarted.logLines(containing: "message interrupted while sending").count == 1, "\(restarted.log)")
+    }
+}
