@@ -31,6 +31,12 @@ extension ConfigParser {
                 let at = section["templates"] ?? node
                 throw at.error(.missingFile, "template directory \(templates) does not exist")
             }
+            // A misspelt variable or a syntax error shows now, not in a run's announce step.
+            do {
+                try TemplateSet(directory: templates).validate(project: nil)
+            } catch {
+                throw (section["templates"] ?? node).error(.invalidValue, "\(error)")
+            }
         }
         let domain: String
         if let value = section["domain"] {
