@@ -34,14 +34,26 @@ public struct Watcher: Sendable {
     }
 
     /// Polls every feed at once; each transfer runs on its own thread inside the HTTP client.
+    /// Templated CVE-record feeds go last, so they can fetch the records of CVEs the advisory
+    /// texts of this same round named.
     public func pollAll(now: Date = Date(), force: Bool = false) async -> [FeedPollOutcome] {
+        let feeds = Array(configuration.feeds.enumerated())
+        let isLate = { (feed: FeedSettings) in feed.kind == .cveJSON && feed.isTemplated }
+        var outcomes = await poll(feeds.filter { !isLate($0.element) }, now: now, force: force)
+        outcomes += await poll(feeds.filter { isLate($0.element) }, now: now, force: force)
+        return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    private func poll(_ feeds: [(offset: Int, element: FeedSettings)], now: Date, force: Bool) async
+        -> [(Int, FeedPollOutcome)]
+    {
         await withTaskGroup(of: (Int, FeedPollOutcome).self) { group in
-            for (index, feed) in configuration.feeds.enumerated() {
+            for (index, feed) in feeds {
                 group.addTask { (index, await poll(feed, now: now, force: force)) }
             }
             var outcomes: [(Int, FeedPollOutcome)] = []
             for await outcome in group { outcomes.append(outcome) }
-            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+            return outcomes
         }
     }
 
@@ -66,8 +78,14 @@ public struct Watcher: Sendable {
                 metadata: ["feed": "\(feed.name)", "until": "\(until)", "streak": "\(state.errorStreak)"])
             return outcome
         }
-        let request = HTTPRequest(url: feed.url, etag: state?.etag, lastModified: state?.lastModified)
         let streak = (state?.errorStreak ?? 0) + 1
+        if feed.isTemplated {
+            await pollExpanded(feed, now: now, streak: streak, into: &outcome)
+            outcome.durationSeconds = (ContinuousClock.now - started).seconds
+            logPoll(outcome)
+            return outcome
+        }
+        let request = HTTPRequest(url: feed.url, etag: state?.etag, lastModified: state?.lastModified)
         do {
             let response = try await client.get(request)
             outcome.status = response.status
@@ -77,13 +95,15 @@ public struct Watcher: Sendable {
                 try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll, notBefore: notBefore)
                 outcome.result = .unchanged
             } else {
-                let content = try FeedParsers.parser(for: feed.kind, baseURL: response.effectiveURL).parse(
+                let content = try FeedParsers.parser(for: feed, baseURL: response.effectiveURL).parse(
                     response.body, contentType: response.contentType, feed: feed.name)
                 outcome.newVersions = try store.recordSuccess(
                     feed: feed.name, status: response.status, etag: response.etag,
                     lastModified: response.lastModified, content: content, at: Date(), nextPoll: nextPoll,
                     notBefore: notBefore)
-                outcome.observations = content.observations.count + content.series.count
+                outcome.observations =
+                    content.observations.count + content.series.count + content.advisories.count
+                    + content.preAnnouncements.count
                 outcome.result = .updated
             }
             outcome.nextPoll = nextPoll
@@ -94,17 +114,21 @@ public struct Watcher: Sendable {
             record(failure: "\(error)", status: outcome.status, httpError: nil, streak: streak, into: &outcome)
         }
         outcome.durationSeconds = (ContinuousClock.now - started).seconds
+        logPoll(outcome)
+        return outcome
+    }
+
+    private func logPoll(_ outcome: FeedPollOutcome) {
         logger.log(
             level: outcome.result == .failed ? .warning : .info, "feed \(outcome.result.rawValue)",
             metadata: [
-                "feed": "\(feed.name)", "result": "\(outcome.result.rawValue)",
+                "feed": "\(outcome.feed)", "result": "\(outcome.result.rawValue)",
                 "status": "\(outcome.status.map(String.init) ?? "-")",
                 "observations": "\(outcome.observations)",
                 "new": "\(outcome.newVersions.map(\.description).joined(separator: ","))",
                 "duration": "\(String(format: "%.3f", outcome.durationSeconds))s",
                 "error": "\(outcome.error ?? "")",
             ])
-        return outcome
     }
 
     /// Until when a feed must not be polled, if at all: a server's `Retry-After` or rate-limit
@@ -115,7 +139,7 @@ public struct Watcher: Sendable {
         return nil
     }
 
-    private func record(
+    func record(
         failure message: String, status: Int?, httpError: HTTPError?, streak: Int, into outcome: inout FeedPollOutcome
     ) {
         let nextPoll = configuration.backoff.policy.nextPoll(
@@ -172,6 +196,8 @@ public struct Watcher: Sendable {
     ) throws -> [CheckReport.ProjectReport] {
         let releases = try store.releases()
         let series = try store.seriesInfo()
+        let advisories = AdvisoryIndex(try store.advisories())
+        let preAnnouncements = try store.preAnnouncements(now: now)
         return linked.map { project, linked in
             switch linked {
             case .failure(let error):
@@ -182,13 +208,15 @@ public struct Watcher: Sendable {
                 let policy = configuration.policy(for: project)
                 let verdict = VerdictEngine.verdict(
                     project: project.name, linked: linked.version, releases: releases, series: series,
-                    policy: policy, now: now)
+                    policy: policy, now: now, advisories: advisories, preAnnouncements: preAnnouncements)
                 logger.info(
                     "verdict",
                     metadata: [
                         "project": "\(project.name)", "linked": "\(linked.version)",
                         "verdict": "\(verdict.kind.rawValue)",
                         "target": "\(verdict.target?.description ?? "-")",
+                        "fixes": "\(verdict.fixes.joined(separator: ","))",
+                        "severity": "\(verdict.severity?.rawValue ?? "-")",
                     ])
                 return .init(name: project.name, linked: linked, linkedError: nil, verdict: verdict)
             }

@@ -68,12 +68,13 @@ public struct AnnounceListParser: FeedParser {
         let ns = text as NSString
         let whole = NSRange(location: 0, length: ns.length)
         var expected: Date?
-        for pattern in datePatterns {
+        search: for pattern in datePatterns {
             let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-            if let match = regex?.firstMatch(in: text, range: whole), let date = AdvisoryDate.date(from: match, in: ns)
-            {
-                expected = date
-                break
+            for match in regex?.matches(in: text, range: whole) ?? [] {
+                if let date = AdvisoryDate.date(from: match, in: ns) {
+                    expected = date
+                    break search
+                }
             }
         }
         guard let expected else { return nil }

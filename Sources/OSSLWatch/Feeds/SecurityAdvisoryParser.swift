@@ -29,9 +29,7 @@ public struct SecurityAdvisoryParser: FeedParser {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: Self.mediaTypes, feed: feed, limits: limits)
             .text
         try FeedBody.refuseControlCharacters(in: text, feed: feed)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if let long = lines.firstIndex(where: { $0.utf8.count > limits.maxTextBytes }) {
             throw FeedError(.tooLarge, feed: feed, "line \(long + 1) is longer than \(limits.maxTextBytes) bytes")
         }
@@ -76,7 +74,7 @@ public struct SecurityAdvisoryParser: FeedParser {
                     )
                 }
                 advisory.severity = severity
-            } else if line.hasPrefix("OpenSSL "), line.contains(Self.upgradeMarker) {
+            } else if line.hasPrefix("OpenSSL "), line.contains(" users should upgrade") {
                 let (series, version, premium) = try Self.upgrade(line, cve: advisory.cve, feed: feed)
                 advisory.fixedIn[series] = version
                 if premium { advisory.premiumOnly.insert(series) }
@@ -143,8 +141,10 @@ public struct SecurityAdvisoryParser: FeedParser {
     /// Reads `OpenSSL 3.5 users should upgrade to OpenSSL 3.5.4.` (the final dot optional, an
     /// inline `(premium support customers only)` allowed).
     static func upgrade(_ line: String, cve: String, feed: String) throws(FeedError) -> (Series, OpenSSLVersion, Bool) {
-        guard let marker = line.range(of: upgradeMarker) else {
-            throw FeedError(.unexpectedShape, feed: feed, "\(cve): unreadable upgrade line")
+        guard line.hasPrefix("OpenSSL "), let marker = line.range(of: upgradeMarker) else {
+            throw FeedError(
+                .unexpectedShape, feed: feed,
+                "\(cve): \(FeedBody.printable(line)) is not \"OpenSSL X.Y users should upgrade to OpenSSL X.Y.Z\"")
         }
         let seriesText = String(line[line.index(line.startIndex, offsetBy: "OpenSSL ".count)..<marker.lowerBound])
         var versionText = String(line[marker.upperBound...]).trimmingCharacters(in: .whitespaces)

@@ -60,6 +60,19 @@ extension Store {
         }
     }
 
+    /// Forgets expanded URLs of `feed` that last answered 404 before `notFoundBefore` (a day
+    /// without an advisory), so the table does not grow by a row per day forever.
+    public func pruneFeedURLs(feed: String, notFoundBefore: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM feed_urls
+                    WHERE feed = ? AND last_status IN (404, 410) AND last_success IS NULL AND last_attempt < ?
+                    """,
+                arguments: [feed, notFoundBefore])
+        }
+    }
+
     // MARK: - Pre-announcements
 
     /// Pre-announced releases still expected at `now`: none of the versions they name (or, when
