@@ -113,6 +113,32 @@ import Testing
         )
     }
 
+    @Test func delimiterChangesCommentsAndTransformsAreFollowed() throws {
+        let dir = try directory([
+            "announcement.mustache": """
+            Subject: {{uppercased(displayName)}}
+
+            {{! a comment
+            spanning lines }}
+            {{=<% %>=}}
+            <%nextRelease%> <%&anchor%> {{literal}}
+            <%={{ }}=%>
+            {{#advisories}}{{cve}}{{^last()}}, {{/last()}}{{/advisories}}
+            {{^empty(supportedSeries)}}series{{/empty(supportedSeries)}}
+            """
+        ])
+        let context = try AnnounceFixtures.context(advisories: AnnounceFixtures.advisories)
+        let text = try TemplateSet(directory: dir).render(kind: .announcement, project: "p", context: context)
+        #expect(text.subject == "PYCA CRYPTOGRAPHY")
+        #expect(text.body == "46.0.2 v46-0-2 {{literal}}\nCVE-2025-9230, CVE-2025-9231, CVE-2025-9232\n")
+
+        let misspelt = try renderError("Subject: x\n\n{{=<% %>=}}\n\n<%nextRelase%>\n")
+        #expect(misspelt.line == 5)
+        #expect(misspelt.variable == "nextRelase")
+        let transformed = try renderError("Subject: x\n\n{{lowercased(displayNam)}}\n")
+        #expect(transformed.variable == "displayNam")
+    }
+
     @Test func subjectLineBreaksFromValuesBecomeSpaces() throws {
         let dir = try directory(["announcement.mustache": "Subject: {{displayName}} released\n\nbody\n"])
         var context = try AnnounceFixtures.context()
