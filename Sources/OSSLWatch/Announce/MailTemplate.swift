@@ -47,9 +47,13 @@ struct MailTemplate {
         for scalar in subject.render(context).unicodeScalars {
             subjectText.unicodeScalars.append(MailAddress.isControl(scalar) ? " " : scalar)
         }
+        subjectText = subjectText.trimmingCharacters(in: .whitespaces)
+        guard !subjectText.isEmpty else {
+            throw MailError(.templateSyntax, "the subject renders empty for this context", file: file, line: 1)
+        }
         var bodyText = body.render(context)
         if !bodyText.hasSuffix("\n") { bodyText += "\n" }
-        return RenderedText(subject: subjectText.trimmingCharacters(in: .whitespaces), body: bodyText)
+        return RenderedText(subject: subjectText, body: bodyText)
     }
 
     /// Parses with swift-mustache in plain-text mode (the pragma line is standalone, so it

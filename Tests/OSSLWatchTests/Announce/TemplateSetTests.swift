@@ -82,6 +82,12 @@ import Testing
         #expect(try renderError("Subject: x\n\n{{> partial}}\n").code == .templateSyntax)
     }
 
+    @Test func emptySubjectIsAnError() throws {
+        let error = try renderError("Subject: {{#highestSeverity}}x{{/highestSeverity}}\n\nbody\n")
+        #expect(error.code == .templateSyntax)
+        #expect(error.line == 1)
+    }
+
     @Test func printingAnEmptyOptionalIsAnError() throws {
         // Declared but nil in a plain release: printing it outside its section is a mistake.
         let error = try renderError("Subject: x\n\nSeverity {{highestSeverity}}\n")
