@@ -2,6 +2,9 @@
 #define OSSLWATCH_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 // libcurl's setopt/getinfo are variadic and cannot be called from Swift. These typed
 // wrappers fix the argument type per option family, so a wrong type is a compile error.
@@ -55,6 +58,13 @@ static inline CURLcode osw_easy_getinfo_double(CURL *handle, CURLINFO info, doub
     return curl_easy_getinfo(handle, info, value);
 }
 
+typedef int (*osw_sockopt_callback)(void *userdata, curl_socket_t socket, curlsocktype purpose);
+
+// CURLOPT_SOCKOPTFUNCTION: called with every socket libcurl creates, before it connects.
+static inline CURLcode osw_easy_setopt_sockopt(CURL *handle, osw_sockopt_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, callback);
+}
+
 // SMTP: whether a failed RCPT TO may be skipped. libcurl 8.2 renamed the option from its
 // misspelt first name; the value is the same.
 static inline CURLcode osw_easy_setopt_mail_rcpt_allowfails(CURL *handle, long value) {
@@ -62,6 +72,17 @@ static inline CURLcode osw_easy_setopt_mail_rcpt_allowfails(CURL *handle, long v
     return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLOWFAILS, value);
 #else
     return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, value);
+#endif
+}
+
+// Names the calling thread for the kernel (/proc/<pid>/task/<tid>/comm, ps, debuggers), which
+// Foundation's Thread.name does not do on Linux. At most 15 bytes are kept.
+static inline int osw_set_current_thread_name(const char *name) {
+#ifdef __linux__
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+    (void)name;
+    return 0;
 #endif
 }
 

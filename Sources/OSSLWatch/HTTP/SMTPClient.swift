@@ -75,6 +75,9 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
                 let thread = Thread {
+                    // Foundation on Linux does not pass Thread.name to the kernel; set it so the
+                    // thread shows up by name in /proc, ps and debuggers.
+                    _ = osw_set_current_thread_name(threadName)
                     continuation.resume(returning: work(cancellation))
                 }
                 thread.name = threadName
@@ -125,7 +128,7 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
         let unknown = outcome.uploadFinished && outcome.finalReply == nil
         let detail =
             outcome.curlMessage.isEmpty ? String(cString: curl_easy_strerror(outcome.code)) : outcome.curlMessage
-        let reply = outcome.finalReply ?? outcome.lastReply
+        let reply = outcome.finalReply ?? outcome.explainingReply
         let server = reply.map { " (server: \($0.code) \($0.text.replacingOccurrences(of: "\n", with: " / ")))" } ?? ""
         let suffix = unknown ? "; the server may already hold the message" : ""
         func failure(_ code: SMTPError.Code, _ text: String, withReply: Bool = true) -> Result<SMTPReply, SMTPError> {

@@ -9,6 +9,10 @@ struct SMTPReplyParser {
 
     var last: SMTPReply? { replies.last }
 
+    /// The first 4xx/5xx reply: the one that ended the transaction. (libcurl still says QUIT
+    /// afterwards, so the last reply is usually the 221 goodbye.)
+    var firstFailure: SMTPReply? { replies.first { $0.code >= 400 } }
+
     mutating func feed(_ rawLine: String) {
         var line = Substring(rawLine)
         while let end = line.last, end == "\r" || end == "\n" {

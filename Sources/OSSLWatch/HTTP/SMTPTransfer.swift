@@ -14,8 +14,9 @@ final class SMTPTransfer {
         var curlMessage: String
         /// CURLINFO_RESPONSE_CODE: the last reply code libcurl saw.
         var responseCode: Int
-        /// The last complete server reply (AUTH challenges excluded).
-        var lastReply: SMTPReply?
+        /// The reply that explains a failure: the first 4xx/5xx, else the last reply (AUTH
+        /// challenges excluded).
+        var explainingReply: SMTPReply?
         /// The server's reply after the end of the message, if it came.
         var finalReply: SMTPReply?
         /// The whole message was handed to libcurl (the end-of-data marker follows it).
@@ -36,6 +37,7 @@ final class SMTPTransfer {
     private var finalReply: SMTPReply?
     private var repliesBeforeEnd = 0
     private var deadlinePassed = false
+    private var socket = curl_socket_t(-1)
 
     /// Returns nil only when libcurl cannot allocate a handle.
     init?(
@@ -87,8 +89,11 @@ final class SMTPTransfer {
         let useSSL = plainAllowed ? CURLUSESSL_TRY : CURLUSESSL_ALL
         _ = osw_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
         _ = osw_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
-        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.timeout))
-        _ = osw_easy_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(settings.timeout.rounded(.up)))
+        // The deadline is enforced by the progress callback, which also cuts the connection;
+        // libcurl's own limits sit a little later and only back it up.
+        let backstop = settings.timeout + Self.backstopSeconds
+        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(backstop))
+        _ = osw_easy_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(backstop.rounded(.up)))
         if let user = settings.user {
             _ = osw_easy_setopt_string(handle, CURLOPT_USERNAME, user)
             _ = osw_easy_setopt_string(handle, CURLOPT_PASSWORD, password ?? "")
@@ -110,7 +115,12 @@ final class SMTPTransfer {
         _ = osw_easy_setopt_xferinfo(handle, smtpTransferProgress)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
         _ = osw_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        _ = osw_easy_setopt_sockopt(handle, smtpTransferSocket)
+        _ = osw_easy_setopt_pointer(handle, CURLOPT_SOCKOPTDATA, context)
     }
+
+    /// How much later than the deadline libcurl's own timeouts fire.
+    private static let backstopSeconds = 5.0
 
     private static func milliseconds(_ seconds: Double) -> Int {
         guard seconds.isFinite, seconds > 0 else { return 1 }
@@ -126,7 +136,7 @@ final class SMTPTransfer {
             code: code,
             curlMessage: String(cString: errorBuffer),
             responseCode: responseCode,
-            lastReply: parser.last,
+            explainingReply: parser.firstFailure ?? parser.last,
             finalReply: finalReply,
             uploadFinished: uploadFinished,
             deadlinePassed: deadlinePassed
@@ -159,13 +169,26 @@ final class SMTPTransfer {
 
     /// True aborts the transfer: the task was cancelled, or the total time is up (libcurl's
     /// own timeout does not bound every wait of the SMTP state machine).
+    ///
+    /// Aborting also shuts the socket down: libcurl still says QUIT on the way out and would
+    /// wait for the answer, which a server that is slow to reply (the reason for giving up)
+    /// would delay just as long.
     fileprivate func shouldAbort() -> Bool {
-        if cancellation.isCancelled { return true }
         if ContinuousClock.now >= deadline {
             deadlinePassed = true
-            return true
         }
-        return false
+        guard cancellation.isCancelled || deadlinePassed else { return false }
+        // Only the progress callback, inside perform, calls this: the socket is still open.
+        if socket >= 0 {
+            _ = shutdown(socket, Int32(SHUT_RDWR))
+        }
+        return true
+    }
+
+    /// The connection's socket, so an abort can cut it (CURLINFO_ACTIVESOCKET is not set
+    /// until the first transfer on a connection completes).
+    fileprivate func opened(socket: curl_socket_t) {
+        self.socket = socket
     }
 }
 
@@ -203,4 +226,15 @@ private func smtpTransferProgress(
     guard let context else { return 0 }
     let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
     return transfer.shouldAbort() ? 1 : 0
+}
+
+private func smtpTransferSocket(
+    _ context: UnsafeMutableRawPointer?,
+    _ socket: curl_socket_t,
+    _ purpose: curlsocktype
+) -> Int32 {
+    if let context {
+        Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue().opened(socket: socket)
+    }
+    return Int32(CURL_SOCKOPT_OK)
 }
