@@ -24,16 +24,19 @@ public struct CheckReport: Sendable, Encodable {
     public var feedStates: [FeedState]
     public var projects: [ProjectReport]
     public var series: [SeriesInfo]
+    /// How many advisories the store holds: with none, "no known CVE" means nothing.
+    public var knownAdvisories: Int
 
     public init(
         checkedAt: Date, feeds: [FeedPollOutcome], feedStates: [FeedState], projects: [ProjectReport],
-        series: [SeriesInfo]
+        series: [SeriesInfo], knownAdvisories: Int = 0
     ) {
         self.checkedAt = checkedAt
         self.feeds = feeds
         self.feedStates = feedStates
         self.projects = projects
         self.series = series
+        self.knownAdvisories = knownAdvisories
     }
 
     /// The exit status `osslwatch check` ends with; see `CheckExitCode`.

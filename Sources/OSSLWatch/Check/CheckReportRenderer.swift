@@ -50,9 +50,11 @@ public enum CheckReportRenderer {
             if !latest.isEmpty {
                 lines.append("  latest     \(latest.joined(separator: "  "))")
             }
-            if let info = report.series.first(where: { $0.series == linked.version.series }) {
-                lines.append("  support    \(info.series)\(info.lts ? " LTS" : "") until \(info.eol)")
-            }
+            lines += securityLines(
+                verdict, series: report.series, knownAdvisories: report.knownAdvisories, now: report.checkedAt,
+                withSupport: true
+            )
+            .map { "  " + $0 }
         }
         lines.append("")
         lines.append("exit \(report.exitCode.rawValue): \(report.exitCode.meaning)")

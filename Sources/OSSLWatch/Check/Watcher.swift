@@ -30,7 +30,7 @@ public struct Watcher: Sendable {
         return CheckReport(
             checkedAt: now, feeds: outcomes, feedStates: try store.feedStates(),
             projects: projects,
-            series: try store.seriesInfo())
+            series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
     }
 
     /// Polls every feed at once; each transfer runs on its own thread inside the HTTP client.

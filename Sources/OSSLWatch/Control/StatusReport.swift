@@ -53,6 +53,10 @@ public struct StatusReport: Sendable, Encodable {
     public var projects: [ProjectStatus]
     /// Requests `trigger` recorded that the daemon has not handled yet, oldest first.
     public var pendingRequests: [ControlRequest]
+    /// Support facts per series (data.json), for the end-of-life lines.
+    public var series: [SeriesInfo] = []
+    /// How many advisories the store holds: with none, "no known CVE" means nothing.
+    public var knownAdvisories: Int = 0
 
     /// Reads the store and checks the pid file.
     public static func load(configuration: Configuration, store: Store, pidFile: PIDFile, now: Date = Date())
@@ -85,6 +89,7 @@ public struct StatusReport: Sendable, Encodable {
         }
         return StatusReport(
             generatedAt: now, configFile: configuration.file, stateDirectory: configuration.stateDirectory,
-            daemon: daemon, feeds: feeds, projects: projects, pendingRequests: try store.pendingRequests())
+            daemon: daemon, feeds: feeds, projects: projects, pendingRequests: try store.pendingRequests(),
+            series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
     }
 }

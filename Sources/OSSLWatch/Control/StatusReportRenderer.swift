@@ -45,6 +45,11 @@ public enum StatusReportRenderer {
             lines.append(
                 "  \(project.name): \(verdict.kind.rawValue), linked \(verdict.linked): \(verdict.message) "
                     + "(as of \(CheckReportRenderer.timestamp(at)))")
+            lines += CheckReportRenderer.securityLines(
+                verdict, series: report.series, knownAdvisories: report.knownAdvisories, now: report.generatedAt,
+                withSupport: false
+            )
+            .map { "    " + $0 }
         }
         lines.append("")
         if report.pendingRequests.isEmpty {

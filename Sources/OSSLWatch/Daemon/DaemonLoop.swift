@@ -49,6 +49,8 @@ struct DaemonLoop {
     /// When a message waiting after a temporary SMTP failure may be tried again: the loop
     /// wakes then and advances the runs (which sends it).
     var outboxDue: Date?
+    /// Why the release feeds are polled fast, as of the last schedule refresh (logged on change).
+    var fastPoll = FastPollPlan.normal
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
@@ -244,14 +246,52 @@ struct DaemonLoop {
             logger.error("feed states not read; the schedule stays", metadata: ["error": "\(error)"])
             return
         }
+        let plan = refreshFastPoll(now: now)
         var fresh: [String: Date] = [:]
         for feed in configuration.feeds {
             let jitter = jitters[feed.name] ?? Double.random(in: 0...1) * configuration.daemon.jitter
             jitters[feed.name] = jitter
-            fresh[feed.name] = FeedSchedule.due(
-                interval: feed.interval, state: states[feed.name], jitter: jitter, now: now)
+            fresh[feed.name] = FeedSchedule.due(feed, state: states[feed.name], jitter: jitter, now: now, plan: plan)
         }
         dues = fresh
+    }
+
+    /// Works out whether the release feeds are polled fast now, and logs when that starts or
+    /// ends and why. A store that cannot be read keeps the previous plan.
+    private mutating func refreshFastPoll(now: Date) -> FastPollPlan {
+        let plan: FastPollPlan
+        let releases: [Release]
+        do {
+            releases = try store.releases()
+            plan = FeedSchedule.plan(
+                advisories: try store.advisories(), preAnnouncements: try store.preAnnouncements(now: now),
+                releases: releases, settings: configuration.advisories, now: now)
+        } catch {
+            logger.error("advisories not read; the fast-polling state stays", metadata: ["error": "\(error)"])
+            return fastPoll
+        }
+        let releaseFeeds = configuration.feeds.filter { FeedSchedule.isReleaseFeed($0.kind) }.map(\.name)
+        for reason in plan.reasons where !fastPoll.reasons.contains(reason) {
+            logger.notice(
+                "fast polling starts",
+                metadata: [
+                    "reason": "\(reason)", "interval": "\(plan.interval)s", "until": "\(reason.until)",
+                    "feeds": "\(releaseFeeds.joined(separator: ","))",
+                ])
+        }
+        for reason in fastPoll.reasons where !plan.reasons.contains(reason) {
+            logger.notice(
+                "fast polling ends",
+                metadata: [
+                    "reason": "\(reason)", "why": "\(FeedSchedule.ending(reason, releases: releases, now: now))",
+                    "still_fast": "\(plan.isActive)",
+                ])
+        }
+        if let start = plan.nextStart, start != fastPoll.nextStart {
+            logger.info("fast polling scheduled", metadata: ["from": "\(start)", "interval": "\(plan.interval)s"])
+        }
+        fastPoll = plan
+        return plan
     }
 
     /// A feed just polled waits at least its interval, at most 30 s, whatever its state says:

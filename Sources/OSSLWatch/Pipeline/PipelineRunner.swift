@@ -168,15 +168,21 @@ public struct PipelineRunner: Sendable {
         throws -> RunRecord?
     {
         let next = nextRelease(for: project)
+        // What the target fixes relative to the version it replaces: a non-empty list makes
+        // the run a security release (`when: security` steps, the security announcement).
+        let fixed = AdvisoryIndex(try store.advisories()).fixed(by: target, since: previous)
         guard
             let run = try store.createRun(
                 project: project.name, previous: previous, target: target, nextRelease: try? next.get(),
-                forced: forced, steps: project.steps.map(\.plan), at: now)
+                advisories: fixed.map(\.cve), isSecurity: !fixed.isEmpty, forced: forced,
+                steps: project.steps.map(\.plan), at: now)
         else { return nil }
         var facts: Logger.Metadata = [
             "run": "\(run.id)", "project": "\(run.project)", "previous": "\(previous)", "target": "\(target)",
             "forced": "\(forced)", "next_release": "\(run.nextRelease ?? "-")",
+            "advisories": "\(run.advisories.joined(separator: ","))", "security": "\(run.isSecurity)",
         ]
+        if let severity = AdvisoryIndex.highestSeverity(fixed) { facts["severity"] = "\(severity.rawValue)" }
         if case .failure(let error) = next { facts["next_release_error"] = "\(error)" }
         logger.notice("run created", metadata: facts)
         for older in try store.unfinishedRuns(project: project.name) where older.id != run.id && older.target < target {

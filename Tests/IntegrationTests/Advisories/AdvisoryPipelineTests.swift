@@ -1,0 +1,83 @@
+import Foundation
+import OSSLWatch
+import Testing
+
+/// The real daemon joining a served advisory to a served release: the run records the CVEs,
+/// `when: security` steps run for it and are skipped for a release that fixes nothing.
+@Suite struct AdvisoryPipelineTests {
+    let services: TestServices
+
+    init() throws {
+        services = try TestServices.load()
+    }
+
+    private func stop(_ daemon: DaemonProcess) {
+        daemon.send(SIGTERM)
+        #expect(daemon.waitForExit(timeout: .seconds(15)), "no exit after SIGTERM; log: \(daemon.log)")
+    }
+
+    @Test("3.5.3 → 3.5.4 with the 30 Sep 2025 advisory served: a security run with three CVEs, its security step runs")
+    func securityRun() throws {
+        let scenario = try AdvisoryScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.serveAdvisories()
+        try scenario.writeConfig(advisories: true)
+        let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
+        defer { stop(daemon) }
+
+        let finished = try scenario.waitForFinishedRun()
+        let run = try #require(finished, "no finished run; log: \(daemon.log)")
+        #expect(run.state == "done", "\(run); log: \(daemon.log)")
+        #expect(run.run["target"] as? String == "3.5.4" && run.run["previous"] as? String == "3.5.3")
+        #expect(run.run["advisories"] as? [String] == AdvisoryScenario.september2025, "\(run.run)")
+        #expect(run.run["isSecurity"] as? Bool == true)
+        #expect(run.stepState("every-release") == "done" && run.stepState("security-only") == "done", "\(run)")
+        let ids = AdvisoryScenario.september2025.joined(separator: " ")
+        #expect(
+            scenario.journalLines() == [
+                "every-release security=1 advisories=\(ids)", "security-only security=1 advisories=\(ids)",
+            ])
+        #expect(daemon.log.contains("run created"), "\(daemon.log)")
+
+        // The CVE records follow the text (the cve-json feed asks for the ids the text named).
+        let fetched = try Wait.until(timeout: .seconds(60)) {
+            try AdvisoryScenario.september2025.allSatisfy { cve in
+                try scenario.daemon.requests(for: "secjson/\(cve).json").contains { $0.contains("\" 200 ") }
+            }
+        }
+        #expect(fetched, "records not fetched; log: \(daemon.log)")
+
+        // check and status report the linked version's CVEs, fixed by 3.5.4, highest Moderate.
+        let check = try scenario.osslwatch(["check", "--json"])
+        let verdict = try #require(try check.verdict("cryptography"), "\(check.stdout)\(check.stderr)")
+        #expect(verdict["fixes"] as? [String] == AdvisoryScenario.september2025)
+        #expect(verdict["severity"] as? String == "Moderate")
+        let vulnerabilities = verdict["vulnerabilities"] as? [[String: Any]] ?? []
+        #expect(vulnerabilities.map { $0["cve"] as? String } == AdvisoryScenario.september2025)
+        #expect(vulnerabilities.allSatisfy { $0["fixedBy"] as? String == "3.5.4" })
+        let text = try scenario.osslwatch(["check"])
+        #expect(text.stdout.contains("  cves       CVE-2025-9230  Moderate  fixed in 3.5.4  "), "\(text.stdout)")
+        #expect(text.stdout.contains("  fixes      3.5.4 fixes all 3 above, highest Moderate: a security release"))
+        let status = try scenario.osslwatch(["status", "--pid-file", scenario.daemon.pidFile])
+        #expect(status.stdout.contains("    cves       CVE-2025-9230  Moderate  fixed in 3.5.4  "), "\(status.stdout)")
+        #expect(status.stdout.contains("               CVE-2025-9231  Moderate  fixed in 3.5.4  Timing side-channel"))
+    }
+
+    @Test("3.5.3 → 3.5.4 with no advisory known: a plain run, the security step skipped")
+    func plainRun() throws {
+        let scenario = try AdvisoryScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(advisories: false)
+        let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
+        defer { stop(daemon) }
+
+        let finished = try scenario.waitForFinishedRun()
+        let run = try #require(finished, "no finished run; log: \(daemon.log)")
+        #expect(run.state == "done", "\(run); log: \(daemon.log)")
+        #expect(run.run["advisories"] as? [String] == [])
+        #expect(run.run["isSecurity"] as? Bool == false)
+        #expect(run.stepState("every-release") == "done")
+        #expect(run.stepState("security-only") == "skipped", "\(run)")
+        #expect(scenario.journalLines() == ["every-release security=0 advisories="])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// A daemon world on 30 Sep 2025: the release feeds showing 3.5.4, the real advisory text of
+/// that day and its three CVE records served by nginx, and a project linking 3.5.3 whose
+/// checklist has one command step for every run and one only for security releases.
+struct AdvisoryScenario {
+    let daemon: DaemonScenario
+
+    static let september2025 = ["CVE-2025-9230", "CVE-2025-9231", "CVE-2025-9232"]
+
+    init(_ services: TestServices) throws {
+        daemon = try DaemonScenario(services)
+        do {
+            try daemon.base.serveFeeds(snapshot: "snapshot-2025-09-30")
+        } catch {
+            daemon.cleanUp()
+            throw error
+        }
+    }
+
+    var base: CheckScenario { daemon.base }
+    /// Each step appends one line here.
+    var journal: String { base.work.appendingPathComponent("journal").path }
+
+    /// Serves `secadv/20250930.txt` and the three `secjson/CVE-2025-923x.json` records, as the fixtures hold them.
+    func serveAdvisories() throws {
+        let metadata = CheckScenario.fixtures.appendingPathComponent("openssl-release-metadata")
+        try serve("secadv/20250930.txt", from: metadata)
+        for cve in Self.september2025 {
+            try serve("secjson/\(cve).json", from: metadata)
+        }
+    }
+
+    /// Copies `path` from `root` to the same path in the served folder, through a temporary
+    /// name in the target folder so nginx never serves half of it.
+    private func serve(_ path: String, from root: URL) throws {
+        let target = base.served.appendingPathComponent(path)
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).tmp")
+        try Data(contentsOf: root.appendingPathComponent(path)).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: target)
+    }
+
+    /// The advisory text (fixed URL) and the CVE records (`{cve}`, polled every 2 s so the
+    /// records follow the text within a few rounds).
+    var advisoryFeeds: String {
+        """
+          - name: secadv
+            kind: secadv
+            url: \(base.url("secadv/20250930.txt"))
+            interval: 1h
+          - name: cve-records
+            kind: cve-json
+            url: \(base.url("secjson/{cve}.json"))
+            interval: 2s
+        """
+    }
+
+    /// A command step appending `<name> security=<0|1> advisories=<ids>` to the journal.
+    func journalStep(_ name: String, when: String = "always") -> String {
+        let script = "echo \"\(name) security=$OSSLWATCH_SECURITY advisories=$OSSLWATCH_ADVISORIES\" >> \(journal)"
+        return """
+                  - name: \(name)
+                    kind: command
+                    when: \(when)
+                    argv: ['/bin/sh', '-c', '\(script)']
+                    timeout: 30
+            """
+    }
+
+    /// Writes the config: both Atom release feeds, the advisory feeds when asked, one project
+    /// linking 3.5.3 with the two journal steps.
+    func writeConfig(advisories: Bool) throws {
+        let feeds = [daemon.releasesFeed, daemon.tagsFeed] + (advisories ? [advisoryFeeds] : [])
+        let yaml = """
+            state_directory: \(base.stateDirectory)
+            http:
+              ca_file: \(base.services.caFile)
+              allow_http_loopback: true
+              connect_timeout: 2
+              timeout: 10
+            confirmation:
+              min_feeds: 1
+              checksum: false
+            daemon:
+              stop_timeout: 5
+            feeds:
+            \(feeds.joined(separator: "\n"))
+            projects:
+              - name: cryptography
+                linked:
+                  literal: 3.5.3
+                next_release: 46.0.2
+                steps:
+            \(journalStep("every-release"))
+            \(journalStep("security-only", when: "security"))
+
+            """
+        try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// `osslwatch ARGS --config <this config>`.
+    func osslwatch(_ arguments: [String]) throws -> OSSLWatchBinary.Result {
+        try OSSLWatchBinary.run(arguments + ["--config", daemon.configPath])
+    }
+
+    /// The first run of `runs --json`, once there is one and it has finished (or the time is up).
+    func waitForFinishedRun(timeout: Duration = .seconds(120)) throws -> RunView? {
+        var view: RunView?
+        _ = try Wait.until(timeout: timeout) {
+            // The binary is spawned twice per look: look five times a second, not a hundred.
+            Thread.sleep(forTimeInterval: 0.2)
+            let result = try osslwatch(["runs", "--json"])
+            guard result.status == 0,
+                let run = (try result.json()["runs"] as? [[String: Any]])?.first,
+                let id = (run["id"] as? NSNumber)?.int64Value
+            else { return false }
+            let shown = try osslwatch(["runs", "show", String(id), "--json"])
+            guard shown.status == 0 else { return false }
+            view = RunView(json: try shown.json())
+            return ["done", "failed", "needs-attention", "cancelled"].contains(view?.state ?? "")
+        }
+        return view
+    }
+
+    func journalLines() -> [String] {
+        ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func cleanUp() { daemon.cleanUp() }
+}
