@@ -22,7 +22,8 @@ public struct SecurityAdvisoryParser: FeedParser {
 
     static let mediaTypes = FeedBody.MediaTypes(accepted: ["text/plain"], expected: "a plain-text advisory")
     static let header = "OpenSSL Security Advisory ["
-    static let upgradeMarker = " users should upgrade to OpenSSL "
+    /// Advisories before 2017 leave out the second "OpenSSL": "users should upgrade to 1.0.2h".
+    static let upgradeMarker = " users should upgrade to "
     static let premiumMarker = "(premium support customers only"
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
@@ -148,6 +149,7 @@ public struct SecurityAdvisoryParser: FeedParser {
         }
         let seriesText = String(line[line.index(line.startIndex, offsetBy: "OpenSSL ".count)..<marker.lowerBound])
         var versionText = String(line[marker.upperBound...]).trimmingCharacters(in: .whitespaces)
+        if versionText.hasPrefix("OpenSSL ") { versionText.removeFirst("OpenSSL ".count) }
         var premium = false
         if let note = versionText.range(of: premiumMarker) {
             premium = true

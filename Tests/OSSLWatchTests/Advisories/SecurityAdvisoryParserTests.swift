@@ -75,6 +75,13 @@ struct SecurityAdvisoryParserTests {
         #expect(error?.message.contains("CVE-2025-0001") == true)
     }
 
+    @Test func olderUpgradeLinesWithoutTheSecondOpenSSLAreRead() throws {
+        let body = Self.advisory(upgrade: "OpenSSL 1.0.2 users should upgrade to 1.0.2h")
+        let advisory = try #require(
+            try SecurityAdvisoryParser().parse(body, contentType: nil, feed: "secadv").advisories.first)
+        #expect(advisory.fixedIn == [Self.s("1.0.2"): Self.v("1.0.2h")])
+    }
+
     @Test func upgradeToAnotherSeriesFailsTheDocument() {
         let body = Self.advisory(upgrade: "OpenSSL 3.5 users should upgrade to OpenSSL 3.6.0.")
         FeedFixtures.expectError(.unexpectedShape) { () throws(FeedError) in
