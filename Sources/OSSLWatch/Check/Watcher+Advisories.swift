@@ -106,14 +106,15 @@ extension Watcher {
     }
 
     /// `YYYYMMDD` for today and yesterday (UTC), the days releases were first seen in the last
-    /// week, and pre-announced days from a week ago up to today, oldest first.
+    /// week, and every pre-announced day up to today (a daemon that was down then still gets
+    /// that advisory), oldest first.
     static func advisoryDates(now: Date, releases: [Release], preAnnouncements: [PreAnnouncement]) -> [String] {
         let since = now.addingTimeInterval(-advisoryLookback)
         var days: Set<String> = [AdvisoryDate.compact(now), AdvisoryDate.compact(now.addingTimeInterval(-86_400))]
         for release in releases where release.firstSeen >= since && release.firstSeen <= now {
             days.insert(AdvisoryDate.compact(release.firstSeen))
         }
-        for announcement in preAnnouncements where announcement.expected >= since && announcement.expected <= now {
+        for announcement in preAnnouncements where announcement.expected <= now {
             days.insert(AdvisoryDate.compact(announcement.expected))
         }
         return days.sorted()

@@ -203,11 +203,14 @@ struct AdvisoryStoreTests {
         let announced = PreAnnouncement(
             expected: try #require(FeedFixtures.utcDate("2025-09-30T00:00:00Z")), highestSeverity: nil, versions: [],
             title: "t", link: nil, feed: "announce")
+        let old = PreAnnouncement(
+            expected: try #require(FeedFixtures.utcDate("2025-07-01T00:00:00Z")), highestSeverity: nil, versions: [],
+            title: "t", link: nil, feed: "announce")
         let future = PreAnnouncement(
             expected: now + 5 * 86_400, highestSeverity: nil, versions: [], title: "t", link: nil, feed: "announce")
         #expect(
-            Watcher.advisoryDates(now: now, releases: releases, preAnnouncements: [announced, future])
-                == ["20250930", "20251001", "20251002"])
+            Watcher.advisoryDates(now: now, releases: releases, preAnnouncements: [announced, future, old])
+                == ["20250701", "20250930", "20251001", "20251002"])
 
         let advisories = ["CVE-2025-9230", "CVE-2025-9231", "CVE-2025-9232"].map {
             Advisory(cve: $0, title: "", severity: nil, published: nil, fixedIn: [:])
