@@ -49,7 +49,9 @@ public struct Notice: Sendable, Hashable {
             var context = AnnouncementContext.notice(
                 topic: topic, project: project, displayName: project, linked: verdict.linked,
                 series: verdict.linked.series, supportedSeries: verdict.supportedSeries, message: verdict.message)
-            context.eolDate = verdict.eol?.description
+            context.eolDate = verdict.eol.map { eol in
+                eol.day == nil ? String(format: "%04d-%02d", eol.year, eol.month) : AnnouncementContext.day(eol.start)
+            }
             add(topic, verdict.linked.series.description, context)
             break
         }

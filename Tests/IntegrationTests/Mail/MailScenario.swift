@@ -23,7 +23,7 @@ struct MailScenario {
 
     /// The `mail:` section; `to` defaults to this test's list.
     func mailSection(
-        to: String? = nil, url: String? = nil, review: Bool = true, timeout: Int = 30,
+        to: String? = nil, url: String? = nil, review: Bool = true, timeout: Int = 30, extra: String = "",
         retry: String = "{initial: 1s, max: 2s, attempts: 4}"
     ) -> String {
         """
@@ -35,6 +35,7 @@ struct MailScenario {
           signature: "-- Alex"
           templates: \(TestServices.repositoryRoot.appendingPathComponent("config/templates").path)
         \(review ? "  review: \(self.review)" : "")
+        \(extra)
           smtp:
             url: \(url ?? "smtp://localhost:\(port("SMTP_STARTTLS_PORT"))")
             user: \(services.values["SMTP_USER"] ?? "")
