@@ -26,8 +26,7 @@ import Testing
             #expect(daemon.waitForExit(timeout: .seconds(30)))
         }
         let delivered = Wait.until(timeout: .seconds(90)) { !scenario.delivered(to: maintainer).isEmpty }
-        if !delivered { try? daemon.log.write(toFile: "/tmp/mf-notice.log", atomically: true, encoding: .utf8) }
-        try #require(delivered, "no notice; log in /tmp/mf-notice.log")
+        try #require(delivered, "no notice; log: \(daemon.log)")
         let notices = try scenario.drafts().filter { $0["kind"] as? String == "notice" }
         let newSeries = try #require(notices.first { ($0["key"] as? String)?.contains(":new-series:") == true })
         #expect(newSeries["key"] as? String == "notice:cryptography:new-series:4.0", "\(notices)")
