@@ -28,7 +28,7 @@ public struct StepSettings: Sendable, Hashable {
         /// A file, directory or URL of artifacts; `{version}`, `{tag}`, `{previous}`, `{next_release}`,
         /// `{project}`; `max_bytes` caps a download.
         case verifyArtifact(path: String, maxBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes)
-        /// Records that the announcement point was reached.
+        /// Drafts, holds for approval and sends the announcement (see `PipelineRunner.announce`).
         case announce
     }
 

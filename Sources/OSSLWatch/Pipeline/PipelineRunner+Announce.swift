@@ -123,6 +123,9 @@ extension PipelineRunner {
             }
         }
         do {
+            for id in try store.cancelDraftsOfClosedRuns(at: now) {
+                logger.notice("draft withdrawn: its run ended without it", metadata: ["draft": "\(id)"])
+            }
             for record in try store.outboxRecords() where record.state == .drafted {
                 try? announcer.ensureDraftFile(record)
             }

@@ -10,7 +10,8 @@ public enum StepKind: String, Sendable, Codable, CaseIterable {
     case approval
     /// Check that built artifacts link the target OpenSSL.
     case verifyArtifact = "verify-artifact"
-    /// Hand over to the announcement work; for now it records that it was reached.
+    /// Draft the release announcement, wait for its approval, send it once (with `mail:`;
+    /// without, it records that it was reached).
     case announce
 
     /// Whether a step of this kind may be re-run after an interruption when the config does not

@@ -334,6 +334,31 @@ extension Store {
         return state
     }
 
+    /// Withdraws what a cancelled or superseded run had not sent yet (its draft, an approved
+    /// or waiting message, its review copy): such a run's announcement must never go out.
+    /// Returns the rows changed.
+    public func cancelDraftsOfClosedRuns(at: Date) throws(StoreError) -> [Int64] {
+        try write { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id FROM outbox o JOIN runs r ON r.id = o.run_id
+                    WHERE r.state IN ('cancelled', 'superseded') AND o.state IN ('drafted', 'approved', 'retry-wait')
+                    ORDER BY o.id
+                    """)
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET state = 'cancelled', updated_at = ?,
+                            reason = 'run ' || run_id || ' is ' || (SELECT state FROM runs WHERE id = outbox.run_id)
+                        WHERE id = ?
+                        """,
+                    arguments: [at, id])
+            }
+            return ids
+        }
+    }
+
     // MARK: - Internals
 
     private func markApproved(_ db: Database, _ id: Int64, at: Date) throws {

@@ -137,3 +137,22 @@ import Testing
         #expect(try store.appliedMigrations().contains("v6-mail"))
     }
 }
+
+extension OutboxStoreTests {
+    @Test("a cancelled run's unsent draft and review copy are withdrawn; sent rows stay as they are")
+    func cancelledRunWithdrawsDrafts() throws {
+        defer { directory.remove() }
+        let (store, run) = try storeWithRun()
+        var review = draft("run:1:announce:review", run: run.id, state: .approved)
+        review.role = .review
+        let (record, _) = try store.createDraft(draft("run:1:announce", run: run.id), review: review, at: now)
+        let notice = try store.createDraft(draft("notice:p:new-series:3.6", state: .approved), at: now).record
+        #expect(try store.cancelDraftsOfClosedRuns(at: now).isEmpty)
+        try store.cancel(run: run.id, at: now)
+        #expect(try store.cancelDraftsOfClosedRuns(at: now).count == 2)
+        let withdrawn = try #require(try store.outbox(record.id))
+        #expect(withdrawn.state == .cancelled && withdrawn.reason == "run \(run.id) is cancelled")
+        #expect(try store.outbox(notice.id)?.state == .approved)
+        #expect(try store.dueOutbox(now: now).map(\.id) == [notice.id])
+    }
+}
