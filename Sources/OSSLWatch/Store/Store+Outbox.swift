@@ -318,7 +318,12 @@ extension Store {
         case .drafted: target = (.waitingApproval, Self.waitingReason(id: record.id, run: run))
         case .sent:
             target = (.done, "sent as <\(record.messageID)>: \(Self.reply(record.replyCode, record.replyText ?? ""))")
-        case .failed: target = (.failed, record.reason ?? record.replyText)
+        case .failed:
+            target = (
+                .failed,
+                (record.reason ?? record.replyText ?? "failed")
+                    + "; `osslwatch drafts retry \(record.id)` sends it again"
+            )
         case .needsAttention, .sending:
             target = (
                 .needsAttention,
