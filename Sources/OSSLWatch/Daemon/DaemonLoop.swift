@@ -294,11 +294,11 @@ struct DaemonLoop {
         return plan
     }
 
-    /// A feed just polled waits at least its interval, at most 30 s, whatever its state says:
+    /// A feed just polled waits at least its (possibly fast) interval, at most 30 s, whatever its state says:
     /// a poll that could record nothing (the store failing) must not turn into a busy loop.
     private mutating func keepApart(_ polled: [String], now: Date) {
         for feed in configuration.feeds where polled.contains(feed.name) {
-            let floor = now.addingTimeInterval(min(feed.interval, 30))
+            let floor = now.addingTimeInterval(min(FeedSchedule.interval(of: feed, plan: fastPoll), 30))
             if let due = dues[feed.name], due < floor { dues[feed.name] = floor }
         }
     }

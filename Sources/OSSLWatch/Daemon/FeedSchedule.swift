@@ -28,6 +28,12 @@ enum FeedSchedule {
         return normal
     }
 
+    /// The interval `feed` is polled at right now: the fast one for a release feed while the plan is active.
+    static func interval(of feed: FeedSettings, plan: FastPollPlan) -> Double {
+        guard isReleaseFeed(feed.kind), plan.isActive else { return feed.interval }
+        return min(feed.interval, plan.interval)
+    }
+
     /// The kinds that report releases (the observations a verdict counts): the ones worth
     /// polling fast while a security release is due. Advisory, announcement and metadata feeds
     /// keep their own interval.

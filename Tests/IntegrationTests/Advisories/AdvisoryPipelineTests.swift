@@ -80,4 +80,44 @@ import Testing
         #expect(run.stepState("security-only") == "skipped", "\(run)")
         #expect(scenario.journalLines() == ["every-release security=0 advisories="])
     }
+
+    @Test(
+        "an advisory rated High published today makes the daemon poll the release feeds every few seconds, and says why"
+    )
+    func urgentFastPolling() throws {
+        let scenario = try AdvisoryScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.serve("secadv/today.txt", data: try AdvisoryScenario.urgentAdvisoryToday())
+        let feeds = """
+              - name: secadv
+                kind: secadv
+                url: \(scenario.base.url("secadv/today.txt"))
+                interval: 1h
+            """
+        let urgency = """
+            advisories:
+              urgent:
+                severities: [High, Critical]
+                fast_poll_interval: 5s
+                fast_poll_for: 48h
+            """
+        try scenario.writeConfig(advisories: true, advisoryFeeds: feeds, extra: urgency)
+        let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
+        defer { stop(daemon) }
+
+        let started = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling starts") }
+        #expect(started, "log: \(daemon.log)")
+        let line = daemon.log.split(separator: "\n").first { $0.contains("fast polling starts") } ?? ""
+        #expect(line.contains("High advisory CVE-2025-9230"), "\(line)")
+        #expect(line.contains("github-releases,github-tags"), "\(line)")
+        // The release feeds' interval is 1 h: more polls within a minute are the fast ones.
+        let before = try scenario.daemon.requests(for: "releases.atom").count
+        let polled = try Wait.until(timeout: .seconds(60)) {
+            try scenario.daemon.requests(for: "releases.atom").count >= before + 2
+        }
+        let count = try scenario.daemon.requests(for: "releases.atom").count
+        #expect(polled, "releases.atom requests: \(count) (\(before) before)")
+        // The advisory feed keeps its own hour.
+        #expect(try scenario.daemon.requests(for: "secadv/today.txt").count == 1)
+    }
 }

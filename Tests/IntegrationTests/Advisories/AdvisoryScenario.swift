@@ -31,15 +31,44 @@ struct AdvisoryScenario {
         }
     }
 
-    /// Copies `path` from `root` to the same path in the served folder, through a temporary
-    /// name in the target folder so nginx never serves half of it.
+    /// Copies `path` from `root` to the same path in the served folder.
     private func serve(_ path: String, from root: URL) throws {
+        try serve(path, data: try Data(contentsOf: root.appendingPathComponent(path)))
+    }
+
+    /// Writes a served file through a temporary name in its folder, so nginx never serves half of it.
+    func serve(_ path: String, data: Data) throws {
         let target = base.served.appendingPathComponent(path)
         let folder = target.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).tmp")
-        try Data(contentsOf: root.appendingPathComponent(path)).write(to: temporary)
+        try data.write(to: temporary)
+        _ = try? FileManager.default.removeItem(at: target)
         try FileManager.default.moveItem(at: temporary, to: target)
+    }
+
+    /// The 30 Sep 2025 advisory text re-dated to today (UTC) with CVE-2025-9230 raised to
+    /// High: an urgent advisory published now.
+    static func urgentAdvisoryToday(now: Date = Date()) throws -> Data {
+        let url = CheckScenario.fixtures.appendingPathComponent("openssl-release-metadata/secadv/20250930.txt")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        let day = parts.day ?? 1
+        let suffix =
+            (11...13).contains(day % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][day % 10] ?? "th"
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        let month = months[(parts.month ?? 1) - 1]
+        text = text.replacingOccurrences(
+            of: "[30th September 2025]", with: "[\(day)\(suffix) \(month) \(parts.year ?? 2026)]")
+        if let first = text.range(of: "Severity: Moderate") {
+            text.replaceSubrange(first, with: "Severity: High")
+        }
+        return Data(text.utf8)
     }
 
     /// The advisory text (fixed URL) and the CVE records (`{cve}`, polled every 2 s so the
@@ -71,8 +100,8 @@ struct AdvisoryScenario {
 
     /// Writes the config: both Atom release feeds, the advisory feeds when asked, one project
     /// linking 3.5.3 with the two journal steps.
-    func writeConfig(advisories: Bool) throws {
-        let feeds = [daemon.releasesFeed, daemon.tagsFeed] + (advisories ? [advisoryFeeds] : [])
+    func writeConfig(advisories: Bool, advisoryFeeds custom: String? = nil, extra: String = "") throws {
+        let feeds = [daemon.releasesFeed, daemon.tagsFeed] + (advisories ? [custom ?? advisoryFeeds] : [])
         let yaml = """
             state_directory: \(base.stateDirectory)
             http:
@@ -95,6 +124,7 @@ struct AdvisoryScenario {
                 steps:
             \(journalStep("every-release"))
             \(journalStep("security-only", when: "security"))
+            \(extra)
 
             """
         try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)

@@ -136,6 +136,16 @@ import Testing
         #expect(plan(announcements: [announcement()], at: hours(-1), settings: off).nextStart == nil)
     }
 
+    @Test("the interval in force: the fast one for release feeds while active, never longer than a feed's own")
+    func intervalInForce() {
+        let during = plan(advisories: [advisory(.high, published: day)], at: hours(1))
+        #expect(FeedSchedule.interval(of: releases, plan: during) == 60)
+        #expect(FeedSchedule.interval(of: secadv, plan: during) == 3600)
+        let quick = FeedSettings(name: "quick", kind: .githubTagsAtom, url: "https://x/tags.atom", interval: 30)
+        #expect(FeedSchedule.interval(of: quick, plan: during) == 30)
+        #expect(FeedSchedule.interval(of: releases, plan: .normal) == 300)
+    }
+
     @Test("only the feeds that report releases are release feeds")
     func releaseKinds() {
         #expect(
