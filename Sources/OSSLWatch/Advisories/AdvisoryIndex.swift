@@ -37,9 +37,11 @@ public struct AdvisoryIndex: Sendable, Hashable {
     /// The CVEs affecting `linked` as a verdict reports them, with the fixing release of its series.
     public func vulnerabilities(of linked: OpenSSLVersion) -> [KnownVulnerability] {
         affecting(linked).map { advisory in
-            KnownVulnerability(
-                cve: advisory.cve, title: advisory.title, severity: advisory.severity,
-                fixedBy: fixingRelease(for: advisory, series: linked.series))
+            let fix = fixingRelease(for: advisory, series: linked.series)
+            return KnownVulnerability(
+                cve: advisory.cve, title: advisory.title, severity: advisory.severity, fixedBy: fix,
+                premiumOnly: fix != nil && advisory.fixedIn[linked.series] == fix
+                    && advisory.premiumOnly.contains(linked.series))
         }
     }
 

@@ -23,7 +23,8 @@ extension CheckReportRenderer {
             let rows = verdict.vulnerabilities.map { vulnerability in
                 [
                     vulnerability.cve, vulnerability.severity?.rawValue ?? "severity unknown",
-                    vulnerability.fixedBy.map { "fixed in \($0)" } ?? "no fix named for \(verdict.linked.series)",
+                    vulnerability.fixedBy.map { "fixed in \($0)\(vulnerability.premiumOnly ? " (premium only)" : "")" }
+                        ?? "no fix named for \(verdict.linked.series)",
                     vulnerability.title,
                 ]
             }

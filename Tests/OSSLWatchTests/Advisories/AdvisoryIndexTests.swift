@@ -71,6 +71,8 @@ import Testing
         let vulnerability = try #require(
             try index.vulnerabilities(of: version("1.1.1w")).first { $0.cve == "CVE-2025-9230" })
         #expect(vulnerability.fixedBy == (try version("1.1.1zd")))
+        #expect(vulnerability.premiumOnly, "1.1.1zd is for premium support customers only")
+        #expect(try index.vulnerabilities(of: version("3.5.3")).allSatisfy { !$0.premiumOnly })
     }
 
     @Test("a pre-release counts as the release it leads to: 4.0.0-beta1 is inside a range starting at 4.0.0")

@@ -58,6 +58,13 @@ import Testing
         #expect(!clean.contains("  fixes "))
     }
 
+    @Test("a fix for premium support customers only is marked as such")
+    func premiumOnly() throws {
+        let text = CheckReportRenderer.text(
+            try report(try verdict(linked: "1.1.1w", on: "2025-10-01"), on: "2025-10-01"))
+        #expect(text.contains("  cves       CVE-2025-9230  Moderate  fixed in 1.1.1zd (premium only)  "), "\(text)")
+    }
+
     @Test("check shows eol-soon and linked-series-eol with the series to move to, LTS marked")
     func endOfLife() throws {
         let soon = CheckReportRenderer.text(
