@@ -102,6 +102,36 @@ import Testing
         #expect(scenario.delivered(to: scenario.list).count == 1)
     }
 
+    @Test("a restart while the draft waits keeps one draft; approved after it, it goes once over smtps://")
+    func restartWhileWaiting() throws {
+        let scenario = try MailScenario(services)
+        defer { scenario.cleanUp() }
+        let url = "smtps://localhost:\(scenario.port("SMTPS_PORT"))"
+        try scenario.writeConfig(mail: scenario.mailSection(url: url, review: false))
+        let (daemon, run, _) = try runToDraft(scenario)
+        stop(daemon)
+        let restarted = try scenario.e2e.start(logName: "daemon-2.log")
+        defer { stop(restarted) }
+        let ready = Wait.until(timeout: .seconds(60)) {
+            (try? String(contentsOfFile: scenario.e2e.daemon.pidFile, encoding: .utf8))?.contains("\(restarted.pid)")
+                == true
+        }
+        #expect(ready, "no pid file; log: \(restarted.log)")
+        #expect(try scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
+        let handled = try Wait.until(timeout: .seconds(60)) {
+            let status = try scenario.e2e.osslwatch(["status", "--json"]).json()
+            return (status["pendingRequests"] as? [Any])?.isEmpty == true
+        }
+        #expect(handled)
+        #expect(try scenario.drafts().count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scenario.maildir + "/new").count == 1)
+        #expect(try scenario.e2e.show(run).stepState("announce") == "waiting-approval")
+        #expect(try scenario.e2e.osslwatch(["approve", String(run), "--step", "announce"]).status == 0)
+        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        #expect(done.state == "done", "\(done); log: \(restarted.log)")
+        #expect(scenario.delivered(to: scenario.list).count == 1)
+    }
+
     @Test("a 451 is retried with backoff and delivered once")
     func temporaryFailure() throws {
         let scenario = try MailScenario(services)
