@@ -120,4 +120,45 @@ import Testing
         // The advisory feed keeps its own hour.
         #expect(try scenario.daemon.requests(for: "secadv/today.txt").count == 1)
     }
+
+    @Test("from a pre-announced day on the release feeds are polled fast; seeing a named release ends it")
+    func preAnnouncedFastPolling() throws {
+        let scenario = try AdvisoryScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.serve(
+            "announce.atom", data: AdvisoryScenario.preAnnouncement(versions: ["3.5.5", "3.0.19"], day: Date()))
+        let feeds = """
+              - name: announce
+                kind: announce-list
+                url: \(scenario.base.url("announce.atom"))
+                interval: 1h
+            """
+        let urgency = """
+            advisories:
+              urgent:
+                fast_poll_interval: 5s
+            """
+        try scenario.writeConfig(advisories: true, advisoryFeeds: feeds, extra: urgency)
+        let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
+        defer { stop(daemon) }
+
+        let started = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling starts") }
+        #expect(started, "log: \(daemon.log)")
+        let line = daemon.log.split(separator: "\n").first { $0.contains("fast polling starts") } ?? ""
+        #expect(line.contains("security release expected on "), "\(line)")
+        #expect(line.contains("highest severity High"), "\(line)")
+        let status = try scenario.osslwatch(["status", "--json", "--pid-file", scenario.daemon.pidFile])
+        let projects = try status.json()["projects"] as? [[String: Any]] ?? []
+        let verdict = projects.first?["verdict"] as? [String: Any] ?? [:]
+        let expected = verdict["expectedRelease"] as? [String: Any]
+        #expect((expected?["versions"] as? [String])?.sorted() == ["3.0.19", "3.5.5"], "\(status.stdout)")
+
+        // 3.5.5 appears on the feeds; with their 1 h interval only fast polling finds it soon.
+        try scenario.base.serveFeeds(metadata: false)
+        let ended = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling ends") }
+        #expect(ended, "log: \(daemon.log)")
+        let end = daemon.log.split(separator: "\n").first { $0.contains("fast polling ends") } ?? ""
+        #expect(end.contains("the announced release has been seen"), "\(end)")
+        #expect(daemon.log.contains("3.5.5"))
+    }
 }

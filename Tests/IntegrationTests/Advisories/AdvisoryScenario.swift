@@ -47,27 +47,53 @@ struct AdvisoryScenario {
         try FileManager.default.moveItem(at: temporary, to: target)
     }
 
+    /// `25th November 2026`: how OpenSSL writes a day in advisories and announcements (UTC).
+    static func longDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let day = parts.day ?? 1
+        let suffix = (11...13).contains(day % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][day % 10] ?? "th"
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        return "\(day)\(suffix) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 2026)"
+    }
+
     /// The 30 Sep 2025 advisory text re-dated to today (UTC) with CVE-2025-9230 raised to
     /// High: an urgent advisory published now.
     static func urgentAdvisoryToday(now: Date = Date()) throws -> Data {
         let url = CheckScenario.fixtures.appendingPathComponent("openssl-release-metadata/secadv/20250930.txt")
         var text = try String(contentsOf: url, encoding: .utf8)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        let day = parts.day ?? 1
-        let suffix =
-            (11...13).contains(day % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][day % 10] ?? "th"
-        let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
-        ]
-        let month = months[(parts.month ?? 1) - 1]
-        text = text.replacingOccurrences(
-            of: "[30th September 2025]", with: "[\(day)\(suffix) \(month) \(parts.year ?? 2026)]")
+        text = text.replacingOccurrences(of: "[30th September 2025]", with: "[\(longDate(now))]")
         if let first = text.range(of: "Severity: Moderate") {
             text.replaceSubrange(first, with: "Severity: High")
         }
+        return Data(text.utf8)
+    }
+
+    /// An announce-list Atom feed with one "Forthcoming OpenSSL Releases" message: `versions`
+    /// to be released on `day`, highest severity High.
+    static func preAnnouncement(versions: [String], day: Date) -> Data {
+        let named = versions.joined(separator: " and ")
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <title>openssl-announce</title>
+              <id>tag:lists.example.org,2026:openssl-announce</id>
+              <updated>2026-01-01T00:00:00Z</updated>
+              <entry>
+                <title>[openssl-announce] Forthcoming OpenSSL Releases</title>
+                <id>tag:lists.example.org,2026:openssl-announce/msg-1</id>
+                <updated>2026-01-01T00:00:00Z</updated>
+                <link rel="alternate" href="https://lists.example.org/openssl-announce/msg-1.html"/>
+                <content type="text">The OpenSSL project team plans to publish the releases OpenSSL \(named).
+            These releases will be made available on \(longDate(day)) between 1300-1700 UTC.
+            They fix security defects. The highest severity issue fixed in each of these releases is High.</content>
+              </entry>
+            </feed>
+            """
         return Data(text.utf8)
     }
 
