@@ -144,6 +144,27 @@ extension ConfigParser {
         return settings
     }
 
+    /// With `mail:`, a project whose checklist announces must say where the release is
+    /// published and where its changelog is: the announcement links both, and a message to a
+    /// public list must not go out with an empty link.
+    func checkAnnouncements(_ configuration: Configuration) throws(ConfigError) {
+        guard configuration.mail != nil else { return }
+        for (index, project) in configuration.projects.enumerated()
+        where project.steps.contains(where: {
+            $0.kind == .announce
+        }) {
+            let missing = [
+                project.announce?.packageURL == nil ? "package_url" : nil,
+                project.announce?.changelogURL == nil ? "changelog_url" : nil,
+            ].compactMap { $0 }
+            guard missing.isEmpty else {
+                throw ConfigError(
+                    .missingKey, file: file, keyPath: "projects[\(index)].announce",
+                    "the announce step needs \(missing.joined(separator: " and ")) here: the announcement links them")
+            }
+        }
+    }
+
     // MARK: - Values
 
     /// One address or a list of them.

@@ -43,6 +43,7 @@ struct ConfigParser {
             try top.required("projects"), eolWarningDays: configuration.advisories.eolWarningDays)
         if let node = top["daemon"] { configuration.daemon = try daemon(node) }
         if let node = top["mail"] { configuration.mail = try mail(node) }
+        try checkAnnouncements(configuration)
         if !configuration.confirmation.checksum, configuration.confirmation.minFeeds > configuration.feeds.count {
             throw ConfigError(
                 .invalidValue, file: file, keyPath: "confirmation.min_feeds",

@@ -106,6 +106,21 @@ import Testing
         }
     }
 
+    @Test("with mail:, a project that announces must give its package and changelog links")
+    func announceNeedsLinks() throws {
+        let steps = "    steps:\n      - {name: announce, kind: announce}\n"
+        let minimal = "mail:\n  from: a@b.org\n  to: a@b.org\n  smtp: {url: \"smtp://h\"}\n"
+        do {
+            _ = try load(steps + minimal)
+            Issue.record("accepted an announce step without links")
+        } catch {
+            #expect(error.keyPath == "projects[0].announce" && error.message.contains("package_url and changelog_url"))
+        }
+        let links = "    announce: {package_url: \"https://pypi.org/p/\", changelog_url: \"https://x.org/c\"}\n"
+        #expect(try load(steps + links + minimal).projects[0].announce?.packageURL == "https://pypi.org/p/")
+        #expect(try load(steps).mail == nil)
+    }
+
     @Test("a project's announce block: names, links, changelog, list overrides")
     func announceBlock() throws {
         let yaml = """
