@@ -33,11 +33,13 @@ public struct Watcher: Sendable {
             series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
     }
 
-    /// Polls every feed at once; each transfer runs on its own thread inside the HTTP client.
-    /// Templated CVE-record feeds go last, so they can fetch the records of CVEs the advisory
-    /// texts of this same round named.
-    public func pollAll(now: Date = Date(), force: Bool = false) async -> [FeedPollOutcome] {
-        let feeds = Array(configuration.feeds.enumerated())
+    /// Polls `only` (every configured feed by default) at once; each transfer runs on its own
+    /// thread inside the HTTP client. Templated CVE-record feeds go last, so they can fetch the
+    /// records of CVEs the advisory texts of this same round named. Outcomes keep the given order.
+    public func pollAll(_ only: [FeedSettings]? = nil, now: Date = Date(), force: Bool = false) async
+        -> [FeedPollOutcome]
+    {
+        let feeds = Array((only ?? configuration.feeds).enumerated())
         let isLate = { (feed: FeedSettings) in feed.kind == .cveJSON && feed.isTemplated }
         var outcomes = await poll(feeds.filter { !isLate($0.element) }, now: now, force: force)
         outcomes += await poll(feeds.filter { isLate($0.element) }, now: now, force: force)

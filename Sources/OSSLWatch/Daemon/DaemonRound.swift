@@ -11,16 +11,18 @@ struct DaemonRound: Sendable {
     var store: Store { watcher.store }
     var configuration: Configuration { watcher.configuration }
 
-    /// Polls `feeds` concurrently and re-derives every verdict; never throws: what fails is logged.
+    /// Polls `feeds` concurrently (CVE-record feeds after the advisory texts) and re-derives every verdict; never throws: what fails is logged.
     func perform(feeds: [FeedSettings], force: Bool, requests: [Int64]) async -> DaemonRoundSummary {
         let started = ContinuousClock.now
-        let outcomes = await withTaskGroup(of: (Int, FeedPollOutcome).self) { group in
-            for (index, feed) in feeds.enumerated() {
-                group.addTask { (index, await watcher.poll(feed, now: Date(), force: force)) }
+        var outcomes = await watcher.pollAll(feeds, now: Date(), force: force)
+        // New advisory texts name CVEs whose records a templated CVE feed fetches: poll it now
+        // rather than at its own next turn, so the records arrive in the same round.
+        if outcomes.contains(where: { $0.kind == .secadv && $0.result == .updated }) {
+            let polled = Set(feeds.map(\.name))
+            let followers = configuration.feeds.filter {
+                $0.kind == .cveJSON && $0.isTemplated && !polled.contains($0.name)
             }
-            var outcomes: [(Int, FeedPollOutcome)] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+            if !followers.isEmpty { outcomes += await watcher.pollAll(followers, now: Date(), force: force) }
         }
         var projects: [CheckReport.ProjectReport] = []
         let cancelled = Task.isCancelled

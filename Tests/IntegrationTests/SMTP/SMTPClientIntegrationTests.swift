@@ -319,7 +319,10 @@ import Testing
         #expect(error?.code == .timeout)
         #expect(error?.mayHaveBeenDelivered == true)
         #expect(error?.isTemporary == false)
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // The server answers a held message after 60 s: a `.timeout` at all means the client gave
+        // up first. The elapsed bound only catches a timeout that never fired (the suite's busy
+        // 2-thread pool can delay resuming this task by tens of seconds, so no tighter bound).
+        #expect(ContinuousClock.now - started < .seconds(58))
         #expect(services.smtpMessages(to: recipient).count == 1)
     }
 
