@@ -41,7 +41,8 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench
 
-# Starts the real services the tests use, runs lint and every test, and stops the services
+# Starts the real services the tests use, runs lint, every test, `make demo` in its checking mode
+# and the systemd test, and stops the services
 # whatever the outcome.
 test: setup
 	$(SWIFT) build --build-tests
@@ -49,6 +50,7 @@ test: setup
 	scripts/test-services start
 	set -o pipefail; status=0; \
 	  $(SWIFT) test --skip-build 2>&1 | tee var/test.log || status=$$?; \
+	  OSSLWATCH=$(BIN_DEBUG) scripts/demo --check 2>&1 | tee var/demo-check.log || status=$$?; \
 	  scripts/systemd-test 2>&1 | tee var/systemd-test.log || status=$$?; \
 	  scripts/test-services stop; exit $$status
 
