@@ -5,8 +5,8 @@ import Foundation
 /// calling (dedicated, non-cooperative) thread. Redirects are not followed here:
 /// `HTTPClient` checks every hop before asking for it.
 ///
-/// A class because it owns the easy handle, the header list and the error buffer, and
-/// because libcurl's callbacks reach it through an unretained pointer while `perform` runs.
+/// A class because libcurl's callbacks reach it through an unretained pointer while `perform`
+/// runs; the handle, with the setup HTTP and SMTP share, is a `CurlEasy`.
 final class CurlHop {
     /// What a finished hop produced; `code` is libcurl's result.
     struct Outcome {
@@ -21,9 +21,7 @@ final class CurlHop {
         var sinkError: (any Error)?
     }
 
-    private let handle: UnsafeMutableRawPointer
-    private var headerList: UnsafeMutablePointer<curl_slist>?
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let easy: CurlEasy
     private let cap: Int
     private let sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?
     private let cancellation: CancellationFlag
@@ -44,72 +42,47 @@ final class CurlHop {
         sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?,
         cancellation: CancellationFlag
     ) {
-        guard let handle = curl_easy_init() else { return nil }
-        self.handle = handle
-        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        guard
+            let easy = CurlEasy(
+                list: requestHeaders, caFile: configuration.caFile, connectTimeout: configuration.connectTimeout)
+        else { return nil }
+        self.easy = easy
         self.cap = cap
         self.sink = sink
         self.cancellation = cancellation
-        for line in requestHeaders {
-            headerList = curl_slist_append(headerList, line)
-        }
         configure(url: url, configuration: configuration)
     }
 
-    deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
-        errorBuffer.deallocate()
-    }
-
     private func configure(url: String, configuration: HTTPClientConfiguration) {
+        let handle = easy.handle
         let protocols = configuration.allowHTTPLoopback ? "http,https" : "https"
         _ = osw_easy_setopt_string(handle, CURLOPT_URL, url)
         _ = osw_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols)
         _ = osw_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, protocols)
         _ = osw_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = osw_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caFile = configuration.caFile {
-            _ = osw_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
-        }
-        _ = osw_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
-        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.totalTimeout))
+        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(configuration.totalTimeout))
         _ = osw_easy_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
         _ = osw_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         _ = osw_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(cap))
-        _ = osw_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = osw_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, easy.list)
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = osw_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, curlHopWrite)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        _ = osw_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, curlHopHeader)
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        _ = osw_easy_setopt_xferinfo(handle, curlHopProgress)
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
-        _ = osw_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-    }
-
-    private static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite, seconds > 0 else { return 1 }
-        return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+        easy.observe(context: context, header: curlHopHeader, progress: curlHopProgress)
     }
 
     /// Runs the blocking transfer. Call once, on a thread that may block.
     func perform() -> Outcome {
-        let code = curl_easy_perform(handle)
+        let code = curl_easy_perform(easy.handle)
         var redirect: UnsafeMutablePointer<CChar>?
-        _ = osw_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect)
+        _ = osw_easy_getinfo_string(easy.handle, CURLINFO_REDIRECT_URL, &redirect)
         var effective: UnsafeMutablePointer<CChar>?
-        _ = osw_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        var responseCode = 0
-        _ = osw_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        _ = osw_easy_getinfo_string(easy.handle, CURLINFO_EFFECTIVE_URL, &effective)
+        let responseCode = easy.responseCode
         return Outcome(
             code: code,
-            curlMessage: String(cString: errorBuffer),
+            curlMessage: easy.errorMessage,
             status: status != 0 ? status : responseCode,
             headers: headers,
             body: body,

@@ -1,10 +1,6 @@
 import CCurl
 import Foundation
 
-/// libcurl needs one process-wide initialisation before any handle exists; a global `let`
-/// runs it exactly once, thread-safely.
-private let curlGlobalInitResult: Int32 = Int32(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
-
 /// Fetches feeds and tarballs over libcurl with the safety rules of the design: https only
 /// (http only to loopback when configured), TLS verification always on, every redirect hop
 /// re-checked, bounded bodies, connect and total timeouts.
@@ -20,7 +16,7 @@ public final class HTTPClient: Sendable {
 
     public init(configuration: HTTPClientConfiguration) {
         self.configuration = configuration
-        _ = curlGlobalInitResult
+        _ = CurlEasy.globalInit
     }
 
     /// Fetches `request.url`, sending its validators. Returns 2xx responses with their body

@@ -1,10 +1,6 @@
 import CCurl
 import Foundation
 
-/// libcurl needs one process-wide initialisation before any handle exists (HTTPClient has the
-/// same guard; curl_global_init counts its calls).
-private let smtpCurlGlobalInitResult: Int32 = Int32(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
-
 /// Delivers one message per call over SMTP through libcurl, with the safety rules of the
 /// design: TLS always (STARTTLS required on `smtp://`, implicit on `smtps://`; plain text only
 /// to loopback and only when the settings say so), certificate verification always on, AUTH
@@ -29,7 +25,7 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
     public init(settings: SMTPSettings, password: String?) {
         self.settings = settings
         self.password = password
-        _ = smtpCurlGlobalInitResult
+        _ = CurlEasy.globalInit
     }
 
     public var description: String { "SMTPClient(\(settings.url), user: \(settings.user ?? "none"))" }

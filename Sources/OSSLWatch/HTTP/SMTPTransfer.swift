@@ -5,8 +5,8 @@ import Foundation
 /// (dedicated, non-cooperative) thread: connect, STARTTLS or implicit TLS, AUTH, MAIL FROM,
 /// RCPT TO for every recipient (none may fail), DATA with the message.
 ///
-/// A class because it owns the easy handle, the recipient list and the error buffer, and
-/// because libcurl's callbacks reach it through an unretained pointer while `perform` runs.
+/// A class because libcurl's callbacks reach it through an unretained pointer while `perform`
+/// runs; the handle, with the setup SMTP and HTTP share, is a `CurlEasy`.
 final class SMTPTransfer {
     /// What a finished transaction produced.
     struct Outcome {
@@ -24,9 +24,7 @@ final class SMTPTransfer {
         var deadlinePassed: Bool
     }
 
-    private let handle: UnsafeMutableRawPointer
-    private var recipientList: UnsafeMutablePointer<curl_slist>?
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let easy: CurlEasy
     private let message: [UInt8]
     private let cancellation: CancellationFlag
     private let deadline: ContinuousClock.Instant
@@ -49,23 +47,17 @@ final class SMTPTransfer {
         cancellation: CancellationFlag,
         deadline: ContinuousClock.Instant
     ) {
-        guard let handle = curl_easy_init() else { return nil }
-        self.handle = handle
-        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        guard
+            let easy = CurlEasy(
+                list: envelope.recipients.map { "<\($0)>" },
+                caFile: settings.caFile,
+                connectTimeout: settings.connectTimeout)
+        else { return nil }
+        self.easy = easy
         self.message = message
         self.cancellation = cancellation
         self.deadline = deadline
-        for recipient in envelope.recipients {
-            recipientList = curl_slist_append(recipientList, "<\(recipient)>")
-        }
         configure(endpoint: endpoint, settings: settings, password: password, envelope: envelope)
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(recipientList)
-        errorBuffer.deallocate()
     }
 
     private func configure(
@@ -74,47 +66,36 @@ final class SMTPTransfer {
         password: String?,
         envelope: SMTPEnvelope
     ) {
+        let handle = easy.handle
         _ = osw_easy_setopt_string(handle, CURLOPT_URL, endpoint.url)
         _ = osw_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, endpoint.implicitTLS ? "smtps" : "smtp")
         // Mail goes straight to the configured server, never through an http(s)/all proxy
         // taken from the environment.
         _ = osw_easy_setopt_string(handle, CURLOPT_PROXY, "")
-        _ = osw_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = osw_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caFile = settings.caFile {
-            _ = osw_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
-        }
         let plainAllowed = !endpoint.implicitTLS && !settings.requireSTARTTLS && endpoint.isLoopback
         let useSSL = plainAllowed ? CURLUSESSL_TRY : CURLUSESSL_ALL
         _ = osw_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
-        _ = osw_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
         // The deadline is enforced by the progress callback, which also cuts the connection;
         // libcurl's own limits sit a little later and only back it up.
         let backstop = settings.timeout + Self.backstopSeconds
-        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(backstop))
+        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(backstop))
         _ = osw_easy_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(backstop.rounded(.up)))
         if let user = settings.user {
             _ = osw_easy_setopt_string(handle, CURLOPT_USERNAME, user)
             _ = osw_easy_setopt_string(handle, CURLOPT_PASSWORD, password ?? "")
         }
         _ = osw_easy_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
-        _ = osw_easy_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList)
+        _ = osw_easy_setopt_slist(handle, CURLOPT_MAIL_RCPT, easy.list)
         _ = osw_easy_setopt_mail_rcpt_allowfails(handle, 0)
         _ = osw_easy_setopt_long(handle, CURLOPT_UPLOAD, 1)
         _ = osw_easy_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = osw_easy_setopt_data_callback(handle, CURLOPT_READFUNCTION, smtpTransferRead)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_READDATA, context)
         // libcurl hands every server reply line to the header callback; the AUTH exchange
         // the client sends never passes here.
-        _ = osw_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, smtpTransferReply)
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        _ = osw_easy_setopt_xferinfo(handle, smtpTransferProgress)
-        _ = osw_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
-        _ = osw_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        easy.observe(context: context, header: smtpTransferReply, progress: smtpTransferProgress)
         _ = osw_easy_setopt_sockopt(handle, smtpTransferSocket)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_SOCKOPTDATA, context)
     }
@@ -122,20 +103,13 @@ final class SMTPTransfer {
     /// How much later than the deadline libcurl's own timeouts fire.
     private static let backstopSeconds = 5.0
 
-    private static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite, seconds > 0 else { return 1 }
-        return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
-    }
-
     /// Runs the blocking transaction. Call once, on a thread that may block.
     func perform() -> Outcome {
-        let code = curl_easy_perform(handle)
-        var responseCode = 0
-        _ = osw_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        let code = curl_easy_perform(easy.handle)
         return Outcome(
             code: code,
-            curlMessage: String(cString: errorBuffer),
-            responseCode: responseCode,
+            curlMessage: easy.errorMessage,
+            responseCode: easy.responseCode,
             explainingReply: parser.firstFailure ?? parser.last,
             finalReply: finalReply,
             uploadFinished: uploadFinished,
