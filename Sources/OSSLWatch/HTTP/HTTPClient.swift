@@ -30,7 +30,7 @@ public final class HTTPClient: Sendable {
         ].compactMap { $0 }.filter(Self.isSafeHeaderLine)
         let configuration = configuration
         let cap = configuration.maxBodyBytes
-        let result = await Self.onDedicatedThread { cancellation in
+        let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
             Self.transfer(
                 url: request.url,
                 configuration: configuration,
@@ -53,7 +53,7 @@ public final class HTTPClient: Sendable {
         into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) async throws(HTTPError) -> HTTPResponse {
         let configuration = configuration
-        let result = await Self.onDedicatedThread { cancellation in
+        let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
             Self.transfer(
                 url: url,
                 configuration: configuration,
@@ -69,23 +69,6 @@ public final class HTTPClient: Sendable {
     /// A header value with a line break would smuggle extra headers; such values are dropped.
     private static func isSafeHeaderLine(_ line: String) -> Bool {
         !line.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
-    }
-
-    private static func onDedicatedThread<T: Sendable>(
-        _ work: @escaping @Sendable (CancellationFlag) -> T
-    ) async -> T {
-        let cancellation = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-                let thread = Thread {
-                    continuation.resume(returning: work(cancellation))
-                }
-                thread.name = "osslwatch-http"
-                thread.start()
-            }
-        } onCancel: {
-            cancellation.cancel()
-        }
     }
 
     /// The redirect loop; runs on the dedicated thread.

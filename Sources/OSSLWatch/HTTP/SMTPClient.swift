@@ -51,7 +51,7 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
         }
         let settings = settings
         let password = password
-        let result = await Self.onDedicatedThread { cancellation in
+        let result = await DedicatedThread.run(name: Self.threadName) { cancellation in
             Self.transaction(
                 endpoint: endpoint,
                 settings: settings,
@@ -62,26 +62,6 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
             )
         }
         return try result.get()
-    }
-
-    private static func onDedicatedThread<T: Sendable>(
-        _ work: @escaping @Sendable (CancellationFlag) -> T
-    ) async -> T {
-        let cancellation = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-                let thread = Thread {
-                    // Foundation on Linux does not pass Thread.name to the kernel; set it so the
-                    // thread shows up by name in /proc, ps and debuggers.
-                    _ = osw_set_current_thread_name(threadName)
-                    continuation.resume(returning: work(cancellation))
-                }
-                thread.name = threadName
-                thread.start()
-            }
-        } onCancel: {
-            cancellation.cancel()
-        }
     }
 
     /// Runs on the dedicated thread.

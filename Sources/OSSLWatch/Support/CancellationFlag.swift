@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Set by a task's cancellation handler, read by libcurl's progress callback on the
-/// transfer thread, which then aborts the transfer.
+/// Set by a task's cancellation handler, read by the blocking work on its dedicated thread
+/// (libcurl's progress callback, a wait for a child process), which then gives up.
 final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
