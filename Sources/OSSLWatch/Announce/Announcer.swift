@@ -11,12 +11,16 @@ public struct Announcer: Sendable {
     public var store: Store
     public var maildir: Maildir
     public var logger: Logger
+    /// `--dry-run` or the project's `dry_run`: drafts are written but nothing is approved for
+    /// sending without a human (review copies are withheld, notices wait), each saying why.
+    public var dryRun: Bool
 
-    public init(mail: MailSettings, store: Store, maildir: Maildir, logger: Logger) {
+    public init(mail: MailSettings, store: Store, maildir: Maildir, logger: Logger, dryRun: Bool = false) {
         self.mail = mail
         self.store = store
         self.maildir = maildir
         self.logger = logger
+        self.dryRun = dryRun
     }
 
     /// The outbox key of a run's announcement.
@@ -24,7 +28,7 @@ public struct Announcer: Sendable {
 
     /// The run's announcement, drafted now unless it exists. A new draft waits for approval
     /// (its step goes to waiting-approval with it) and, with `mail.review`, its review copy is
-    /// approved for sending at once.
+    /// approved for sending at once (in a dry run it is recorded cancelled, never sent).
     public func draftAnnouncement(
         run: RunRecord, step: String, project: ProjectSettings, nextRelease: String, now: Date
     ) throws(OutboxError) -> OutboxRecord {
@@ -40,7 +44,12 @@ public struct Announcer: Sendable {
             do {
                 bullets = try ChangelogExcerpt.read(file: file, version: nextRelease).bullets
             } catch {
-                throw OutboxError(.render, "changelog: \(error)")
+                // A dry run's changelog command only printed, so the section may be missing: the
+                // draft is still written, without bullets, to be reviewed.
+                guard dryRun else { throw OutboxError(.render, "changelog: \(error)") }
+                logger.warning(
+                    "dry run: announcement drafted without changelog bullets",
+                    metadata: ["run": "\(run.id)", "project": "\(project.name)", "error": "\(error)"])
             }
         }
         let advisories = try storeCall { () throws(StoreError) in try store.advisories(ids: run.advisories) }
@@ -56,24 +65,26 @@ public struct Announcer: Sendable {
         let drafted = try render(
             kind: kind, project: project.name, context: context, to: to, cc: cc, messageID: messageID, date: now)
         let name = Self.fileName(now)
-        let message = OutboxDraft(
+        var message = OutboxDraft(
             key: key, kind: kind.rawValue, project: project.name, runID: run.id, step: step,
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: name,
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(to + cc), message: drafted.bytes,
             state: .drafted)
+        message.reason = dryRun ? Store.dryRunReason : nil
         var review: OutboxDraft?
         if let reviewer = mail.review {
             review = message
             review?.key = key + ":review"
             review?.role = .review
             review?.recipients = try Self.envelope([reviewer])
-            review?.state = .approved
+            review?.state = dryRun ? .cancelled : .approved
         }
         return try record(message, review: review, bytes: drafted.bytes, now: now)
     }
 
     /// A notice to the maintainers, drafted unless its key exists; approved at once unless
-    /// `mail.notices.approval` asks for a human. Returns nil when there are no maintainers.
+    /// `mail.notices.approval` asks for a human or this is a dry run (then it waits, drafted,
+    /// saying "dry run: not sent"). Returns nil when there are no maintainers.
     public func draftNotice(_ notice: Notice, displayName: String, now: Date) throws(OutboxError) -> OutboxRecord? {
         guard !mail.maintainers.isEmpty else { return nil }
         if let existing = try storeCall({ () throws(StoreError) in try store.outbox(key: notice.key) }) {
@@ -87,11 +98,12 @@ public struct Announcer: Sendable {
         let drafted = try render(
             kind: .notice, project: notice.project, context: context, to: mail.maintainers, cc: [],
             messageID: messageID, date: now)
-        let draft = OutboxDraft(
+        var draft = OutboxDraft(
             key: notice.key, kind: MessageKind.notice.rawValue, project: notice.project,
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: Self.fileName(now),
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(mail.maintainers), message: drafted.bytes,
-            state: mail.noticesNeedApproval ? .drafted : .approved)
+            state: mail.noticesNeedApproval || dryRun ? .drafted : .approved)
+        draft.reason = dryRun ? Store.dryRunReason : nil
         return try record(draft, review: nil, bytes: drafted.bytes, now: now)
     }
 

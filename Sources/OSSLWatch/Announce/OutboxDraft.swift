@@ -15,6 +15,8 @@ public struct OutboxDraft: Sendable, Hashable {
     public var message: [UInt8]
     /// `approved` (sent without a human) or `drafted` (waits for approval).
     public var state: OutboxState
+    /// Why it waits or was withheld (a dry run's drafts say so).
+    public var reason: String?
 
     public init(
         key: String, role: OutboxRecord.Role = .message, kind: String, project: String, runID: Int64? = nil,

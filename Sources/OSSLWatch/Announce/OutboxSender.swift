@@ -16,16 +16,35 @@ public struct OutboxSender: Sendable {
     public var logger: Logger
     /// Where the SMTP password's credential is looked up (`CREDENTIALS_DIRECTORY`).
     public var environment: [String: String]
+    /// `--dry-run` or the row's project's `dry_run`: no SMTP connection is ever opened; a due
+    /// row stays as it is, its reason saying "dry run: not sent".
+    public var dryRun: Bool
 
-    public init(mail: MailSettings, store: Store, logger: Logger, environment: [String: String]) {
+    public init(
+        mail: MailSettings, store: Store, logger: Logger, environment: [String: String], dryRun: Bool = false
+    ) {
         self.mail = mail
         self.store = store
         self.logger = logger
         self.environment = environment
+        self.dryRun = dryRun
     }
 
-    /// Sends one due row and returns it as recorded afterwards.
+    /// Sends one due row and returns it as recorded afterwards (in a dry run, returns it unsent).
     public func send(_ record: OutboxRecord) async throws(StoreError) -> OutboxRecord {
+        if dryRun {
+            let (held, changed) = try store.holdForDryRun(record.id, at: Date())
+            if changed {
+                logger.notice(
+                    "message not sent: dry run",
+                    metadata: [
+                        "draft": "\(held.id)", "kind": "\(held.kind)", "role": "\(held.role.rawValue)",
+                        "project": "\(held.project)", "state": "\(held.state.rawValue)",
+                        "message_id": "<\(held.messageID)>",
+                    ])
+            }
+            return held
+        }
         let password: String?
         do {
             password = try mail.smtp.passwordFile.map { name throws(CredentialError) in

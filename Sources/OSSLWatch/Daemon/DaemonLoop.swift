@@ -331,7 +331,7 @@ struct DaemonLoop {
             executor: StepExecutor(
                 stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
                 dryRun: options.dryRun),
-            stopFlag: stop)
+            stopFlag: stop, dryRun: options.dryRun)
         let task = Task { [inbox] in
             await runner.advance(now: Date())
             inbox.pipelineFinished()

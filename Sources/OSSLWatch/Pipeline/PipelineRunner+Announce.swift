@@ -13,8 +13,10 @@ extension PipelineRunner {
 
     private var halted: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
 
-    private func sender(_ mail: MailSettings) -> OutboxSender {
-        OutboxSender(mail: mail, store: store, logger: logger, environment: ProcessInfo.processInfo.environment)
+    private func sender(_ mail: MailSettings, project: String) -> OutboxSender {
+        OutboxSender(
+            mail: mail, store: store, logger: logger, environment: ProcessInfo.processInfo.environment,
+            dryRun: isDryRun(project))
     }
 
     /// Turns every row left `sending` into needs-attention (with its announce step).
@@ -37,6 +39,8 @@ extension PipelineRunner {
     /// Moves a pending announce step: drafts its message (the step then waits for approval),
     /// sends it once approved, and mirrors the row's outcome. Returns false when the run
     /// cannot move in this advance (a retry not yet due, a send that could not start).
+    /// In a dry run the approved draft is not sent: the row is cancelled ("dry run: not
+    /// sent") and the step done, as a dry-run command step is.
     func announce(_ run: RunRecord, _ step: StepRecord, _ project: ProjectSettings, _ mail: MailSettings)
         async throws -> Bool
     {
@@ -45,12 +49,22 @@ extension PipelineRunner {
             try draft(run, step, project, mail)
             return true
         }
+        let due = record.state == .approved || record.state == .retryWait
         switch record.state {
+        case _ where due && isDryRun(run.project):
+            let withheld = try store.finishDryRun(record.id, at: Date())
+            logger.notice(
+                "step",
+                metadata: [
+                    "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)", "state": "done",
+                    "draft": "\(withheld.id)", "reason": "\(withheld.reason ?? "-")",
+                ])
+            return true
         case .approved:
-            return try await sender(mail).send(record).state != .approved
+            return try await sender(mail, project: run.project).send(record).state != .approved
         case .retryWait:
             guard (record.nextAttempt ?? .distantPast) <= Date() else { return false }
-            return try await sender(mail).send(record).state != .retryWait
+            return try await sender(mail, project: run.project).send(record).state != .retryWait
         default:
             let state = try store.syncAnnounceStep(record, at: Date())
             if let state {
@@ -62,7 +76,8 @@ extension PipelineRunner {
     }
 
     private func draft(_ run: RunRecord, _ step: StepRecord, _ project: ProjectSettings, _ mail: MailSettings) throws {
-        let announcer = Announcer(mail: mail, store: store, maildir: maildir, logger: logger)
+        let announcer = Announcer(
+            mail: mail, store: store, maildir: maildir, logger: logger, dryRun: isDryRun(project.name))
         let record: OutboxRecord
         do {
             var next = run.nextRelease
@@ -109,9 +124,11 @@ extension PipelineRunner {
                     guard let project = configuration.projects.first(where: { $0.name == verdict.project }) else {
                         continue
                     }
+                    var noticer = announcer
+                    noticer.dryRun = isDryRun(project.name)
                     for notice in Notice.plan(for: verdict, advisories: configuration.advisories) {
                         do {
-                            _ = try announcer.draftNotice(
+                            _ = try noticer.draftNotice(
                                 notice, displayName: project.announce?.displayName ?? project.name, now: now)
                         } catch {
                             logger.error("notice not drafted", metadata: ["key": "\(notice.key)", "error": "\(error)"])
@@ -131,7 +148,7 @@ extension PipelineRunner {
             }
             for record in try store.dueOutbox(now: Date()) where record.runID == nil || record.role == .review {
                 guard !halted else { return }
-                _ = try await sender(mail).send(record)
+                _ = try await sender(mail, project: record.project).send(record)
             }
         } catch {
             logger.error("outbox not delivered", metadata: ["error": "\(error)"])

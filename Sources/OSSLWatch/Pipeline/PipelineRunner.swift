@@ -12,6 +12,9 @@ public struct PipelineRunner: Sendable {
     public var logger: Logger
     /// Performs the steps; a test may put a fake here where the real effect cannot run.
     public var executor: any StepExecuting
+    /// `osslwatch run --dry-run`: besides the executor's printing command steps, no mail is
+    /// sent (drafts are written and say why). A project's `dry_run: true` does the same for it.
+    public var dryRun: Bool
     /// Set by the daemon when it starts stopping: no further step begins.
     let stopFlag: CancellationFlag?
 
@@ -19,33 +22,46 @@ public struct PipelineRunner: Sendable {
         self.init(
             configuration: configuration, store: store, logger: logger,
             executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun))
+                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun),
+            dryRun: dryRun)
     }
 
-    public init(configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting) {
-        self.init(configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil)
+    public init(
+        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false
+    ) {
+        self.init(
+            configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil,
+            dryRun: dryRun)
     }
 
     init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
-        stopFlag: CancellationFlag?
+        stopFlag: CancellationFlag?, dryRun: Bool = false
     ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.executor = executor
         self.stopFlag = stopFlag
+        self.dryRun = dryRun
+    }
+
+    /// Whether mail of `project` is withheld: the daemon's `--dry-run` or the project's `dry_run`.
+    func isDryRun(_ project: String) -> Bool {
+        dryRun || (configuration.projects.first(where: { $0.name == project })?.dryRun ?? false)
     }
 
     private var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
 
     /// Recovers interrupted steps, creates runs for patch-update verdicts and pending `.run`
-    /// requests, then moves every active run forward until a gate, a failure or its end.
+    /// requests, gives unfinished runs the advisories learnt since they were created, then
+    /// moves every active run forward until a gate, a failure or its end.
     /// Never throws: what fails is logged, and the next advance tries again.
     public func advance(now: Date) async {
         recover(now: now)
         createRunsFromVerdicts(now: now)
         handleRunRequests(now: now)
+        applyLateAdvisories(now: now)
         let runs: [RunRecord]
         do {
             runs = try store.unfinishedRuns()
@@ -255,7 +271,7 @@ public struct PipelineRunner: Sendable {
                     continue
                 }
                 if settings.when == .security, !run.isSecurity {
-                    try mark(run, step, .skipped, "not a security release")
+                    try mark(run, step, .skipped, Store.notSecurityReason)
                     continue
                 }
                 if case .approval(let message) = settings.action {

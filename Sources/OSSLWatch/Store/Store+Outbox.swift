@@ -63,13 +63,14 @@ extension Store {
         try db.execute(
             sql: """
                 INSERT INTO outbox (key, role, kind, project, run_id, step, message_id, subject, maildir_file,
-                                    message, envelope_from, recipients, state, created_at, updated_at, approved_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    message, envelope_from, recipients, state, reason, created_at, updated_at,
+                                    approved_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 draft.key, draft.role.rawValue, draft.kind, draft.project, draft.runID, draft.step, draft.messageID,
                 draft.subject, draft.maildirFile, Data(draft.message), draft.envelopeFrom, recipients,
-                draft.state.rawValue, at, at, draft.state == .approved ? at : nil,
+                draft.state.rawValue, draft.reason, at, at, draft.state == .approved ? at : nil,
             ])
     }
 
@@ -364,11 +365,133 @@ extension Store {
         }
     }
 
+    // MARK: - Dry run
+
+    /// The reason every message a dry run drafts but does not send carries.
+    public static let dryRunReason = "dry run: not sent"
+
+    /// A dry run reached a due row (approved, or waiting for a retry): nothing is sent, the row
+    /// stays as it is and says why. Returns the row and whether its reason changed.
+    public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
+        let changed = try write { db -> Bool in
+            let row = try requireRow(db, id)
+            guard row.state == .approved || row.state == .retryWait, row.reason != Self.dryRunReason else {
+                return false
+            }
+            try db.execute(
+                sql: "UPDATE outbox SET reason = ?, updated_at = ? WHERE id = ?",
+                arguments: [Self.dryRunReason, at, id])
+            return true
+        }
+        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
+        return (record, changed)
+    }
+
+    /// A dry run's approved announcement: the draft was written and reviewed, and is never
+    /// sent. The row is cancelled (with its unsent review copies) and its announce step done,
+    /// as a dry-run command step is, so the run goes on.
+    public func finishDryRun(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
+        try write { db in
+            let row = try requireRow(db, id)
+            guard [.drafted, .approved, .retryWait].contains(row.state) else {
+                throw outboxIllegal("draft \(id) is \(row.state.rawValue); a dry run only withholds an unsent message")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'cancelled', reason = ?, next_attempt = NULL, updated_at = ?
+                    WHERE id = ? OR (run_id IS ? AND step IS ? AND role = 'review'
+                                     AND state IN ('drafted', 'approved', 'retry-wait') AND ? = 'message')
+                    """,
+                arguments: [Self.dryRunReason, at, id, row.runID, row.step, row.role.rawValue])
+            if let run = row.runID, let step = row.step, row.role == .message {
+                try setStepIfNotFinal(
+                    db, run: run, step: step, state: .done,
+                    reason: "dry run: draft \(id) written to the Maildir, not sent", at: at)
+            }
+        }
+        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
+        return record
+    }
+
+    // MARK: - Late advisories
+
+    /// What became of a run's announce step when the run turned out to be a security release.
+    enum LateSecurity: Equatable {
+        /// Nothing drafted yet (the security variant is drafted when the step is reached).
+        case untouched
+        /// The unsent plain announcement with this id was withdrawn; the step is pending.
+        case withdrawn(Int64)
+        /// The plain announcement is out, or may be, or the step passed without mail.
+        case alreadyOut
+        /// An unsent security announcement (this id) drafted with fewer CVEs; left as it is.
+        case stale(Int64)
+    }
+
+    /// Called by `addAdvisories` inside its transaction. An unsent plain announcement
+    /// (drafted, approved, waiting for a retry, or failed) is cancelled with the reason, its
+    /// key and its review copies' keys freed (suffixed `:withdrawn-ID`) so the step drafts the
+    /// security variant under the run's key; the step goes back to pending without approval.
+    /// A message that is sending, sent or needs attention is never touched.
+    func withdrawPlainAnnouncement(_ db: Database, run: Int64, step: String, cves: [String], at: Date) throws
+        -> LateSecurity
+    {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM outbox WHERE run_id = ? AND step = ? AND role = 'message' AND state != 'cancelled'
+                    ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [run, step])
+        else {
+            let state = try String.fetchOne(
+                db, sql: "SELECT state FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
+            return state == StepState.done.rawValue || state == StepState.running.rawValue ? .alreadyOut : .untouched
+        }
+        let record = try outboxRecord(row)
+        switch record.state {
+        case .sending, .sent, .needsAttention, .cancelled:
+            return .alreadyOut
+        case .drafted, .approved, .retryWait, .failed:
+            guard record.kind == MessageKind.announcement.rawValue else { return .stale(record.id) }
+        }
+        let reason =
+            "withdrawn: run \(run) became a security release (\(cves.joined(separator: ", "))); "
+            + "the security announcement is drafted instead"
+        let suffix = ":withdrawn-\(record.id)"
+        try db.execute(
+            sql: """
+                UPDATE outbox SET state = 'cancelled', reason = ?, key = key || ?, next_attempt = NULL, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [reason, suffix, at, record.id])
+        let reviews = try Row.fetchAll(
+            db, sql: "SELECT id, key, state FROM outbox WHERE role = 'review' AND key = ?",
+            arguments: [record.key + ":review"])
+        for review in reviews {
+            let unsent = ["drafted", "approved", "retry-wait", "failed"].contains(review["state"] as String)
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET key = ?, state = CASE WHEN ? THEN 'cancelled' ELSE state END,
+                                      reason = CASE WHEN ? THEN ? ELSE reason END, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [record.key + suffix + ":review", unsent, unsent, reason, at, review["id"] as Int64])
+        }
+        try db.execute(
+            sql: """
+                UPDATE steps SET state = 'pending', reason = NULL, approved_at = NULL, updated_at = ?
+                WHERE run_id = ? AND name = ?
+                """,
+            arguments: [at, run, step])
+        return .withdrawn(record.id)
+    }
+
     // MARK: - Internals
 
     private func markApproved(_ db: Database, _ id: Int64, at: Date) throws {
         try db.execute(
-            sql: "UPDATE outbox SET state = 'approved', approved_at = ?, updated_at = ? WHERE id = ?",
+            sql: "UPDATE outbox SET state = 'approved', approved_at = ?, reason = NULL, updated_at = ? WHERE id = ?",
             arguments: [at, at, id])
     }
 

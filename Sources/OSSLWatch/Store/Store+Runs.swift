@@ -287,6 +287,76 @@ extension Store {
         }
     }
 
+    /// What `addAdvisories` changed in a run that learnt of CVEs after it was created.
+    public struct AdvisoryUpdate: Sendable, Hashable {
+        /// The run as recorded afterwards: a security release with every CVE.
+        public var run: RunRecord
+        /// The CVE ids new to it, in the order given.
+        public var added: [String]
+        /// Steps that had been skipped as "not a security release", pending again.
+        public var reopened: [String]
+        /// Unsent plain announcements withdrawn (cancelled): their steps draft the security
+        /// variant at the next drive, which must be approved again.
+        public var withdrawn: [Int64]
+        /// Announce steps whose plain announcement is out or may be (sending, sent,
+        /// needs-attention), or that passed without mail: the advisory is announced by hand.
+        public var alreadyAnnounced: [String]
+        /// Security drafts not sent yet that now name fewer CVEs than the run (left as they are).
+        public var staleDrafts: [Int64]
+    }
+
+    /// The reason the runner gives a `when: security` step of a run that is not a security release.
+    public static let notSecurityReason = "not a security release"
+
+    /// Records CVEs a run's target fixes that were not known when the run was created (the
+    /// advisory text came after the release): in one transaction the run gains them and
+    /// becomes a security release, its steps skipped as "not a security release" are pending
+    /// again, and an unsent plain announcement is withdrawn so the security variant is drafted.
+    /// The list only grows. Returns nil when nothing is new or the run is final.
+    public func addAdvisories(run id: Int64, cves: [String], at: Date) throws(StoreError) -> AdvisoryUpdate? {
+        let changes = try write { db -> AdvisoryUpdate? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, path: path, "no run \(id)")
+            }
+            let record = try runRecord(row)
+            guard !record.state.isFinal else { return nil }
+            var added: [String] = []
+            for cve in cves where !record.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
+            guard !added.isEmpty else { return nil }
+            try db.execute(
+                sql: "UPDATE runs SET advisories = ?, is_security = 1, updated_at = ? WHERE id = ?",
+                arguments: [try Self.json(record.advisories + added), at, id])
+            let reopened = try String.fetchAll(
+                db, sql: "SELECT name FROM steps WHERE run_id = ? AND state = 'skipped' AND reason = ? ORDER BY idx",
+                arguments: [id, Self.notSecurityReason])
+            try db.execute(
+                sql: """
+                    UPDATE steps SET state = 'pending', reason = NULL, updated_at = ?
+                    WHERE run_id = ? AND state = 'skipped' AND reason = ?
+                    """,
+                arguments: [at, id, Self.notSecurityReason])
+            var update = AdvisoryUpdate(
+                run: record, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
+            let announceSteps = try String.fetchAll(
+                db, sql: "SELECT name FROM steps WHERE run_id = ? AND kind = ? ORDER BY idx",
+                arguments: [id, StepKind.announce.rawValue])
+            for step in announceSteps {
+                switch try withdrawPlainAnnouncement(db, run: id, step: step, cves: added, at: at) {
+                case .untouched: break
+                case .withdrawn(let draft): update.withdrawn.append(draft)
+                case .alreadyOut: update.alreadyAnnounced.append(step)
+                case .stale(let draft): update.staleDrafts.append(draft)
+                }
+            }
+            try settle(db, run: id, at: at)
+            return update
+        }
+        guard var changes else { return nil }
+        guard let run = try run(id) else { throw StoreError(.notFound, path: path, "run \(id) disappeared") }
+        changes.run = run
+        return changes
+    }
+
     /// Notes that `newer` replaces `run`; the runner supersedes it at its next gate.
     public func setSupersededBy(run: Int64, newer: Int64, at: Date) throws(StoreError) {
         try write { db in
@@ -378,8 +448,10 @@ extension Store {
             arguments: [state.rawValue, reason, at, run])
     }
 
-    /// Derives a non-final run's state from its steps: the first failed, needs-attention or
-    /// waiting step decides (with its reason); otherwise the run is active.
+    /// Derives a non-final run's state from its steps: the first step not done or skipped
+    /// decides. Failed, needs-attention or waiting, it gives the run that state (with its
+    /// reason); pending or running, the run is active, even when a later step waits or failed
+    /// (a security step re-opened by `addAdvisories` runs before the gate it precedes).
     func settle(_ db: Database, run: Int64, at: Date) throws {
         let current = try runState(db, run: run)
         guard !current.isFinal else { return }
@@ -387,12 +459,12 @@ extension Store {
             db,
             sql: """
                 SELECT name, state, reason FROM steps WHERE run_id = ?
-                AND state IN ('failed', 'needs-attention', 'waiting-approval') ORDER BY idx LIMIT 1
+                AND state NOT IN ('done', 'skipped') ORDER BY idx LIMIT 1
                 """,
             arguments: [run])
         var state = RunState.active
         var reason: String?
-        if let row = rows.first {
+        if let row = rows.first, ["failed", "needs-attention", "waiting-approval"].contains(row["state"] as String) {
             let name: String = row["name"]
             let stepReason: String? = row["reason"]
             let text: String = row["state"]
