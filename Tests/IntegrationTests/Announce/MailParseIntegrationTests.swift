@@ -139,18 +139,7 @@ import Testing
         let broken = directory.appendingPathComponent("broken.eml")
         try Data("From: a@example.org\r\nNot a header line\r\nSubject: x\r\n\r\nbody\r\n".utf8).write(to: broken)
         paths.append(broken.path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script] + paths
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 failed: \(errorText)")
+        let data = try PythonScript.run(Self.script, arguments: paths)
         let results = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(results.count == cases.count * 2 + 2)
         let control = try #require(results.last { $0["policy"] as? String == "strict" })

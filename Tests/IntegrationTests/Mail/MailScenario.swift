@@ -115,44 +115,5 @@ struct MailScenario {
         }.sorted { $0.number < $1.number }
     }
 
-    /// Parses `bytes` with Python's `email` package under `email.policy.strict` (which raises on
-    /// any defect); returns the headers (name -> decoded value) and `_body`, or throws with
-    /// Python's complaint.
-    static func parseStrictly(_ bytes: Data) throws -> [String: String] {
-        let script = """
-            import email, email.policy, json, sys
-            data = sys.stdin.buffer.read()
-            message = email.message_from_bytes(data, policy=email.policy.strict)
-            out = {name: str(value) for name, value in message.items()}
-            out["_body"] = message.get_content()
-            out["_defects"] = str(len(message.defects))
-            out["_content_type"] = message.get_content_type()
-            out["_charset"] = str(message.get_content_charset())
-            print(json.dumps(out))
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(bytes)
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let parsed = try JSONSerialization.jsonObject(with: out) as? [String: String]
-        else {
-            throw OSSLWatchBinary.Failure(
-                description: "python email (strict) refused the message: \(String(decoding: err, as: UTF8.self))")
-        }
-        return parsed
-    }
-
     func cleanUp() { e2e.cleanUp() }
 }
