@@ -29,6 +29,21 @@ import Testing
         return (daemon, run, view)
     }
 
+    /// Waits until the run is over, done or failed.
+    private func waitForEnd(_ scenario: MailScenario, _ run: Int64) throws -> RunView {
+        try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+    }
+
+    /// Wakes the daemon with `osslwatch trigger` and says whether it then handled every pending
+    /// request within a minute.
+    private func triggerAndWaitHandled(_ scenario: MailScenario) throws -> Bool {
+        #expect(try scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
+        return try Wait.until(timeout: .seconds(60)) {
+            let status = try scenario.e2e.osslwatch(["status", "--json"]).json()
+            return (status["pendingRequests"] as? [Any])?.isEmpty == true
+        }
+    }
+
     @Test("a run drafts its announcement, the review copy goes at once, approve sends it once with strict-valid bytes")
     func draftApproveSend() throws {
         let scenario = try MailScenario(services)
@@ -67,7 +82,7 @@ import Testing
         // The run's own approve passes the announce step's gate: the message goes, once.
         let approved = try scenario.e2e.osslwatch(["approve", String(run)])
         #expect(approved.status == 0, "\(approved.stderr)")
-        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        let done = try waitForEnd(scenario, run)
         #expect(done.state == "done", "\(done); log: \(daemon.log)")
         #expect(done.stepReason("announce")?.contains("250") == true, "\(done.json)")
         let sent = scenario.delivered(to: scenario.list)
@@ -117,17 +132,12 @@ import Testing
                 == true
         }
         #expect(ready, "no pid file; log: \(restarted.log)")
-        #expect(try scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
-        let handled = try Wait.until(timeout: .seconds(60)) {
-            let status = try scenario.e2e.osslwatch(["status", "--json"]).json()
-            return (status["pendingRequests"] as? [Any])?.isEmpty == true
-        }
-        #expect(handled)
+        #expect(try triggerAndWaitHandled(scenario))
         #expect(try scenario.drafts().count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scenario.maildir + "/new").count == 1)
         #expect(try scenario.e2e.show(run).stepState("announce") == "waiting-approval")
         #expect(try scenario.e2e.osslwatch(["approve", String(run), "--step", "announce"]).status == 0)
-        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        let done = try waitForEnd(scenario, run)
         #expect(done.state == "done", "\(done); log: \(restarted.log)")
         #expect(scenario.delivered(to: scenario.list).count == 1)
     }
@@ -145,7 +155,7 @@ import Testing
         let approved = try scenario.e2e.osslwatch(
             ["drafts", "approve", String(id), "--pid-file", scenario.e2e.daemon.pidFile])
         #expect(approved.status == 0 && approved.stdout.contains("sent SIGUSR1"), "\(approved.stderr)")
-        let done = try scenario.e2e.wait(for: run, timeout: .seconds(60)) { $0.state == "done" || $0.state == "failed" }
+        let done = try waitForEnd(scenario, run)
         #expect(done.state == "done", "\(done); log: \(daemon.log)")
         #expect(done.attempts("announce").map { $0["outcome"] as? String } == ["retry-wait", "sent"], "\(done.json)")
         #expect(scenario.delivered(to: tempfail).count == 1)
@@ -162,9 +172,7 @@ import Testing
         let (daemon, run, _) = try runToDraft(scenario)
         defer { stop(daemon) }
         #expect(try scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
-        let failed = try scenario.e2e.wait(for: run, timeout: .seconds(60)) {
-            $0.state == "failed" || $0.state == "done"
-        }
+        let failed = try waitForEnd(scenario, run)
         #expect(failed.state == "failed", "\(failed); log: \(daemon.log)")
         let reason = try #require(failed.stepReason("announce"))
         #expect(
@@ -183,9 +191,7 @@ import Testing
         let (daemon, run, _) = try runToDraft(scenario)
         defer { stop(daemon) }
         #expect(try scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
-        let failed = try scenario.e2e.wait(for: run, timeout: .seconds(60)) {
-            $0.state == "failed" || $0.state == "done"
-        }
+        let failed = try waitForEnd(scenario, run)
         #expect(failed.state == "failed", "\(failed); log: \(daemon.log)")
         #expect(failed.stepReason("announce")?.contains("STARTTLS") == true, "\(failed.json)")
         #expect(scenario.delivered(to: scenario.list).isEmpty)
@@ -219,12 +225,7 @@ import Testing
         #expect(try scenario.drafts().first?["state"] as? String == "needs-attention")
 
         // Another wake-up sends nothing: still one message.
-        #expect(try scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
-        let handled = try Wait.until(timeout: .seconds(60)) {
-            let status = try scenario.e2e.osslwatch(["status", "--json"]).json()
-            return (status["pendingRequests"] as? [Any])?.isEmpty == true
-        }
-        #expect(handled)
+        #expect(try triggerAndWaitHandled(scenario))
         #expect(try scenario.e2e.show(run).state == "needs-attention")
         #expect(scenario.delivered(to: hold).count == 1)
         #expect(restarted.logLines(containing: "message interrupted while sending").count == 1, "\(restarted.log)")
