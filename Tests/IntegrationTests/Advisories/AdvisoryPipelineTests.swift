@@ -16,6 +16,16 @@ import Testing
         #expect(daemon.waitForExit(timeout: .seconds(15)), "no exit after SIGTERM; log: \(daemon.log)")
     }
 
+    /// Waits up to a minute for the daemon to log a line containing `text` and returns that
+    /// line; "" (and an issue recorded at the caller) when it never comes.
+    private func waitForLogLine(
+        _ daemon: DaemonProcess, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String {
+        let logged = Wait.until(timeout: .seconds(60)) { daemon.log.contains(text) }
+        #expect(logged, "log: \(daemon.log)", sourceLocation: sourceLocation)
+        return daemon.logLines(containing: text).first ?? ""
+    }
+
     @Test("3.5.3 → 3.5.4 with the 30 Sep 2025 advisory served: a security run with three CVEs, its security step runs")
     func securityRun() throws {
         let scenario = try AdvisoryScenario(services)
@@ -105,9 +115,7 @@ import Testing
         let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
         defer { stop(daemon) }
 
-        let started = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling starts") }
-        #expect(started, "log: \(daemon.log)")
-        let line = daemon.log.split(separator: "\n").first { $0.contains("fast polling starts") } ?? ""
+        let line = waitForLogLine(daemon, containing: "fast polling starts")
         #expect(line.contains("High advisory CVE-2025-9230"), "\(line)")
         #expect(line.contains("github-releases,github-tags"), "\(line)")
         // The release feeds' interval is 1 h: more polls within a minute are the fast ones.
@@ -142,9 +150,7 @@ import Testing
         let daemon = try scenario.daemon.start(watchdogMicroseconds: nil)
         defer { stop(daemon) }
 
-        let started = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling starts") }
-        #expect(started, "log: \(daemon.log)")
-        let line = daemon.log.split(separator: "\n").first { $0.contains("fast polling starts") } ?? ""
+        let line = waitForLogLine(daemon, containing: "fast polling starts")
         #expect(line.contains("security release expected on "), "\(line)")
         #expect(line.contains("highest severity High"), "\(line)")
         let status = try scenario.osslwatch(["status", "--json", "--pid-file", scenario.daemon.pidFile])
@@ -155,9 +161,7 @@ import Testing
 
         // 3.5.5 appears on the feeds; with their 1 h interval only fast polling finds it soon.
         try scenario.base.serveFeeds(metadata: false)
-        let ended = Wait.until(timeout: .seconds(60)) { daemon.log.contains("fast polling ends") }
-        #expect(ended, "log: \(daemon.log)")
-        let end = daemon.log.split(separator: "\n").first { $0.contains("fast polling ends") } ?? ""
+        let end = waitForLogLine(daemon, containing: "fast polling ends")
         #expect(end.contains("the announced release has been seen"), "\(end)")
         #expect(daemon.log.contains("3.5.5"))
     }
