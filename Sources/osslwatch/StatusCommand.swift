@@ -9,8 +9,9 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Reads the state store and the daemon's pid file only: no network. Shows whether the \
             daemon is running, each configured feed's health (last success, error streak, next \
-            poll), each project's latest saved verdict with its time, and the requests \
-            `osslwatch trigger` recorded that the daemon has not handled yet.
+            poll), each project's latest saved verdict with its time (with its known CVEs, what \
+            the update fixes, end of life and an expected release, as `osslwatch check` shows \
+            them), and the requests `osslwatch trigger` recorded that the daemon has not handled yet.
 
             Exit status: 0 shown; 73 the state store cannot be opened; 78 the configuration is invalid.
             """
