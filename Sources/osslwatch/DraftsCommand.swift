@@ -140,12 +140,7 @@ struct DraftsShowCommand: AsyncParsableCommand {
 struct DraftChangeOptions: ParsableArguments {
     @OptionGroup var options: GlobalOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
-            valueName: "path"))
-    var pidFile: String?
+    @OptionGroup var daemonPIDFile: PIDFileOption
 
     func perform(_ verb: String, id: Int64, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
         let configuration = try options.loadConfiguration()
@@ -159,7 +154,7 @@ struct DraftChangeOptions: ParsableArguments {
         }
         var what = "draft \(record.id): \(verb) recorded; it is \(record.state.rawValue)"
         if let run = record.runID { what += " (run \(run))" }
-        let file = PIDFile(path: pidFile ?? PIDFile.defaultPath(environment: ProcessInfo.processInfo.environment))
+        let file = daemonPIDFile.file
         switch Trigger.deliver(pid: nil, pidFile: file) {
         case .signalled(let pid):
             print("\(what)\nsent SIGUSR1 to the osslwatch daemon (pid \(pid)); it sends the message now")

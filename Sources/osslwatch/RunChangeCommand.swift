@@ -6,12 +6,7 @@ import OSSLWatch
 struct RunChangeOptions: ParsableArguments {
     @OptionGroup var options: GlobalOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
-            valueName: "path"))
-    var pidFile: String?
+    @OptionGroup var daemonPIDFile: PIDFileOption
 
     /// The help text every change command ends with.
     static let exitStatus = """
@@ -40,7 +35,7 @@ struct RunChangeOptions: ParsableArguments {
             printError("osslwatch \(action.verb): \(error)")
             throw ExitCode(error.exitStatus)
         }
-        let file = PIDFile(path: pidFile ?? PIDFile.defaultPath(environment: ProcessInfo.processInfo.environment))
+        let file = daemonPIDFile.file
         let outcome = RunChangeOutcome(action: action, run: updated, delivery: Trigger.deliver(pid: nil, pidFile: file))
         if outcome.exitStatus == 0 {
             print(outcome.lines.joined(separator: "\n"))

@@ -28,12 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
-            valueName: "path"))
-    var pidFile: String?
+    @OptionGroup var daemonPIDFile: PIDFileOption
 
     @Flag(
         name: .long,
@@ -50,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let daemon = Daemon(
             options: Daemon.Options(
-                configPath: options.config, pidFilePath: pidFile ?? PIDFile.defaultPath(environment: environment),
+                configPath: options.config, pidFilePath: daemonPIDFile.path,
                 environment: environment, signalsBlockedEarly: SignalListener.installedEarly, dryRun: dryRun),
             logger: logger, inbox: inbox)
         do {

@@ -22,12 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the status as JSON.")
     var json = false
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
-            valueName: "path"))
-    var pidFile: String?
+    @OptionGroup var daemonPIDFile: PIDFileOption
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
@@ -38,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
             printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
             throw ExitCode(73)
         }
-        let file = PIDFile(path: pidFile ?? PIDFile.defaultPath(environment: ProcessInfo.processInfo.environment))
+        let file = daemonPIDFile.file
         let report = try StatusReport.load(configuration: configuration, store: store, pidFile: file)
         print(json ? try StatusReportRenderer.json(report) : StatusReportRenderer.text(report), terminator: "")
     }

@@ -42,15 +42,10 @@ struct TriggerCommand: AsyncParsableCommand {
         name: .long, help: ArgumentHelp("Signal this daemon pid instead of reading the pid file.", valueName: "pid"))
     var pid: Int32?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
-            valueName: "path"))
-    var pidFile: String?
+    @OptionGroup var daemonPIDFile: PIDFileOption
 
     func validate() throws {
-        if pid != nil, pidFile != nil { throw ValidationError("give --pid or --pid-file, not both") }
+        if pid != nil, daemonPIDFile.pidFile != nil { throw ValidationError("give --pid or --pid-file, not both") }
     }
 
     func run() async throws {
@@ -68,7 +63,7 @@ struct TriggerCommand: AsyncParsableCommand {
             printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
             throw ExitCode(73)
         }
-        let file = PIDFile(path: pidFile ?? PIDFile.defaultPath(environment: ProcessInfo.processInfo.environment))
+        let file = daemonPIDFile.file
         let outcome: TriggerOutcome
         do {
             outcome = try Trigger.perform(
