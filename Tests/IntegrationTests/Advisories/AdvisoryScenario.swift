@@ -129,17 +129,7 @@ struct AdvisoryScenario {
     func writeConfig(advisories: Bool, advisoryFeeds custom: String? = nil, extra: String = "") throws {
         let feeds = [daemon.releasesFeed, daemon.tagsFeed] + (advisories ? [custom ?? advisoryFeeds] : [])
         let yaml = """
-            state_directory: \(base.stateDirectory)
-            http:
-              ca_file: \(base.services.caFile)
-              allow_http_loopback: true
-              connect_timeout: 2
-              timeout: 10
-            confirmation:
-              min_feeds: 1
-              checksum: false
-            daemon:
-              stop_timeout: 5
+            \(daemon.settingsYAML(timeout: 10))
             feeds:
             \(feeds.joined(separator: "\n"))
             projects:

@@ -28,20 +28,29 @@ struct DaemonScenario {
     var releasesFeed: String { feed("github-releases", kind: "github-releases-atom", file: "releases.atom") }
     var tagsFeed: String { feed("github-tags", kind: "github-tags-atom", file: "tags.atom") }
 
-    /// Writes the config: TLS through the test CA, loopback http allowed, one feed enough to confirm.
+    /// The top of every daemon test's config: state in this scenario, TLS through the test CA,
+    /// loopback http allowed, a 2 s connect timeout, one feed enough to confirm, no checksum
+    /// check, and the `daemon:` section last so a caller may add to it.
+    func settingsYAML(timeout: Int, stopTimeout: Int = 5) -> String {
+        """
+        state_directory: \(base.stateDirectory)
+        http:
+          ca_file: \(base.services.caFile)
+          allow_http_loopback: true
+          connect_timeout: 2
+          timeout: \(timeout)
+        confirmation:
+          min_feeds: 1
+          checksum: false
+        daemon:
+          stop_timeout: \(stopTimeout)
+        """
+    }
+
+    /// Writes the config: the shared settings, the feeds, one project linking 3.5.3.
     func writeConfig(feeds: String, timeout: Int = 5, stopTimeout: Int = 5, metricsFile: String? = nil) throws {
         let yaml = """
-            state_directory: \(base.stateDirectory)
-            http:
-              ca_file: \(base.services.caFile)
-              allow_http_loopback: true
-              connect_timeout: 2
-              timeout: \(timeout)
-            confirmation:
-              min_feeds: 1
-              checksum: false
-            daemon:
-              stop_timeout: \(stopTimeout)
+            \(settingsYAML(timeout: timeout, stopTimeout: stopTimeout))
             \(metricsFile.map { "  metrics_file: \($0)" } ?? "")
             feeds:
             \(feeds)

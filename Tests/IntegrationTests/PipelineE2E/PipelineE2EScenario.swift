@@ -83,17 +83,7 @@ struct PipelineE2EScenario {
     /// project linking what the infra pin says, its version file, and `steps` (YAML list items).
     func writeConfig(steps: String, projectExtra: String = "", feeds: String? = nil) throws {
         let yaml = """
-            state_directory: \(stateDirectory)
-            http:
-              ca_file: \(services.caFile)
-              allow_http_loopback: true
-              connect_timeout: 2
-              timeout: 10
-            confirmation:
-              min_feeds: 1
-              checksum: false
-            daemon:
-              stop_timeout: 5
+            \(daemon.settingsYAML(timeout: 10))
             feeds:
             \(feeds ?? daemon.releasesFeed + "\n" + daemon.tagsFeed)
             projects:
