@@ -128,16 +128,23 @@ async def serve(arguments) -> None:
     mailbox = Mailbox(arguments.mailbox)
     loop = asyncio.get_running_loop()
 
-    def starttls_factory():
-        return SMTP(
-            Listener(mailbox, "starttls", arguments.starttls_port, arguments.hold_seconds),
-            hostname="localhost",
-            tls_context=tls,
-            require_starttls=True,
-            auth_required=True,
-            auth_require_tls=True,
-            authenticator=authenticator,
-        )
+    def factory(name: str, port: int, **options):
+        """A protocol factory for one listener; `options` are what set the listeners apart."""
+
+        def make():
+            return SMTP(Listener(mailbox, name, port, arguments.hold_seconds), hostname="localhost", **options)
+
+        return make
+
+    starttls_factory = factory(
+        "starttls",
+        arguments.starttls_port,
+        tls_context=tls,
+        require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        authenticator=authenticator,
+    )
 
     # The whole smtps connection is TLS, which aiosmtpd does not see (it only tracks STARTTLS),
     # so AUTH there must not wait for a STARTTLS that is never offered; its warning is moot.
@@ -145,22 +152,14 @@ async def serve(arguments) -> None:
     quiet = ("auth_require_tls == False", "login_data is deprecated")
     logging.getLogger("mail.log").addFilter(lambda record: not any(q in record.getMessage() for q in quiet))
 
-    def smtps_factory():
-        return SMTP(
-            Listener(mailbox, "smtps", arguments.smtps_port, arguments.hold_seconds),
-            hostname="localhost",
-            auth_required=True,
-            auth_require_tls=False,
-            authenticator=authenticator,
-        )
-
-    def plain_factory():
-        return SMTP(
-            Listener(mailbox, "no-starttls", arguments.no_starttls_port, arguments.hold_seconds),
-            hostname="localhost",
-            auth_required=False,
-            auth_require_tls=True,
-        )
+    smtps_factory = factory(
+        "smtps",
+        arguments.smtps_port,
+        auth_required=True,
+        auth_require_tls=False,
+        authenticator=authenticator,
+    )
+    plain_factory = factory("no-starttls", arguments.no_starttls_port, auth_required=False, auth_require_tls=True)
 
     servers = [
         await loop.create_server(starttls_factory, "127.0.0.1", arguments.starttls_port),
