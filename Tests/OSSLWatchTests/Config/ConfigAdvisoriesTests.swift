@@ -5,23 +5,15 @@ import Testing
 /// The `advisories:` section: urgency per severity, the default end-of-life window, fast
 /// polling for pre-announced releases.
 @Suite struct ConfigAdvisoriesTests {
-    static let base = """
-        feeds:
-          - name: releases
-            kind: github-releases-atom
-            url: https://github.com/openssl/openssl/releases.atom
-        projects:
-          - name: p
-            linked:
-              literal: 3.5.4
-          - name: q
-            linked:
-              literal: 3.0.18
-            eol_warning_days: 30
-        confirmation:
-          min_feeds: 1
+    /// A second project, `q`, links 3.0.18 and warns of end of life 30 days ahead.
+    static let base =
+        ConfigYAML.minimal(literal: "3.5.4") + """
+              - name: q
+                linked:
+                  literal: 3.0.18
+                eol_warning_days: 30
 
-        """
+            """
 
     func load(_ extra: String) throws(ConfigError) -> Configuration {
         try ConfigLoader.load(yaml: Self.base + extra, file: "/tmp/advisories-test.yaml", environment: [:])

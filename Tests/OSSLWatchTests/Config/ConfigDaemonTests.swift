@@ -3,19 +3,7 @@ import OSSLWatch
 import Testing
 
 @Suite struct ConfigDaemonTests {
-    static let base = """
-        feeds:
-          - name: releases
-            kind: github-releases-atom
-            url: https://github.com/openssl/openssl/releases.atom
-        projects:
-          - name: p
-            linked:
-              literal: 3.5.4
-        confirmation:
-          min_feeds: 1
-
-        """
+    static let base = ConfigYAML.minimal(literal: "3.5.4")
 
     func load(_ extra: String) throws(ConfigError) -> Configuration {
         try ConfigLoader.load(yaml: Self.base + extra, file: "/tmp/daemon-test.yaml", environment: [:])

@@ -3,19 +3,7 @@ import OSSLWatch
 import Testing
 
 @Suite struct ConfigStepsTests {
-    static let base = """
-        feeds:
-          - name: releases
-            kind: github-releases-atom
-            url: https://github.com/openssl/openssl/releases.atom
-        confirmation:
-          min_feeds: 1
-        projects:
-          - name: p
-            linked:
-              literal: 3.5.3
-
-        """
+    static let base = ConfigYAML.minimal()
 
     func load(_ project: String) throws(ConfigError) -> Configuration {
         try ConfigLoader.load(yaml: Self.base + project, file: "/tmp/steps-test.yaml", environment: [:])

@@ -3,19 +3,7 @@ import OSSLWatch
 import Testing
 
 @Suite struct MailConfigTests {
-    static let base = """
-        feeds:
-          - name: releases
-            kind: github-releases-atom
-            url: https://github.com/openssl/openssl/releases.atom
-        confirmation:
-          min_feeds: 1
-        projects:
-          - name: p
-            linked:
-              literal: 3.5.3
-
-        """
+    static let base = ConfigYAML.minimal()
 
     static let mail = """
         mail:
