@@ -4,7 +4,7 @@ import CCurl
 /// alike, so the two cannot drift apart on the parts that keep a transfer safe: no signals,
 /// the peer's certificate and host name always verified (against the configured CA file when
 /// one is given), a connect timeout, libcurl's reason kept in an error buffer, and the header
-/// and progress callbacks that reach the owner while `perform` runs.
+/// and progress callbacks that reach the owner (a `CurlObserver`) while `perform` runs.
 ///
 /// A class because it owns the handle, the error buffer and the one string list the handle
 /// points to (request headers, or recipients); `deinit` frees the list after the handle.
@@ -41,14 +41,27 @@ final class CurlEasy {
         _ = osw_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
     }
 
-    /// Hands every header line (HTTP) or server reply line (SMTP) to `header`, and lets
-    /// `progress` abort the transfer by returning non-zero; both get `context`, the owner.
-    func observe(context: UnsafeMutableRawPointer, header: osw_data_callback, progress: osw_xferinfo_callback) {
-        _ = osw_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, header)
+    /// Set by `observe`; unowned because the observer owns this handle and outlives it.
+    private unowned(unsafe) var observer: (any CurlObserver)?
+
+    /// Hands every header line (HTTP) or server reply line (SMTP) to `observer`, and asks it
+    /// whether to abort as the transfer progresses.
+    func observe(_ observer: some CurlObserver) {
+        self.observer = observer
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = osw_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, curlEasyHeader)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        _ = osw_easy_setopt_xferinfo(handle, progress)
+        _ = osw_easy_setopt_xferinfo(handle, curlEasyProgress)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
         _ = osw_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+    }
+
+    fileprivate func receiveHeaderLine(_ line: String) {
+        observer?.receiveHeaderLine(line)
+    }
+
+    fileprivate func shouldAbort() -> Bool {
+        observer?.shouldAbort() ?? false
     }
 
     deinit {
@@ -73,4 +86,29 @@ final class CurlEasy {
         guard seconds.isFinite, seconds > 0 else { return 1 }
         return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
     }
+}
+
+private func curlEasyHeader(
+    _ buffer: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context, let buffer else { return 0 }
+    let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    easy.receiveHeaderLine(String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self))
+    return length
+}
+
+private func curlEasyProgress(
+    _ context: UnsafeMutableRawPointer?,
+    _ downloadTotal: curl_off_t,
+    _ downloadNow: curl_off_t,
+    _ uploadTotal: curl_off_t,
+    _ uploadNow: curl_off_t
+) -> Int32 {
+    guard let context else { return 0 }
+    let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+    return easy.shouldAbort() ? 1 : 0
 }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// A class because libcurl's callbacks reach it through an unretained pointer while `perform`
 /// runs; the handle, with the setup HTTP and SMTP share, is a `CurlEasy`.
-final class CurlHop {
+final class CurlHop: CurlObserver {
     /// What a finished hop produced; `code` is libcurl's result.
     struct Outcome {
         var code: CURLcode
@@ -69,7 +69,7 @@ final class CurlHop {
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = osw_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, curlHopWrite)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        easy.observe(context: context, header: curlHopHeader, progress: curlHopProgress)
+        easy.observe(self)
     }
 
     /// Runs the blocking transfer. Call once, on a thread that may block.
@@ -117,7 +117,7 @@ final class CurlHop {
 
     /// One header line. A status line starts a new response (a proxy's CONNECT answer or
     /// a 100 Continue comes first), so it resets what was collected.
-    fileprivate func receiveHeader(_ line: String) {
+    func receiveHeaderLine(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return }
         if trimmed.hasPrefix("HTTP/") {
@@ -133,7 +133,8 @@ final class CurlHop {
         headers[name] = value
     }
 
-    fileprivate var isCancelled: Bool { cancellation.isCancelled }
+    /// True once the calling task is cancelled.
+    func shouldAbort() -> Bool { cancellation.isCancelled }
 }
 
 private func curlHopWrite(
@@ -148,30 +149,4 @@ private func curlHopWrite(
     guard length > 0 else { return 0 }
     let accepted = hop.receive(UnsafeRawBufferPointer(start: buffer, count: length))
     return accepted ? length : 0
-}
-
-private func curlHopHeader(
-    _ buffer: UnsafeMutablePointer<CChar>?,
-    _ size: Int,
-    _ count: Int,
-    _ context: UnsafeMutableRawPointer?
-) -> Int {
-    guard let context, let buffer else { return 0 }
-    let hop = Unmanaged<CurlHop>.fromOpaque(context).takeUnretainedValue()
-    let length = size * count
-    let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
-    hop.receiveHeader(String(decoding: bytes, as: UTF8.self))
-    return length
-}
-
-private func curlHopProgress(
-    _ context: UnsafeMutableRawPointer?,
-    _ downloadTotal: curl_off_t,
-    _ downloadNow: curl_off_t,
-    _ uploadTotal: curl_off_t,
-    _ uploadNow: curl_off_t
-) -> Int32 {
-    guard let context else { return 0 }
-    let hop = Unmanaged<CurlHop>.fromOpaque(context).takeUnretainedValue()
-    return hop.isCancelled ? 1 : 0
 }

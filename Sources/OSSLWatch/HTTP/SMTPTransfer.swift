@@ -7,7 +7,7 @@ import Foundation
 ///
 /// A class because libcurl's callbacks reach it through an unretained pointer while `perform`
 /// runs; the handle, with the setup SMTP and HTTP share, is a `CurlEasy`.
-final class SMTPTransfer {
+final class SMTPTransfer: CurlObserver {
     /// What a finished transaction produced.
     struct Outcome {
         var code: CURLcode
@@ -95,7 +95,7 @@ final class SMTPTransfer {
         _ = osw_easy_setopt_pointer(handle, CURLOPT_READDATA, context)
         // libcurl hands every server reply line to the header callback; the AUTH exchange
         // the client sends never passes here.
-        easy.observe(context: context, header: smtpTransferReply, progress: smtpTransferProgress)
+        easy.observe(self)
         _ = osw_easy_setopt_sockopt(handle, smtpTransferSocket)
         _ = osw_easy_setopt_pointer(handle, CURLOPT_SOCKOPTDATA, context)
     }
@@ -134,7 +134,7 @@ final class SMTPTransfer {
         return count
     }
 
-    fileprivate func receiveReplyLine(_ line: String) {
+    func receiveHeaderLine(_ line: String) {
         parser.feed(line)
         if uploadFinished, finalReply == nil, parser.replies.count > repliesBeforeEnd {
             finalReply = parser.replies[repliesBeforeEnd]
@@ -147,7 +147,7 @@ final class SMTPTransfer {
     /// Aborting also shuts the socket down: libcurl still says QUIT on the way out and would
     /// wait for the answer, which a server that is slow to reply (the reason for giving up)
     /// would delay just as long.
-    fileprivate func shouldAbort() -> Bool {
+    func shouldAbort() -> Bool {
         if ContinuousClock.now >= deadline {
             deadlinePassed = true
         }
@@ -175,31 +175,6 @@ private func smtpTransferRead(
     guard let context, let buffer else { return Int(CURL_READFUNC_ABORT) }
     let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
     return transfer.read(into: buffer, capacity: size * count)
-}
-
-private func smtpTransferReply(
-    _ buffer: UnsafeMutablePointer<CChar>?,
-    _ size: Int,
-    _ count: Int,
-    _ context: UnsafeMutableRawPointer?
-) -> Int {
-    guard let context, let buffer else { return 0 }
-    let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
-    let length = size * count
-    transfer.receiveReplyLine(String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self))
-    return length
-}
-
-private func smtpTransferProgress(
-    _ context: UnsafeMutableRawPointer?,
-    _ downloadTotal: curl_off_t,
-    _ downloadNow: curl_off_t,
-    _ uploadTotal: curl_off_t,
-    _ uploadNow: curl_off_t
-) -> Int32 {
-    guard let context else { return 0 }
-    let transfer = Unmanaged<SMTPTransfer>.fromOpaque(context).takeUnretainedValue()
-    return transfer.shouldAbort() ? 1 : 0
 }
 
 private func smtpTransferSocket(
