@@ -18,15 +18,7 @@ extension AnnouncementContext {
     }
 
     /// `2025-09-30` in UTC.
-    public static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let year = parts.year ?? 1970
-        let month = parts.month ?? 1
-        let day = parts.day ?? 1
-        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
-    }
+    public static func day(_ date: Date) -> String { date.utcDay }
 
     /// The context for a release announcement (plain or security).
     ///

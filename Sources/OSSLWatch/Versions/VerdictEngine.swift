@@ -153,13 +153,7 @@ public enum VerdictEngine {
     }
 
     /// `2026-06-09`: the day of a pre-announced release.
-    static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
+    static func day(_ date: Date) -> String { date.utcDay }
 
     /// The newest confirmed stable release of each series.
     public static func latestPerSeries(releases: [Release], policy: VerdictPolicy) -> [Series: OpenSSLVersion] {
