@@ -147,22 +147,22 @@ struct AdvisoryScenario {
     }
 
     /// `osslwatch ARGS --config <this config>`.
-    func osslwatch(_ arguments: [String]) throws -> OSSLWatchBinary.Result {
-        try OSSLWatchBinary.run(arguments + ["--config", daemon.configPath])
+    func osslwatch(_ arguments: [String]) async throws -> OSSLWatchBinary.Result {
+        try await OSSLWatchBinary.run(arguments + ["--config", daemon.configPath])
     }
 
     /// The first run of `runs --json`, once there is one and it has finished (or the time is up).
-    func waitForFinishedRun(timeout: Duration = .seconds(120)) throws -> RunView? {
+    func waitForFinishedRun(timeout: Duration = .seconds(120)) async throws -> RunView? {
         var view: RunView?
-        _ = try Wait.until(timeout: timeout) {
+        _ = try await Wait.until(timeout: timeout) {
             // The binary is spawned twice per look: look five times a second, not a hundred.
-            Thread.sleep(forTimeInterval: 0.2)
-            let result = try osslwatch(["runs", "--json"])
+            try await Task.sleep(for: .milliseconds(200))
+            let result = try await osslwatch(["runs", "--json"])
             guard result.status == 0,
                 let run = (try result.json()["runs"] as? [[String: Any]])?.first,
                 let id = (run["id"] as? NSNumber)?.int64Value
             else { return false }
-            let shown = try osslwatch(["runs", "show", String(id), "--json"])
+            let shown = try await osslwatch(["runs", "show", String(id), "--json"])
             guard shown.status == 0 else { return false }
             view = RunView(json: try shown.json())
             return ["done", "failed", "needs-attention", "cancelled"].contains(view?.state ?? "")

@@ -118,7 +118,7 @@ import Testing
         return cases
     }
 
-    @Test func pythonStrictParserReadsEveryMessageBack() throws {
+    @Test func pythonStrictParserReadsEveryMessageBack() async throws {
         let cases = try Self.cases()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mail-parse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -139,7 +139,7 @@ import Testing
         let broken = directory.appendingPathComponent("broken.eml")
         try Data("From: a@example.org\r\nNot a header line\r\nSubject: x\r\n\r\nbody\r\n".utf8).write(to: broken)
         paths.append(broken.path)
-        let data = try PythonScript.run(Self.script, arguments: paths)
+        let data = try await PythonScript.run(Self.script, arguments: paths)
         let results = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(results.count == cases.count * 2 + 2)
         let control = try #require(results.last { $0["policy"] as? String == "strict" })

@@ -20,7 +20,7 @@ struct AdvisoryFeedCheckTests {
     }
 
     @Test("{date} fetches today's advisory (yesterday's 404 is no error), {cve} then fetches its records")
-    func templatedAdvisoryFeeds() throws {
+    func templatedAdvisoryFeeds() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds(snapshot: "snapshot-2025-09-30")
@@ -49,7 +49,7 @@ struct AdvisoryFeedCheckTests {
                 """
         try scenario.writeConfig(feeds: feeds, projects: "  - name: cryptography\n    linked:\n      literal: 3.5.3")
 
-        let first = try scenario.check()
+        let first = try await scenario.check()
         #expect(first.status == 10, "stderr: \(first.stderr)")
         let firstFeeds = try first.feedResults()
         #expect(firstFeeds["secadv"]?["result"] as? String == "updated", "\(firstFeeds["secadv"] ?? [:])")
@@ -74,7 +74,7 @@ struct AdvisoryFeedCheckTests {
         // the missing one is; a hostile body now served for it fails the feed, stores nothing.
         try serve("secjson/CVE-2025-9231.json", Data("{\"cveMetadata\": [".utf8))
         let logged = try scenario.accessLogLines().count
-        let second = try scenario.check()
+        let second = try await scenario.check()
         #expect(second.status == 10, "stderr: \(second.stderr)")
         let secondFeeds = try second.feedResults()
         #expect(secondFeeds["secadv"]?["result"] as? String == "unchanged", "\(secondFeeds["secadv"] ?? [:])")

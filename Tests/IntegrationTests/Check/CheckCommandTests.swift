@@ -11,13 +11,13 @@ struct CheckCommandTests {
     }
 
     @Test("first check parses every feed, the second gets 304s and parses nothing, a changed feed is picked up")
-    func conditionalPolling() throws {
+    func conditionalPolling() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds(snapshot: "snapshot-2025-09-30")
         try scenario.writeConfig(projects: "  - name: cryptography\n    linked:\n      literal: 3.5.3")
 
-        let first = try scenario.check()
+        let first = try await scenario.check()
         #expect(first.status == 10, "stderr: \(first.stderr)")
         let firstFeeds = try first.feedResults()
         #expect(firstFeeds.count == 5)
@@ -30,7 +30,7 @@ struct CheckCommandTests {
         #expect(verdict["target"] as? String == "3.5.4")
 
         let logged = try scenario.accessLogLines().count
-        let second = try scenario.check()
+        let second = try await scenario.check()
         #expect(second.status == 10, "stderr: \(second.stderr)")
         for (name, feed) in try second.feedResults() {
             #expect(feed["result"] as? String == "unchanged", "\(name): \(feed)")
@@ -45,7 +45,7 @@ struct CheckCommandTests {
         // Only the release feeds change; rewriting data.json would give it a new mtime, and so
         // a new ETag, whenever the second changed since the first write.
         try scenario.serveFeeds(metadata: false)
-        let third = try scenario.check()
+        let third = try await scenario.check()
         #expect(third.status == 10, "stderr: \(third.stderr)")
         let thirdFeeds = try third.feedResults()
         for name in ["github-releases", "github-tags", "github-api", "source-page"] {
@@ -59,12 +59,12 @@ struct CheckCommandTests {
     }
 
     @Test("the text report names the linked version, the verdict, the target and every feed")
-    func textReport() throws {
+    func textReport() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
         try scenario.writeConfig(projects: "  - name: cryptography\n    linked:\n      literal: 3.5.7")
-        let result = try OSSLWatchBinary.run(["check", "--config", scenario.configPath])
+        let result = try await OSSLWatchBinary.run(["check", "--config", scenario.configPath])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("Project cryptography"))
         #expect(result.stdout.contains("linked     3.5.7"))
@@ -76,13 +76,13 @@ struct CheckCommandTests {
     }
 
     @Test("a release seen by one feed waits; a matching published .sha256 confirms it, a wrong one never does")
-    func checksumConfirmation() throws {
+    func checksumConfirmation() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
         let tarball = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try scenario.replace("openssl-3.5.7.tar.gz", with: tarball)
-        let digest = try sha256(of: tarball)
+        let digest = try await sha256(of: tarball)
         try scenario.replace(
             "openssl-3.5.7.tar.gz.sha256", with: Data("0000\(digest.dropFirst(4)) *openssl-3.5.7.tar.gz\n".utf8))
         // The tags feed is still the old one: only the releases feed has seen 3.5.7.
@@ -99,7 +99,7 @@ struct CheckCommandTests {
         let project = "  - name: cryptography\n    linked:\n      literal: 3.5.6"
         try scenario.writeConfig(feeds: oneFeed, projects: project)
 
-        let pending = try scenario.check()
+        let pending = try await scenario.check()
         #expect(pending.status == 0, "stderr: \(pending.stderr)")
         let waiting = try #require(try pending.verdict("cryptography"))
         #expect(waiting["kind"] as? String == "up-to-date")
@@ -109,14 +109,14 @@ struct CheckCommandTests {
 
         let checksumRule = "  checksum: true\n  tarball_url: \(scenario.url("openssl-{version}.tar.gz"))"
         try scenario.writeConfig(feeds: oneFeed, projects: project, confirmation: checksumRule)
-        let wrong = try scenario.check()
+        let wrong = try await scenario.check()
         #expect(wrong.status == 0, "a wrong digest must not confirm; stderr: \(wrong.stderr)")
         #expect(wrong.stdout.contains("mismatch"), "\(wrong.stdout)")
 
         // A fresh state, so the mismatch recorded above is not what the next check sees.
         try FileManager.default.removeItem(atPath: scenario.stateDirectory)
         try scenario.replace("openssl-3.5.7.tar.gz.sha256", with: Data("\(digest) *openssl-3.5.7.tar.gz\n".utf8))
-        let confirmed = try scenario.check()
+        let confirmed = try await scenario.check()
         #expect(confirmed.status == 10, "stderr: \(confirmed.stderr)")
         let verdict = try #require(try confirmed.verdict("cryptography"))
         #expect(verdict["kind"] as? String == "patch-update")
@@ -130,7 +130,7 @@ struct CheckCommandTests {
     }
 
     @Test("a feed entry shaped like shell code is dropped and never runs")
-    func shellShapedVersionNeverRuns() throws {
+    func shellShapedVersionNeverRuns() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("pwned-\(UUID().uuidString)").path
@@ -163,7 +163,7 @@ struct CheckCommandTests {
         try scenario.writeConfig(
             feeds: feed, projects: "  - name: p\n    linked:\n      literal: 3.5.7",
             confirmation: "  min_feeds: 1\n  checksum: false")
-        let result = try scenario.check()
+        let result = try await scenario.check()
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(try result.feedResults()["github-releases"]?["result"] as? String == "updated")
         #expect(!result.stdout.contains("3.5.9"))
@@ -172,11 +172,11 @@ struct CheckCommandTests {
     }
 
     @Test("a broken config exits 78 with one line naming the key path; config check accepts a good one")
-    func configErrors() throws {
+    func configErrors() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(projects: "  - name: p\n    linkd:\n      literal: 3.5.7")
-        let broken = try scenario.check()
+        let broken = try await scenario.check()
         #expect(broken.status == 78)
         let lines = broken.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(broken.stderr)")
@@ -185,14 +185,14 @@ struct CheckCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scenario.stateDirectory), "nothing may be created")
 
         try scenario.writeConfig(projects: "  - name: p\n    linked:\n      literal: 3.5.7")
-        let good = try OSSLWatchBinary.run(["config", "check", "--config", scenario.configPath])
+        let good = try await OSSLWatchBinary.run(["config", "check", "--config", scenario.configPath])
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("OK"))
         #expect(!FileManager.default.fileExists(atPath: scenario.stateDirectory), "config check creates nothing")
     }
 
     @Test("an unreachable feed exits 69 and then backs off without a request until --force")
-    func unreachableFeedBacksOff() throws {
+    func unreachableFeedBacksOff() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
@@ -207,7 +207,7 @@ struct CheckCommandTests {
                     url: https://127.0.0.1:\(services.deadPort)/releases.atom
                 """
         try scenario.writeConfig(feeds: feeds, projects: "  - name: p\n    linked:\n      literal: 3.5.7")
-        let first = try scenario.check()
+        let first = try await scenario.check()
         #expect(first.status == 69, "stderr: \(first.stderr)")
         let firstFeeds = try first.feedResults()
         #expect(firstFeeds["dead"]?["result"] as? String == "failed")
@@ -218,19 +218,19 @@ struct CheckCommandTests {
         let retryAt = try #require(ISO8601DateFormatter().date(from: nextPoll))
         #expect(retryAt.timeIntervalSinceNow > 100, "Retry-After: 120 must hold the feed back; next poll \(nextPoll)")
 
-        let second = try scenario.check()
+        let second = try await scenario.check()
         #expect(second.status == 69)
         #expect(try second.feedResults()["dead"]?["result"] as? String == "backing-off")
         #expect(try second.feedResults()["rate-limited"]?["result"] as? String == "backing-off")
 
         // --force overrides osslwatch's own backoff, never the server's Retry-After.
-        let forced = try scenario.check(["--force"])
+        let forced = try await scenario.check(["--force"])
         #expect(try forced.feedResults()["dead"]?["result"] as? String == "failed")
         #expect(try forced.feedResults()["rate-limited"]?["result"] as? String == "backing-off")
     }
 
     @Test("a project whose binary holds no OpenSSL version text exits 65 and the others still get verdicts")
-    func unreadableLinkedVersion() throws {
+    func unreadableLinkedVersion() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
@@ -243,7 +243,7 @@ struct CheckCommandTests {
                   literal: 3.5.7
             """
         try scenario.writeConfig(projects: projects)
-        let result = try scenario.check()
+        let result = try await scenario.check()
         #expect(result.status == 65, "stderr: \(result.stderr)")
         let reports = try result.json()["projects"] as? [[String: Any]] ?? []
         #expect(reports.first { $0["name"] as? String == "broken" }?["linkedError"] is String)
@@ -252,17 +252,13 @@ struct CheckCommandTests {
 }
 
 /// SHA-256 of `data` via the system's sha256sum, independent of the code under test.
-private func sha256(of data: Data) throws -> String {
+private func sha256(of data: Data) async throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
     try data.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
     process.arguments = [file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return String(output.prefix(64))
+    let output = try await ChildProcess.run(process, stderr: .inherited)
+    return String(String(decoding: output.stdout, as: UTF8.self).prefix(64))
 }

@@ -89,8 +89,8 @@ struct CheckScenario {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func check(_ extra: [String] = []) throws -> OSSLWatchBinary.Result {
-        try OSSLWatchBinary.run(["check", "--config", configPath, "--json"] + extra)
+    func check(_ extra: [String] = []) async throws -> OSSLWatchBinary.Result {
+        try await OSSLWatchBinary.run(["check", "--config", configPath, "--json"] + extra)
     }
 
     /// Lines nginx logged for this scenario's folder, in order.

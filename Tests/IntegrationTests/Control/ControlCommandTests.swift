@@ -11,10 +11,10 @@ struct ControlCommandTests {
         services = try TestServices.load()
     }
 
-    private func status(_ scenario: CheckScenario, pidFile: String, json: Bool = true) throws
+    private func status(_ scenario: CheckScenario, pidFile: String, json: Bool = true) async throws
         -> OSSLWatchBinary.Result
     {
-        try OSSLWatchBinary.run(
+        try await OSSLWatchBinary.run(
             ["status", "--config", scenario.configPath, "--pid-file", pidFile] + (json ? ["--json"] : []))
     }
 
@@ -29,20 +29,20 @@ struct ControlCommandTests {
         """
 
     @Test("status on a fresh store: exit 0, daemon not running, feeds never polled, no verdict, no request")
-    func statusFresh() throws {
+    func statusFresh() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(projects: Self.project)
         let pidFile = scenario.work.appendingPathComponent("osslwatch.pid").path
 
-        let text = try status(scenario, pidFile: pidFile, json: false)
+        let text = try await status(scenario, pidFile: pidFile, json: false)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("daemon     not running (\(pidFile): no pid file)"), "\(text.stdout)")
         #expect(text.stdout.contains("cryptography: no verdict yet"))
         #expect(text.stdout.contains("Pending requests: none"))
         #expect(!text.stdout.contains("Runs"), "runs do not exist yet and must not be shown")
 
-        let json = try status(scenario, pidFile: pidFile)
+        let json = try await status(scenario, pidFile: pidFile)
         #expect(json.status == 0)
         let object = try json.json()
         #expect((object["daemon"] as? [String: Any])?["running"] as? Bool == false)
@@ -56,16 +56,16 @@ struct ControlCommandTests {
     }
 
     @Test("status after a check: every feed ok with a last success, the saved verdict with its time")
-    func statusAfterCheck() throws {
+    func statusAfterCheck() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.serveFeeds()
         try scenario.writeConfig(projects: Self.project)
-        let check = try scenario.check()
+        let check = try await scenario.check()
         #expect([0, 10].contains(check.status), "\(check.stderr)")
         let pidFile = scenario.work.appendingPathComponent("osslwatch.pid").path
 
-        let json = try status(scenario, pidFile: pidFile)
+        let json = try await status(scenario, pidFile: pidFile)
         #expect(json.status == 0, "\(json.stderr)")
         let object = try json.json()
         let feeds = object["feeds"] as? [[String: Any]] ?? []
@@ -81,19 +81,19 @@ struct ControlCommandTests {
         #expect(verdict?["linked"] as? String == "3.5.3")
         #expect(project?["computedAt"] is String)
 
-        let text = try status(scenario, pidFile: pidFile, json: false)
+        let text = try await status(scenario, pidFile: pidFile, json: false)
         #expect(text.stdout.contains("cryptography: patch-update, linked 3.5.3:"), "\(text.stdout)")
         #expect(text.stdout.contains("github-releases   ok"), "\(text.stdout)")
     }
 
     @Test("trigger with no daemon: exit 69, a clear message, and the request is pending in status")
-    func triggerWithoutDaemon() throws {
+    func triggerWithoutDaemon() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(projects: Self.project)
         let pidFile = scenario.work.appendingPathComponent("osslwatch.pid").path
 
-        let poll = try OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid-file", pidFile])
+        let poll = try await OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid-file", pidFile])
         #expect(poll.status == 69, "\(poll.stdout)\(poll.stderr)")
         #expect(poll.stderr.contains("request 1 recorded: poll every feed now"), "\(poll.stderr)")
         #expect(poll.stderr.contains("the daemon is not running (\(pidFile): no pid file); nothing was signalled"))
@@ -101,71 +101,71 @@ struct ControlCommandTests {
 
         // A stale pid file (a process that has exited) is "not running" too, and nothing is signalled.
         try "999999\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
-        let run = try OSSLWatchBinary.run([
+        let run = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", pidFile, "--version", "openssl-3.5.4",
         ])
         #expect(run.status == 69, "\(run.stderr)")
         #expect(run.stderr.contains("request 2 recorded: run for cryptography to OpenSSL 3.5.4"), "\(run.stderr)")
         #expect(run.stderr.contains("process 999999 is gone (a stale pid file)"))
 
-        let requests = try pending(try status(scenario, pidFile: pidFile))
+        let requests = try await pending(try status(scenario, pidFile: pidFile))
         #expect(requests.map { $0["kind"] as? String } == ["poll", "run"])
         #expect(requests.last?["version"] as? String == "3.5.4")
         #expect(requests.last?["project"] as? String == "cryptography")
-        let text = try status(scenario, pidFile: pidFile, json: false)
+        let text = try await status(scenario, pidFile: pidFile, json: false)
         #expect(text.stdout.contains("#2  run cryptography 3.5.4"), "\(text.stdout)")
     }
 
     @Test("hostile or unknown input is refused before anything is recorded")
-    func hostileInput() throws {
+    func hostileInput() async throws {
         let scenario = try CheckScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(projects: Self.project)
         let pidFile = scenario.work.appendingPathComponent("osslwatch.pid").path
         let marker = scenario.work.appendingPathComponent("pwned").path
 
-        let hostile = try OSSLWatchBinary.run([
+        let hostile = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", pidFile, "--version", "3.5.4; touch \(marker)",
         ])
         #expect(hostile.status == 65, "\(hostile.stderr)")
         #expect(hostile.stderr.contains("not an OpenSSL version"), "\(hostile.stderr)")
-        let unknown = try OSSLWatchBinary.run([
+        let unknown = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", pidFile, "--project", "$(id)", "--version",
             "3.5.4",
         ])
         #expect(unknown.status == 64, "\(unknown.stderr)")
         #expect(unknown.stderr.contains("unknown project"))
-        let broken = try OSSLWatchBinary.run(["trigger", "--config", scenario.work.path + "/missing.yaml"])
+        let broken = try await OSSLWatchBinary.run(["trigger", "--config", scenario.work.path + "/missing.yaml"])
         #expect(broken.status == 78, "\(broken.stderr)")
 
-        #expect(try pending(try status(scenario, pidFile: pidFile)).isEmpty)
+        #expect(try await pending(try status(scenario, pidFile: pidFile)).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
     @Test("trigger against the real daemon: exit 0, a poll of every feed in nginx's access log, the request handled")
-    func triggerRealDaemon() throws {
+    func triggerRealDaemon() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
         let daemon = try scenario.start(watchdogMicroseconds: nil)
-        let settled = try Wait.until(timeout: .seconds(15)) {
+        let settled = try await Wait.until(timeout: .seconds(15)) {
             try scenario.notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
                 && scenario.requests(for: "releases.atom").count == 1 && scenario.requests(for: "tags.atom").count == 1
         }
         try #require(settled, "daemon did not settle: \(daemon.log)")
 
-        let trigger = try OSSLWatchBinary.run([
+        let trigger = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", scenario.pidFile,
         ])
         #expect(trigger.status == 0, "\(trigger.stdout)\(trigger.stderr)")
         #expect(
             trigger.stdout.contains("sent SIGUSR1 to the osslwatch daemon (pid \(daemon.pid))"), "\(trigger.stdout)")
-        let polled = try Wait.until(timeout: .seconds(10)) {
+        let polled = try await Wait.until(timeout: .seconds(10)) {
             try scenario.requests(for: "releases.atom").count == 2 && scenario.requests(for: "tags.atom").count == 2
         }
         #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? []); log: \(daemon.log)")
-        let handled = try Wait.until(timeout: .seconds(10)) {
-            let result = try OSSLWatchBinary.run([
+        let handled = try await Wait.until(timeout: .seconds(10)) {
+            let result = try await OSSLWatchBinary.run([
                 "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
             ])
             return try pending(result).isEmpty
@@ -173,22 +173,24 @@ struct ControlCommandTests {
         #expect(handled, "the request is still pending; log: \(daemon.log)")
 
         // --pid instead of the pid file reaches the same daemon: a third poll of each feed.
-        let byPID = try OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid", "\(daemon.pid)"])
+        let byPID = try await OSSLWatchBinary.run([
+            "trigger", "--config", scenario.configPath, "--pid", "\(daemon.pid)",
+        ])
         #expect(byPID.status == 0, "\(byPID.stdout)\(byPID.stderr)")
-        let polledAgain = try Wait.until(timeout: .seconds(10)) {
+        let polledAgain = try await Wait.until(timeout: .seconds(10)) {
             try scenario.requests(for: "releases.atom").count == 3 && scenario.requests(for: "tags.atom").count == 3
         }
         #expect(polledAgain, "log: \(daemon.log)")
 
-        let running = try OSSLWatchBinary.run([
+        let running = try await OSSLWatchBinary.run([
             "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
         ])
         let state = try running.json()["daemon"] as? [String: Any]
         #expect(state?["running"] as? Bool == true && state?["pid"] as? Int == Int(daemon.pid), "\(running.stdout)")
 
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(10)))
-        let after = try OSSLWatchBinary.run([
+        #expect(await daemon.waitForExit(timeout: .seconds(10)))
+        let after = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", scenario.pidFile,
         ])
         #expect(after.status == 69, "\(after.stderr)")

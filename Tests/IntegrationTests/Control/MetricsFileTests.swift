@@ -14,14 +14,14 @@ struct MetricsFileTests {
     static var venv: URL { TestServices.repositoryRoot.appendingPathComponent("var/prom-venv") }
 
     /// The venv's python with prometheus_client importable, creating the venv when missing.
-    static func python() throws -> String {
+    static func python() async throws -> String {
         let python = venv.appendingPathComponent("bin/python").path
-        if try run(python, ["-c", "import prometheus_client"]).status == 0 { return python }
-        let created = try run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
-        let installed = try run(
+        if try await run(python, ["-c", "import prometheus_client"]).status == 0 { return python }
+        let created = try await run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
+        let installed = try await run(
             venv.appendingPathComponent("bin/pip").path, ["install", "-q", "prometheus-client"])
         guard created.status == 0, installed.status == 0,
-            try run(python, ["-c", "import prometheus_client"]).status == 0
+            try await run(python, ["-c", "import prometheus_client"]).status == 0
         else {
             throw OSSLWatchBinary.Failure(
                 description:
@@ -30,18 +30,13 @@ struct MetricsFileTests {
         return python
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, "\(executable) missing") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try await ChildProcess.run(process, stderr: .merged)
+        return (output.status, String(decoding: output.stdout, as: UTF8.self))
     }
 
     /// Parses with prometheus_client and prints one `name labels-json value` line per sample.
@@ -54,8 +49,8 @@ struct MetricsFileTests {
         """
 
     @Test("the daemon's metrics file parses with prometheus_client and holds every feed and project figure")
-    func daemonMetricsParse() throws {
-        let python = try Self.python()
+    func daemonMetricsParse() async throws {
+        let python = try await Self.python()
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let metrics = scenario.base.work.appendingPathComponent("osslwatch.prom").path
@@ -81,17 +76,17 @@ struct MetricsFileTests {
             """
         try yaml.write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
         let daemon = try scenario.start(watchdogMicroseconds: nil)
-        let written = Wait.until(timeout: .seconds(15)) {
+        let written = await Wait.until(timeout: .seconds(15)) {
             let text = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
             return text.contains("osslwatch_project_verdict") && text.contains("feed=\"missing\"")
         }
         try #require(written, "no metrics file; log: \(daemon.log)")
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(10)))
+        #expect(await daemon.waitForExit(timeout: .seconds(10)))
 
         let script = scenario.base.work.appendingPathComponent("parse.py").path
         try Self.parser.write(toFile: script, atomically: true, encoding: .utf8)
-        let parsed = try Self.run(python, [script, metrics])
+        let parsed = try await Self.run(python, [script, metrics])
         try #require(parsed.status == 0, "prometheus_client rejected the file: \(parsed.output)")
         let lines = parsed.output.split(separator: "\n").map(String.init)
         #expect(lines.allSatisfy { $0.hasPrefix("gauge ") }, "\(parsed.output)")

@@ -15,9 +15,9 @@ struct DaemonCommandTests {
     /// Starts a daemon and waits for READY=1 and the end of its first poll round (every feed polled once).
     private func startAndSettle(
         _ scenario: DaemonScenario, files: [String], watchdog: Int? = 400_000, logName: String = "daemon.log"
-    ) throws -> DaemonProcess {
+    ) async throws -> DaemonProcess {
         let daemon = try scenario.start(watchdogMicroseconds: watchdog, logName: logName)
-        let settled = try Wait.until(timeout: .seconds(15)) {
+        let settled = try await Wait.until(timeout: .seconds(15)) {
             try scenario.notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
                 && files.allSatisfy { try scenario.requests(for: $0).count >= 1 }
         }
@@ -31,22 +31,22 @@ struct DaemonCommandTests {
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nil) == EINTR {}
     }
 
-    private func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) {
+    private func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) async {
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
+        #expect(await daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
         #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
     }
 
     @Test(
         "READY=1 after start, a readable STATUS=, WATCHDOG=1 at about half of WATCHDOG_USEC, STOPPING=1 and exit 0 on SIGTERM"
     )
-    func notifySequenceAndWatchdog() throws {
+    func notifySequenceAndWatchdog() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
 
-        let pinged = Wait.until(timeout: .seconds(10)) { scenario.notifications("WATCHDOG=1") >= 8 }
+        let pinged = await Wait.until(timeout: .seconds(10)) { scenario.notifications("WATCHDOG=1") >= 8 }
         #expect(pinged, "\(scenario.notify.texts)")
         let pings = scenario.notify.messages.filter { $0.text == "WATCHDOG=1" }.map(\.at)
         if pings.count >= 8 {
@@ -55,7 +55,7 @@ struct DaemonCommandTests {
             #expect(span >= .milliseconds(900) && span <= .milliseconds(3000), "7 ping intervals took \(span)")
         }
         let status = try #require(
-            Wait.until(timeout: .seconds(5)) {
+            await Wait.until(timeout: .seconds(5)) {
                 scenario.notify.texts.contains { $0.hasPrefix("STATUS=") && $0.contains("feeds ok") }
             } ? scenario.notify.texts.first { $0.contains("feeds ok") } : nil)
         #expect(status == "STATUS=cryptography: linked 3.5.3, upstream 3.5.7 (patch-update); 1 feeds ok")
@@ -66,7 +66,7 @@ struct DaemonCommandTests {
                 == "\(daemon.pid)")
 
         let stopSent = ContinuousClock.now
-        stop(daemon)
+        await stop(daemon)
         #expect(ContinuousClock.now - stopSent < .seconds(5), "stop took \(ContinuousClock.now - stopSent)")
         let texts = scenario.notify.texts
         let ready = try #require(texts.firstIndex(of: "READY=1"))
@@ -79,34 +79,34 @@ struct DaemonCommandTests {
     }
 
     @Test("SIGUSR1 polls every feed now: one more request per feed in nginx's access log")
-    func usr1Polls() throws {
+    func usr1Polls() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom", "tags.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom", "tags.atom"])
         #expect(try scenario.requests(for: "releases.atom").count == 1)
 
         daemon.send(SIGUSR1)
-        let polled = try Wait.until(timeout: .seconds(10)) {
+        let polled = try await Wait.until(timeout: .seconds(10)) {
             try scenario.requests(for: "releases.atom").count == 2 && scenario.requests(for: "tags.atom").count == 2
         }
         #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? [])")
         #expect(try scenario.requests(for: "tags.atom").last?.contains("\" 304 ") == true)
         #expect(daemon.logLines(containing: "signals received SIGUSR1=1").count == 1, "\(daemon.log)")
-        stop(daemon)
+        await stop(daemon)
     }
 
     @Test("SIGHUP with a valid changed config: RELOADING=1 with MONOTONIC_USEC, READY=1, and the added feed is polled")
-    func reloadAppliesValidConfig() throws {
+    func reloadAppliesValidConfig() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
         #expect(try scenario.requests(for: "tags.atom").isEmpty)
 
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
         daemon.send(SIGHUP)
-        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "tags.atom").count == 1 }
+        let polled = try await Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "tags.atom").count == 1 }
         #expect(polled, "the added feed was not polled; log: \(daemon.log)")
         #expect(try scenario.requests(for: "releases.atom").count == 1, "the old feed keeps its interval")
         let texts = scenario.notify.texts
@@ -115,51 +115,57 @@ struct DaemonCommandTests {
         #expect(usec > 0)
         #expect(texts[(reloading + 1)...].contains("READY=1"), "\(texts)")
         #expect(daemon.logLines(containing: "configuration reloaded").count == 1, "\(daemon.log)")
-        stop(daemon)
+        await stop(daemon)
     }
 
     @Test("SIGHUP with a shorter interval applies it at once: the feed is polled again without a signal")
-    func reloadAppliesInterval() throws {
+    func reloadAppliesInterval() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
         try scenario.writeConfig(
             feeds: scenario.feed("github-releases", kind: "github-releases-atom", file: "releases.atom", interval: "1s")
         )
         daemon.send(SIGHUP)
-        let repeated = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count >= 3 }
+        let repeated = try await Wait.until(timeout: .seconds(15)) {
+            try scenario.requests(for: "releases.atom").count >= 3
+        }
         #expect(repeated, "\(daemon.log)")
         #expect(daemon.logLines(containing: "signals received").count == 1, "only the SIGHUP")
-        stop(daemon)
+        await stop(daemon)
     }
 
     @Test("SIGHUP with a broken config keeps the old one, logs the one-line error and still answers SIGUSR1")
-    func reloadRejectsBrokenConfig() throws {
+    func reloadRejectsBrokenConfig() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
 
         try "feeds: [\nstate_directory: 5\n".write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
         daemon.send(SIGHUP)
-        let rejected = Wait.until(timeout: .seconds(10)) {
+        let rejected = await Wait.until(timeout: .seconds(10)) {
             !daemon.logLines(containing: "configuration rejected").isEmpty
         }
         #expect(rejected, "\(daemon.log)")
         let line = try #require(daemon.logLines(containing: "configuration rejected").first)
         #expect(line.contains(scenario.configPath) && line.contains("YAML"), "\(line)")
-        #expect(Wait.until(timeout: .seconds(5)) { scenario.notifications("READY=1") == 2 }, "\(scenario.notify.texts)")
+        #expect(
+            await Wait.until(timeout: .seconds(5)) { scenario.notifications("READY=1") == 2 },
+            "\(scenario.notify.texts)")
         #expect(daemon.isRunning)
 
         daemon.send(SIGUSR1)
-        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "releases.atom").count == 2 }
+        let polled = try await Wait.until(timeout: .seconds(10)) {
+            try scenario.requests(for: "releases.atom").count == 2
+        }
         #expect(polled, "the old configuration's feed was not polled; log: \(daemon.log)")
-        stop(daemon)
+        await stop(daemon)
     }
 
     @Test("SIGTERM during a poll that never answers: the round is cancelled after stop_timeout and the exit is 0")
-    func termBoundsAHungPoll() throws {
+    func termBoundsAHungPoll() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let stalled = """
@@ -170,12 +176,12 @@ struct DaemonCommandTests {
             """
         try scenario.writeConfig(feeds: stalled, timeout: 60, stopTimeout: 1)
         let daemon = try scenario.start()
-        let started = Wait.until(timeout: .seconds(10)) {
+        let started = await Wait.until(timeout: .seconds(10)) {
             scenario.notifications("READY=1") == 1 && !daemon.logLines(containing: "starting").isEmpty
         }
         try #require(started, "\(daemon.log)")
         let stopSent = ContinuousClock.now
-        stop(daemon, within: .seconds(8))
+        await stop(daemon, within: .seconds(8))
         let took = ContinuousClock.now - stopSent
         #expect(took >= .milliseconds(900) && took < .seconds(4), "stop took \(took); log: \(daemon.log)")
         #expect(daemon.logLines(containing: "round_running=true").count == 1, "\(daemon.log)")
@@ -185,7 +191,7 @@ struct DaemonCommandTests {
 
     @Test(
         "SIGUSR1 and SIGTERM sent 1 ms after spawn, while the launcher execs the Swift executable, are handled: exit 0")
-    func earlySignalsAreHandled() throws {
+    func earlySignalsAreHandled() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
@@ -211,7 +217,7 @@ struct DaemonCommandTests {
             if blocked { blockedAtCheck += 1 }
             sendDelays.append(Double(checkedAt - daemon.spawnReturnedAt) / 1e6)
             spawnDurations.append(Double(daemon.spawnReturnedAt - daemon.spawnedAt) / 1e6)
-            #expect(daemon.waitForExit(timeout: .seconds(10)))
+            #expect(await daemon.waitForExit(timeout: .seconds(10)))
             #expect(daemon.exitedCleanly, "attempt \(attempt): \(daemon.exitDescription); log: \(daemon.log)")
             #expect(daemon.logLines(containing: "stop=SIGTERM").count == 1, "\(daemon.log)")
             #expect(daemon.logLines(containing: "signals_blocked_early=true").count == 1, "\(daemon.log)")
@@ -232,22 +238,24 @@ struct DaemonCommandTests {
     }
 
     @Test("a SIGUSR1 sent 1 ms after spawn is counted once, not fatal")
-    func earlyUsr1Polls() throws {
+    func earlyUsr1Polls() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
         let daemon = try scenario.start(watchdogMicroseconds: nil)
         Self.sleep(until: daemon.spawnReturnedAt + 1_000_000)
         daemon.send(SIGUSR1)
-        let rounds = Wait.until(timeout: .seconds(15)) { daemon.logLines(containing: "poll round finished").count >= 1 }
+        let rounds = await Wait.until(timeout: .seconds(15)) {
+            daemon.logLines(containing: "poll round finished").count >= 1
+        }
         #expect(rounds, "\(daemon.log)")
         #expect(daemon.logLines(containing: "SIGUSR1=1").count == 1, "\(daemon.log)")
-        stop(daemon)
+        await stop(daemon)
         #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
     }
 
     @Test("a SIGUSR1 during a poll round is not lost: exactly one more round follows it")
-    func usr1DuringRoundIsKept() throws {
+    func usr1DuringRoundIsKept() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let stalled = """
@@ -259,37 +267,43 @@ struct DaemonCommandTests {
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + stalled, timeout: 2)
         let daemon = try scenario.start()
         // The first round is held up by the stalled feed for http.timeout (2 s).
-        let polled = try Wait.until(timeout: .seconds(10)) { try scenario.requests(for: "releases.atom").count == 1 }
+        let polled = try await Wait.until(timeout: .seconds(10)) {
+            try scenario.requests(for: "releases.atom").count == 1
+        }
         try #require(polled, "\(daemon.log)")
         #expect(daemon.logLines(containing: "poll round finished").isEmpty, "the first round ended too early")
         daemon.send(SIGUSR1)
-        let second = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count == 2 }
+        let second = try await Wait.until(timeout: .seconds(15)) {
+            try scenario.requests(for: "releases.atom").count == 2
+        }
         #expect(second, "\(daemon.log)")
-        let rounds = Wait.until(timeout: .seconds(15)) { daemon.logLines(containing: "poll round finished").count == 2 }
+        let rounds = await Wait.until(timeout: .seconds(15)) {
+            daemon.logLines(containing: "poll round finished").count == 2
+        }
         #expect(rounds, "\(daemon.log)")
         let finished = daemon.logLines(containing: "poll round finished")
         #expect(finished.first?.contains("forced=false") == true && finished.last?.contains("forced=true") == true)
-        stop(daemon)
+        await stop(daemon)
         #expect(try scenario.requests(for: "releases.atom").count == 2, "one signal, one more round")
     }
 
     @Test("a burst of 50 SIGUSR1 coalesces into a few polls")
-    func burstCoalesces() throws {
+    func burstCoalesces() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
         let before = try scenario.requests(for: "releases.atom").count
 
         for _ in 0..<50 { daemon.send(SIGUSR1) }
-        let polled = try Wait.until(timeout: .seconds(10)) {
+        let polled = try await Wait.until(timeout: .seconds(10)) {
             try scenario.requests(for: "releases.atom").count > before
         }
         #expect(polled)
         // Settled: no new request for a second (the loop polls again at most once per batch).
         var seen = try scenario.requests(for: "releases.atom").count
         var quietSince = ContinuousClock.now
-        _ = try Wait.until(timeout: .seconds(20)) {
+        _ = try await Wait.until(timeout: .seconds(20)) {
             let now = try scenario.requests(for: "releases.atom").count
             if now != seen {
                 seen = now
@@ -299,27 +313,27 @@ struct DaemonCommandTests {
         }
         let polls = seen - before
         #expect(polls >= 1 && polls <= 10, "\(polls) polls for 50 signals")
-        stop(daemon)
+        await stop(daemon)
     }
 
     @Test("a SIGKILLed daemon leaves a stale pid file that the next start replaces")
-    func stalePidFileReplaced() throws {
+    func stalePidFileReplaced() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let first = try startAndSettle(scenario, files: ["releases.atom"], logName: "first.log")
+        let first = try await startAndSettle(scenario, files: ["releases.atom"], logName: "first.log")
         first.send(SIGKILL)
-        #expect(first.waitForExit(timeout: .seconds(5)))
+        #expect(await first.waitForExit(timeout: .seconds(5)))
         let stale = try String(contentsOfFile: scenario.pidFile, encoding: .utf8)
         #expect(stale.trimmingCharacters(in: .whitespacesAndNewlines) == "\(first.pid)")
 
         let second = try scenario.start(logName: "second.log")
-        let replaced = Wait.until(timeout: .seconds(10)) {
+        let replaced = await Wait.until(timeout: .seconds(10)) {
             (try? String(contentsOfFile: scenario.pidFile, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) == "\(second.pid)"
         }
         #expect(replaced, "\(second.log)")
-        stop(second)
+        await stop(second)
         #expect(!FileManager.default.fileExists(atPath: scenario.pidFile))
     }
 }
@@ -334,7 +348,7 @@ struct DaemonScheduleTests {
     }
 
     @Test("each feed is polled again on its own interval, without any signal; the metrics file is written")
-    func pollsOnInterval() throws {
+    func pollsOnInterval() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let metrics = scenario.base.work.appendingPathComponent("osslwatch.prom").path
@@ -344,27 +358,29 @@ struct DaemonScheduleTests {
             metricsFile: metrics)
         let daemon = try scenario.start()
         defer { daemon.send(SIGKILL) }
-        let repeated = try Wait.until(timeout: .seconds(15)) { try scenario.requests(for: "releases.atom").count >= 3 }
+        let repeated = try await Wait.until(timeout: .seconds(15)) {
+            try scenario.requests(for: "releases.atom").count >= 3
+        }
         #expect(repeated, "\(daemon.log)")
         #expect(try scenario.requests(for: "tags.atom").count == 1, "the hourly feed waits for its interval")
         #expect(daemon.logLines(containing: "signals received").isEmpty)
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("github-releases"), "\(text)")
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(10)))
+        #expect(await daemon.waitForExit(timeout: .seconds(10)))
         #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
     }
 
     @Test(
         "requests left in the store are handled on SIGUSR1: a poll polls and is noted, a run is noted as not yet possible"
     )
-    func handlesRequests() throws {
+    func handlesRequests() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
         let daemon = try scenario.start()
         defer { daemon.send(SIGKILL) }
-        let settled = try Wait.until(timeout: .seconds(15)) {
+        let settled = try await Wait.until(timeout: .seconds(15)) {
             try scenario.requests(for: "releases.atom").count == 1 && scenario.notifications("READY=1") == 1
                 && !daemon.logLines(containing: "poll round finished").isEmpty
         }
@@ -374,7 +390,7 @@ struct DaemonScheduleTests {
         let run = try store.addRequest(
             kind: .run, project: "cryptography", version: OpenSSLVersion("3.5.7"), at: Date())
         daemon.send(SIGUSR1)
-        let handled = Wait.until(timeout: .seconds(10)) { (try? store.pendingRequests().isEmpty) ?? false }
+        let handled = await Wait.until(timeout: .seconds(10)) { (try? store.pendingRequests().isEmpty) ?? false }
         #expect(handled, "\(daemon.log)")
         let notes = Dictionary(
             uniqueKeysWithValues: try store.recentRequests(limit: 10).map { ($0.id, $0.note ?? "") })
@@ -383,12 +399,12 @@ struct DaemonScheduleTests {
         #expect(try scenario.requests(for: "releases.atom").count == 2)
         #expect(daemon.logLines(containing: "request handled").count == 1, "\(daemon.log)")
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(10)))
+        #expect(await daemon.waitForExit(timeout: .seconds(10)))
         #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
     }
 
     @Test("other commands keep the default signal actions: SIGINT ends a hanging `osslwatch check`")
-    func checkDiesOnInterrupt() throws {
+    func checkDiesOnInterrupt() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let stalled = """
@@ -400,13 +416,13 @@ struct DaemonScheduleTests {
         let check = try DaemonProcess(
             arguments: ["check", "--config", scenario.configPath], environment: [:],
             logPath: scenario.base.work.appendingPathComponent("check.log").path)
-        let waiting = Wait.until(timeout: .seconds(10)) {
+        let waiting = await Wait.until(timeout: .seconds(10)) {
             (try? String(contentsOfFile: "/proc/\(check.pid)/status", encoding: .utf8))?.contains("Threads:\t1\n")
                 == false
         }
         #expect(waiting)
         check.send(SIGINT)
-        #expect(check.waitForExit(timeout: .seconds(5)), "check did not end on SIGINT")
+        #expect(await check.waitForExit(timeout: .seconds(5)), "check did not end on SIGINT")
         #expect(check.exitDescription == "killed by signal \(SIGINT)", "\(check.exitDescription)")
     }
 }

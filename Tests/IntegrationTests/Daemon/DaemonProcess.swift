@@ -98,8 +98,8 @@ final class DaemonProcess {
     }
 
     /// Waits for the process to end; returns false if it is still running at the deadline.
-    func waitForExit(timeout: Duration) -> Bool {
-        Wait.until(timeout: timeout) { !isRunning }
+    func waitForExit(timeout: Duration) async -> Bool {
+        await Wait.until(timeout: timeout) { !isRunning }
     }
 
     /// Whether it exited by itself with status 0 (not killed by a signal).
@@ -124,13 +124,15 @@ final class DaemonProcess {
 
 /// Polling with a deadline: tests wait for conditions, never for fixed times.
 enum Wait {
-    /// Checks `condition` every 10 ms until it holds (true) or `timeout` passes (false).
-    static func until(timeout: Duration, _ condition: () throws -> Bool) rethrows -> Bool {
+    /// Checks `condition` every 10 ms until it holds (true) or `timeout` passes (false). The
+    /// pauses suspend the task rather than block a cooperative-pool thread; a cancelled test
+    /// stops waiting (false).
+    static func until(timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
-            if try condition() { return true }
-            if ContinuousClock.now >= deadline { return false }
-            Thread.sleep(forTimeInterval: 0.01)
+            if try await condition() { return true }
+            if ContinuousClock.now >= deadline || Task.isCancelled { return false }
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 }

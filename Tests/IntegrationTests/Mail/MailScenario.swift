@@ -10,8 +10,8 @@ struct MailScenario {
     /// A tag in every address of this test.
     let tag = UUID().uuidString.prefix(8).lowercased()
 
-    init(_ services: TestServices) throws {
-        e2e = try PipelineE2EScenario(services)
+    init(_ services: TestServices) async throws {
+        e2e = try await PipelineE2EScenario(services)
     }
 
     var services: TestServices { e2e.services }
@@ -79,8 +79,8 @@ struct MailScenario {
     }
 
     /// `osslwatch drafts --json`'s drafts.
-    func drafts() throws -> [[String: Any]] {
-        let result = try e2e.osslwatch(["drafts", "--json"])
+    func drafts() async throws -> [[String: Any]] {
+        let result = try await e2e.osslwatch(["drafts", "--json"])
         guard result.status == 0 else {
             throw OSSLWatchBinary.Failure(description: "drafts exited \(result.status): \(result.stderr)")
         }

@@ -31,16 +31,16 @@ import Testing
 
     /// A program built from `libcrypto.a` (as the Linked unit tests do) and the OpenSSL version
     /// it reports when run, which is the one its embedded version text must name.
-    static let staticProgram: Result<(path: String, version: OpenSSLVersion), Failure> = {
+    static let staticProgram = Task<Result<(path: String, version: OpenSSLVersion), Failure>, Never> {
         do {
-            let libdir = try run(["pkg-config", "--variable=libdir", "libcrypto"])
+            let libdir = try await run(["pkg-config", "--variable=libdir", "libcrypto"])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let archive = "\(libdir)/libcrypto.a"
             guard FileManager.default.fileExists(atPath: archive) else {
                 return .failure(Failure(description: "\(archive) missing: install libssl-dev"))
             }
             // Built once per libcrypto version and reused by later runs instead of piling up in /tmp.
-            let tag = try run(["pkg-config", "--modversion", "libcrypto"]).filter { $0.isLetter || $0.isNumber }
+            let tag = try await run(["pkg-config", "--modversion", "libcrypto"]).filter { $0.isLetter || $0.isNumber }
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "osslwatch-artifact-url-\(tag)")
             let program = directory.appendingPathComponent("linked").path
@@ -56,14 +56,14 @@ import Testing
                     """.utf8
                 ).write(to: source)
                 let partial = directory.appendingPathComponent("linked-\(unique)").path
-                try run(["cc", source.path, "-o", partial, archive, "-lpthread", "-ldl"])
+                try await run(["cc", source.path, "-o", partial, archive, "-lpthread", "-ldl"])
                 try? FileManager.default.removeItem(at: source)
                 // rename(2) is atomic: a concurrent run sees no program or a complete one.
                 guard rename(partial, program) == 0 else {
                     return .failure(Failure(description: "cannot move \(partial) to \(program)"))
                 }
             }
-            let text = try run([program]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try await run([program]).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let version = OpenSSLVersion.parse(text: text) else {
                 return .failure(Failure(description: "\(program) printed no OpenSSL version: \(text)"))
             }
@@ -73,21 +73,17 @@ import Testing
         } catch {
             return .failure(Failure(description: "\(error)"))
         }
-    }()
+    }
 
     @discardableResult
-    static func run(_ argv: [String]) throws -> String {
+    static func run(_ argv: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = argv
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(argv) exited \(process.terminationStatus): \(output)")
+        let result = try await ChildProcess.run(process, stderr: .merged)
+        let output = String(decoding: result.stdout, as: UTF8.self)
+        guard result.status == 0 else {
+            throw Failure(description: "\(argv) exited \(result.status): \(output)")
         }
         return output
     }
@@ -99,8 +95,8 @@ import Testing
     }
 
     /// Publishes the static program as `linked-<version>` in this test's docroot folder.
-    func publishProgram() throws -> OpenSSLVersion {
-        let program = try Self.staticProgram.get()
+    func publishProgram() async throws -> OpenSSLVersion {
+        let program = try await Self.staticProgram.value.get()
         try FileManager.default.copyItem(
             atPath: program.path, toPath: served.appendingPathComponent("linked-\(program.version)").path)
         return program.version
@@ -125,7 +121,7 @@ import Testing
     @Test("a static binary served over https passes the step for the OpenSSL it links, fetched into the run directory")
     func binaryOverHTTPSMatches() async throws {
         defer { cleanUp() }
-        let linked = try publishProgram()
+        let linked = try await publishProgram()
         let template = services.httpsURL("/\(name)/linked-{version}")
         let result = await execute(template, facts: try facts(target: linked, previous: try neighbour(of: linked)))
         #expect(result.state == .done, "reason: \(result.reason ?? "none")")
@@ -137,7 +133,7 @@ import Testing
     @Test("the same served binary fails the step for another target, naming the URL and both versions")
     func binaryOverHTTPSMismatch() async throws {
         defer { cleanUp() }
-        let linked = try publishProgram()
+        let linked = try await publishProgram()
         let other = try neighbour(of: linked)
         let url = services.httpsURL("/\(name)/linked-\(linked)")
         let result = await execute(url, facts: try facts(target: other, previous: linked))
@@ -184,7 +180,7 @@ import Testing
     @Test("plain http to loopback is fetched when allow_http_loopback is on")
     func plainHTTPLoopbackAllowed() async throws {
         defer { cleanUp() }
-        let linked = try publishProgram()
+        let linked = try await publishProgram()
         let verifier = ArtifactVerifier(
             pathTemplate: services.httpURL("/\(name)/linked-{version}"), client: client(allowHTTPLoopback: true),
             workDirectory: work.path)

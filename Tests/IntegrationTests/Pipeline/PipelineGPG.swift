@@ -14,10 +14,10 @@ struct PipelineGPG: Sendable {
     let home: String
     let fingerprint: String
 
-    /// The key that signs good tarballs.
-    static let trusted: Result<PipelineGPG, Failure> = make(uid: "OpenSSL Test <openssl@example.org>")
+    /// The key that signs good tarballs, made once on a thread of its own.
+    static let trusted = Task { await OwnThread.run { make(uid: "OpenSSL Test <openssl@example.org>") } }
     /// A key no keyring trusts.
-    static let stranger: Result<PipelineGPG, Failure> = make(uid: "Stranger <stranger@example.org>")
+    static let stranger = Task { await OwnThread.run { make(uid: "Stranger <stranger@example.org>") } }
 
     /// Homes made by this process, removed when it exits.
     private static let homes = Mutex<[String]>([])
@@ -34,12 +34,12 @@ struct PipelineGPG: Sendable {
             homes.withLock { $0.append(home) }
             try FileManager.default.createDirectory(
                 atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try run(
+            try runBlocking(
                 [
                     "gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", uid,
                     "ed25519", "sign", "never",
-                ], home: home)
-            let listing = try run(["gpg", "--batch", "--with-colons", "--list-keys"], home: home)
+                ], home: home, in: nil)
+            let listing = try runBlocking(["gpg", "--batch", "--with-colons", "--list-keys"], home: home, in: nil)
             guard
                 let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }),
                 let fingerprint = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
@@ -53,22 +53,30 @@ struct PipelineGPG: Sendable {
     }
 
     /// Writes the public key as a binary keyring gpgv reads.
-    func exportKeyring(to path: String) throws {
-        try Self.run(["gpg", "--batch", "--yes", "--output", path, "--export", fingerprint], home: home)
+    func exportKeyring(to path: String) async throws {
+        try await Self.run(["gpg", "--batch", "--yes", "--output", path, "--export", fingerprint], home: home)
     }
 
     /// Writes `<file>.asc`, an armored detached signature of `file`.
-    func sign(_ file: String, output: String) throws {
-        try Self.run(
+    func sign(_ file: String, output: String) async throws {
+        try await Self.run(
             [
                 "gpg", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--local-user",
                 fingerprint, "--armor", "--output", output, "--detach-sign", file,
             ], home: home)
     }
 
-    /// Runs a program with GNUPGHOME set, stops gpg-agent afterwards, fails with its output unless it exits 0.
+    /// Runs a program with GNUPGHOME set, stops gpg-agent afterwards, fails with its output unless
+    /// it exits 0. All of it (the agent lock, the child, the wait for the agent's socket to go)
+    /// happens on a thread of its own, never on the cooperative pool.
     @discardableResult
-    static func run(_ argv: [String], home: String? = nil, in directory: String? = nil) throws -> String {
+    static func run(_ argv: [String], home: String? = nil, in directory: String? = nil) async throws -> String {
+        try await OwnThread.run { try runBlocking(argv, home: home, in: directory) }
+    }
+
+    /// `run` on the calling thread; only for threads of their own.
+    @discardableResult
+    private static func runBlocking(_ argv: [String], home: String?, in directory: String?) throws -> String {
         // Tests run in parallel; one test stopping the agent must not cut off another's signing.
         if home != nil { agentLock.lock() }
         defer { if home != nil { agentLock.unlock() } }

@@ -17,12 +17,12 @@ struct PipelineTarballScenario {
     var tarballName: String { "openssl-\(version).tar.gz" }
     var tarballPath: String { served.appendingPathComponent(tarballName).path }
 
-    init(_ services: TestServices, version: String = "3.5.4") throws {
+    init(_ services: TestServices, version: String = "3.5.4") async throws {
         self.services = services
         guard let parsed = OpenSSLVersion(version) else { throw PipelineGPG.Failure(description: "bad version") }
         self.version = parsed
-        trusted = try PipelineGPG.trusted.get()
-        stranger = try PipelineGPG.stranger.get()
+        trusted = try await PipelineGPG.trusted.value.get()
+        stranger = try await PipelineGPG.stranger.value.get()
         name = "pipeline-\(UUID().uuidString.lowercased())"
         served = URL(fileURLWithPath: services.docroot).appendingPathComponent(name)
         work = FileManager.default.temporaryDirectory.appendingPathComponent("osslwatch-\(name)")
@@ -30,8 +30,8 @@ struct PipelineTarballScenario {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         keyringPath = work.appendingPathComponent("openssl-keyring.gpg").path
         do {
-            try trusted.exportKeyring(to: keyringPath)
-            try publishGoodRelease()
+            try await trusted.exportKeyring(to: keyringPath)
+            try await publishGoodRelease()
         } catch {
             cleanUp()
             throw error
@@ -40,7 +40,7 @@ struct PipelineTarballScenario {
 
     /// Builds a real tarball with `tar czf`, its `<hex> *name` checksum with `sha256sum -b`,
     /// and an armored detached signature by the trusted key.
-    func publishGoodRelease() throws {
+    func publishGoodRelease() async throws {
         let source = work.appendingPathComponent("src/openssl-\(version)")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         try Data("OpenSSL \(version) test tree\n".utf8).write(to: source.appendingPathComponent("README"))
@@ -48,15 +48,15 @@ struct PipelineTarballScenario {
             .write(to: source.appendingPathComponent("opensslv.h"))
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(
             to: source.appendingPathComponent("blob"))
-        try PipelineGPG.run(
+        try await PipelineGPG.run(
             ["tar", "czf", tarballPath, "-C", source.deletingLastPathComponent().path, "openssl-\(version)"])
-        try writeChecksum()
-        try trusted.sign(tarballPath, output: tarballPath + ".asc")
+        try await writeChecksum()
+        try await trusted.sign(tarballPath, output: tarballPath + ".asc")
     }
 
     /// (Re)writes the `.sha256` of the served tarball in sha256sum's binary form.
-    func writeChecksum() throws {
-        let line = try PipelineGPG.run(["sha256sum", "-b", tarballName], in: served.path)
+    func writeChecksum() async throws {
+        let line = try await PipelineGPG.run(["sha256sum", "-b", tarballName], in: served.path)
         try Data(line.utf8).write(to: URL(fileURLWithPath: tarballPath + ".sha256"))
     }
 

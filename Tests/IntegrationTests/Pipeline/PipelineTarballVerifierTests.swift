@@ -6,8 +6,8 @@ import Testing
 @Suite struct PipelineTarballVerifierTests {
     let scenario: PipelineTarballScenario
 
-    init() throws {
-        scenario = try PipelineTarballScenario(TestServices.load())
+    init() async throws {
+        scenario = try await PipelineTarballScenario(TestServices.load())
     }
 
     func expectFailure(_ verifier: TarballVerifier, _ code: StepError.Code, mentioning text: String) async {
@@ -76,24 +76,24 @@ import Testing
         var bytes = try Data(contentsOf: URL(fileURLWithPath: scenario.tarballPath))
         bytes.append(contentsOf: [0, 1, 2])
         try bytes.write(to: URL(fileURLWithPath: scenario.tarballPath))
-        try scenario.writeChecksum()
+        try await scenario.writeChecksum()
         await expectFailure(scenario.verifier(), .badSignature, mentioning: "BAD signature")
     }
 
     @Test("a signature by a key that is not in the keyring fails")
     func signedByAnotherKey() async throws {
-        try scenario.stranger.sign(scenario.tarballPath, output: scenario.tarballPath + ".asc")
+        try await scenario.stranger.sign(scenario.tarballPath, output: scenario.tarballPath + ".asc")
         await expectFailure(scenario.verifier(), .badSignature, mentioning: "not in the keyring")
     }
 
     @Test("a good signature by a keyring key other than the configured fingerprint fails")
     func unexpectedFingerprint() async throws {
         let both = scenario.work.appendingPathComponent("both.gpg").path
-        try scenario.stranger.exportKeyring(to: both)
+        try await scenario.stranger.exportKeyring(to: both)
         var keys = try Data(contentsOf: URL(fileURLWithPath: both))
         keys.append(try Data(contentsOf: URL(fileURLWithPath: scenario.keyringPath)))
         try keys.write(to: URL(fileURLWithPath: both))
-        try scenario.stranger.sign(scenario.tarballPath, output: scenario.tarballPath + ".asc")
+        try await scenario.stranger.sign(scenario.tarballPath, output: scenario.tarballPath + ".asc")
         let verifier = scenario.verifier(expectedFingerprint: scenario.trusted.fingerprint, keyringPath: both)
         await expectFailure(verifier, .badSignature, mentioning: "not the expected \(scenario.trusted.fingerprint)")
     }

@@ -165,7 +165,7 @@ struct DownstreamProject {
         """#
 
     /// Creates both checkouts with one commit each on `main`.
-    init(root: URL) throws {
+    init(root: URL) async throws {
         self.root = root
         let manager = FileManager.default
         try manager.createDirectory(at: pinFile.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -180,23 +180,23 @@ struct DownstreamProject {
             to: project.appendingPathComponent("scripts/openssl-changelog.py"), atomically: true, encoding: .utf8)
         try "dist/\n".write(to: project.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
         for checkout in [infra, project] {
-            try Self.git(["init", "-q", "-b", "main"], in: checkout)
-            try Self.git(["config", "user.name", "Downstream Maintainer"], in: checkout)
-            try Self.git(["config", "user.email", "maintainer@example.org"], in: checkout)
-            try Self.git(["add", "-A"], in: checkout)
-            try Self.git(["commit", "-q", "-m", "Initial import"], in: checkout)
+            try await Self.git(["init", "-q", "-b", "main"], in: checkout)
+            try await Self.git(["config", "user.name", "Downstream Maintainer"], in: checkout)
+            try await Self.git(["config", "user.email", "maintainer@example.org"], in: checkout)
+            try await Self.git(["add", "-A"], in: checkout)
+            try await Self.git(["commit", "-q", "-m", "Initial import"], in: checkout)
         }
     }
 
     /// Runs git in a checkout and returns its standard output; throws with its output unless it exits 0.
     @discardableResult
-    static func git(_ arguments: [String], in directory: URL) throws -> String {
-        try PipelineGPG.run(["git"] + arguments, in: directory.path)
+    static func git(_ arguments: [String], in directory: URL) async throws -> String {
+        try await PipelineGPG.run(["git"] + arguments, in: directory.path)
     }
 
     /// `git show REF:PATH` in the infra checkout, or nil when the ref or file does not exist.
-    func infraFile(at ref: String) -> String? {
-        try? Self.git(["show", "\(ref):cryptography-linux/openssl-version.sh"], in: infra)
+    func infraFile(at ref: String) async -> String? {
+        try? await Self.git(["show", "\(ref):cryptography-linux/openssl-version.sh"], in: infra)
     }
 
     func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }

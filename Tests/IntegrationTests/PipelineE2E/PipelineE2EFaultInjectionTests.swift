@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test("SIGKILL at 100 random moments: every command's effect exactly once, none twice; the pin committed once")
-    func killedAtRandomMoments() throws {
-        let scenario = try PipelineE2EScenario(TestServices.load())
+    func killedAtRandomMoments() async throws {
+        let scenario = try await PipelineE2EScenario(TestServices.load())
         defer { scenario.cleanUp() }
         let script = scenario.work.appendingPathComponent("journal.py").path
         try Self.journalScript.write(toFile: script, atomically: true, encoding: .utf8)
@@ -72,62 +72,66 @@ import Testing
             // for a condition.
             if kill % 2 == 1 {
                 let spawned = ContinuousClock.now
-                _ = Wait.until(timeout: .seconds(10)) { scenario.daemon.notifications("READY=1") > ready }
+                _ = await Wait.until(timeout: .seconds(10)) { scenario.daemon.notifications("READY=1") > ready }
                 readyAfter.append(ContinuousClock.now - spawned)
-                Thread.sleep(forTimeInterval: Double.random(in: 0...0.35, using: &moments))
+                try await Task.sleep(for: .seconds(Double.random(in: 0...0.35, using: &moments)))
             } else {
-                Thread.sleep(forTimeInterval: Double.random(in: 0...0.35, using: &moments))
+                try await Task.sleep(for: .seconds(Double.random(in: 0...0.35, using: &moments)))
             }
             // Three kills in four as systemd's KillMode=control-group does: the daemon and every
             // process it started. The fourth kills the daemon alone; its command lives on.
             let children = kill % 4 == 3 ? [] : scenario.descendants(of: daemon.pid)
             daemon.send(SIGKILL)
             for child in children { Foundation.kill(child, SIGKILL) }
-            #expect(daemon.waitForExit(timeout: .seconds(10)), "\(context): daemon \(daemon.pid) survived SIGKILL")
-            if run == nil { run = try scenario.runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value } }
+            #expect(
+                await daemon.waitForExit(timeout: .seconds(10)), "\(context): daemon \(daemon.pid) survived SIGKILL")
+            if run == nil { run = try await scenario.runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value } }
             guard let run else { continue }
-            let view = try scenario.show(run)
+            let view = try await scenario.show(run)
             for step in view.steps where step["state"] as? String == "running" {
                 killedWhileRunning[step["name"] as? String ?? "?", default: 0] += 1
             }
             if view.state == "done" && doneAtKill == nil { doneAtKill = kill }
-            try resolve(scenario, run: run, view: view, script: script, log: &resolutions, context: context)
+            try await resolve(scenario, run: run, view: view, script: script, log: &resolutions, context: context)
             let counts = scenario.journalCounts()
             #expect(counts.values.allSatisfy { $0 <= 1 }, "\(context): an effect happened twice: \(counts)")
         }
 
         // Let it finish, resolving as an operator would.
         let daemon = try scenario.start(logName: "daemon-final.log")
-        defer {
-            daemon.send(SIGTERM)
-            #expect(daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
-        }
-        let found = try run ?? scenario.waitForRun()
-        let id = try #require(found, "\(context): no run; log: \(daemon.log)")
-        var last = try scenario.show(id)
-        for _ in 0..<20 where last.state != "done" {
-            last = try scenario.wait(for: id, timeout: .seconds(30)) {
-                ["done", "needs-attention", "waiting-approval", "failed"].contains($0.state)
+        try await AsyncCleanup.run {
+            var found = run
+            if found == nil { found = try await scenario.waitForRun() }
+            let id = try #require(found, "\(context): no run; log: \(daemon.log)")
+            var last = try await scenario.show(id)
+            for _ in 0..<20 where last.state != "done" {
+                last = try await scenario.wait(for: id, timeout: .seconds(30)) {
+                    ["done", "needs-attention", "waiting-approval", "failed"].contains($0.state)
+                }
+                try await resolve(scenario, run: id, view: last, script: script, log: &resolutions, context: context)
             }
-            try resolve(scenario, run: id, view: last, script: script, log: &resolutions, context: context)
-        }
-        last = try scenario.wait(for: id, timeout: .seconds(30)) { $0.state == "done" }
-        #expect(last.state == "done", "\(context): \(last)")
+            last = try await scenario.wait(for: id, timeout: .seconds(30)) { $0.state == "done" }
+            #expect(last.state == "done", "\(context): \(last)")
 
-        let counts = scenario.journalCounts()
-        #expect(counts == Dictionary(uniqueKeysWithValues: Self.commands.map { ($0, 1) }), "\(context): \(counts)")
-        let commits = try DownstreamProject.git(
-            ["rev-list", "--count", "main..osslwatch/openssl-3.5.4"], in: scenario.downstream.infra)
-        #expect(commits.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(context): pin commits \(commits)")
-        let elapsed = ContinuousClock.now - began
-        #expect(elapsed < .seconds(240), "\(context): took \(elapsed)")
-        print(
-            "fault injection \(context): 100 kills in \(elapsed); done first seen after kill \(doneAtKill.map(String.init) ?? "none (finished after the 100th)"); "
-                + "kills while a step ran: \(killedWhileRunning); operator actions: \(resolutions); "
-                + "READY=1 after \(readyAfter.sorted()[readyAfter.count / 2]) (median)")
-        #expect(
-            killedWhileRunning.values.reduce(0, +) >= 10,
-            "\(context): too few kills landed inside a step to prove anything: \(killedWhileRunning)")
+            let counts = scenario.journalCounts()
+            #expect(counts == Dictionary(uniqueKeysWithValues: Self.commands.map { ($0, 1) }), "\(context): \(counts)")
+            let commits = try await DownstreamProject.git(
+                ["rev-list", "--count", "main..osslwatch/openssl-3.5.4"], in: scenario.downstream.infra)
+            #expect(
+                commits.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(context): pin commits \(commits)")
+            let elapsed = ContinuousClock.now - began
+            #expect(elapsed < .seconds(240), "\(context): took \(elapsed)")
+            print(
+                "fault injection \(context): 100 kills in \(elapsed); done first seen after kill \(doneAtKill.map(String.init) ?? "none (finished after the 100th)"); "
+                    + "kills while a step ran: \(killedWhileRunning); operator actions: \(resolutions); "
+                    + "READY=1 after \(readyAfter.sorted()[readyAfter.count / 2]) (median)")
+            #expect(
+                killedWhileRunning.values.reduce(0, +) >= 10,
+                "\(context): too few kills landed inside a step to prove anything: \(killedWhileRunning)")
+        } finally: {
+            daemon.send(SIGTERM)
+            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+        }
     }
 
     /// Acts as the operator on a stopped or running daemon: a needs-attention command is skipped
@@ -136,22 +140,22 @@ import Testing
     func resolve(
         _ scenario: PipelineE2EScenario, run: Int64, view: RunView, script: String, log: inout [String],
         context: String
-    ) throws {
+    ) async throws {
         for step in view.steps {
             guard let name = step["name"] as? String, let state = step["state"] as? String else { continue }
             switch state {
             case "needs-attention":
                 // An attempt the daemon started may outlive it; let it end before reading the journal.
-                let ended = Wait.until(timeout: .seconds(10)) { scenario.processes(mentioning: script).isEmpty }
+                let ended = await Wait.until(timeout: .seconds(10)) { scenario.processes(mentioning: script).isEmpty }
                 #expect(ended, "\(context): a command outlived its daemon for 10 s")
                 let seen = scenario.journalCounts()[name, default: 0]
                 #expect(seen <= 1, "\(context): \(name) ran \(seen) times")
                 let action = seen == 1 ? "skip" : "retry"
-                let result = try scenario.osslwatch([action, String(run), name])
+                let result = try await scenario.osslwatch([action, String(run), name])
                 #expect(result.status == 0, "\(context): \(action) \(name): \(result.stderr)")
                 log.append("\(action) \(name)")
             case "waiting-approval":
-                let result = try scenario.osslwatch(["approve", String(run), "--step", name])
+                let result = try await scenario.osslwatch(["approve", String(run), "--step", name])
                 #expect(result.status == 0, "\(context): approve \(name): \(result.stderr)")
                 log.append("approve \(name)")
             case "failed":

@@ -18,17 +18,17 @@ struct PipelineE2EScenario {
     /// Where `release.py release` writes the built extension module for 46.0.2.
     var artifactTemplate: String { downstream.dist.path + "/cryptography-{next_release}" }
 
-    init(_ services: TestServices, snapshot: String = "snapshot-2025-09-30") throws {
+    init(_ services: TestServices, snapshot: String = "snapshot-2025-09-30") async throws {
         daemon = try DaemonScenario(services)
         do {
             try daemon.base.serveFeeds(snapshot: snapshot)
-            tarball = try PipelineTarballScenario(services, version: "3.5.4")
+            tarball = try await PipelineTarballScenario(services, version: "3.5.4")
         } catch {
             daemon.cleanUp()
             throw error
         }
         do {
-            downstream = try DownstreamProject(root: daemon.base.work.appendingPathComponent("downstream"))
+            downstream = try await DownstreamProject(root: daemon.base.work.appendingPathComponent("downstream"))
         } catch {
             tarball.cleanUp()
             daemon.cleanUp()
@@ -137,17 +137,17 @@ struct PipelineE2EScenario {
     }
 
     /// `osslwatch ARGS --config <this config> --pid-file <this pid file>` where the command takes them.
-    func osslwatch(_ arguments: [String]) throws -> OSSLWatchBinary.Result {
+    func osslwatch(_ arguments: [String]) async throws -> OSSLWatchBinary.Result {
         var full = arguments + ["--config", configPath]
         if ["approve", "retry", "skip", "cancel"].contains(arguments.first ?? "") {
             full += ["--pid-file", daemon.pidFile]
         }
-        return try OSSLWatchBinary.run(full)
+        return try await OSSLWatchBinary.run(full)
     }
 
     /// `osslwatch runs --json`'s runs.
-    func runs() throws -> [[String: Any]] {
-        let result = try osslwatch(["runs", "--json"])
+    func runs() async throws -> [[String: Any]] {
+        let result = try await osslwatch(["runs", "--json"])
         guard result.status == 0 else {
             throw OSSLWatchBinary.Failure(description: "runs exited \(result.status): \(result.stderr)")
         }
@@ -155,8 +155,8 @@ struct PipelineE2EScenario {
     }
 
     /// `osslwatch runs show RUN --json`.
-    func show(_ run: Int64) throws -> RunView {
-        let result = try osslwatch(["runs", "show", String(run), "--json"])
+    func show(_ run: Int64) async throws -> RunView {
+        let result = try await osslwatch(["runs", "show", String(run), "--json"])
         guard result.status == 0 else {
             throw OSSLWatchBinary.Failure(description: "runs show exited \(result.status): \(result.stderr)")
         }
@@ -164,10 +164,10 @@ struct PipelineE2EScenario {
     }
 
     /// Polls `runs --json` until a run exists; returns its id.
-    func waitForRun(timeout: Duration = .seconds(30)) throws -> Int64? {
+    func waitForRun(timeout: Duration = .seconds(30)) async throws -> Int64? {
         var id: Int64?
-        _ = try Wait.until(timeout: timeout) {
-            id = try runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value }
+        _ = try await Wait.until(timeout: timeout) {
+            id = try await runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value }
             return id != nil
         }
         return id
@@ -175,10 +175,12 @@ struct PipelineE2EScenario {
 
     /// Polls `runs show --json` until `condition` holds; returns the last view either way.
     @discardableResult
-    func wait(for run: Int64, timeout: Duration = .seconds(60), until condition: (RunView) -> Bool) throws -> RunView {
-        var last = try show(run)
-        _ = try Wait.until(timeout: timeout) {
-            last = try show(run)
+    func wait(for run: Int64, timeout: Duration = .seconds(60), until condition: (RunView) -> Bool) async throws
+        -> RunView
+    {
+        var last = try await show(run)
+        _ = try await Wait.until(timeout: timeout) {
+            last = try await show(run)
             return condition(last)
         }
         return last

@@ -13,95 +13,99 @@ import Testing
 
     static let changelogLine = "* Updated Windows, macOS, and Linux wheels to be compiled with OpenSSL 3.5.4."
 
-    private func stop(_ daemon: DaemonProcess) {
+    private func stop(_ daemon: DaemonProcess) async {
         daemon.send(SIGTERM)
-        #expect(daemon.waitForExit(timeout: .seconds(15)), "no exit after SIGTERM; log: \(daemon.log)")
+        #expect(await daemon.waitForExit(timeout: .seconds(15)), "no exit after SIGTERM; log: \(daemon.log)")
     }
 
     @Test(
         "3.5.3 → 3.5.4 runs to done: pin commit with the verified digest, changelog line, 46.0.2, gate held until approved"
     )
-    func checklistRunsToDone() throws {
-        let scenario = try PipelineE2EScenario(services)
+    func checklistRunsToDone() async throws {
+        let scenario = try await PipelineE2EScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(steps: scenario.checklistSteps)
-        #expect(try scenario.osslwatch(["config", "check"]).status == 0)
+        #expect(try await scenario.osslwatch(["config", "check"]).status == 0)
         let daemon = try scenario.start()
-        defer { stop(daemon) }
+        try await AsyncCleanup.run {
 
-        let found = try scenario.waitForRun()
-        let run = try #require(found, "no run appeared; log: \(daemon.log)")
-        let gate = try scenario.wait(for: run) { $0.stepState("release-gate") == "waiting-approval" }
-        try #require(gate.stepState("release-gate") == "waiting-approval", "\(gate); log: \(daemon.log)")
-        #expect(gate.state == "waiting-approval")
-        #expect(gate.run["target"] as? String == "3.5.4" && gate.run["previous"] as? String == "3.5.3")
-        #expect(gate.run["nextRelease"] as? String == "46.0.2")
+            let found = try await scenario.waitForRun()
+            let run = try #require(found, "no run appeared; log: \(daemon.log)")
+            let gate = try await scenario.wait(for: run) { $0.stepState("release-gate") == "waiting-approval" }
+            try #require(gate.stepState("release-gate") == "waiting-approval", "\(gate); log: \(daemon.log)")
+            #expect(gate.state == "waiting-approval")
+            #expect(gate.run["target"] as? String == "3.5.4" && gate.run["previous"] as? String == "3.5.3")
+            #expect(gate.run["nextRelease"] as? String == "46.0.2")
 
-        // The pin: a commit on osslwatch/openssl-3.5.4 with the new version and the tarball's digest.
-        let digest = try SHA256Stream.hex(of: Data(contentsOf: URL(fileURLWithPath: scenario.tarball.tarballPath)))
-        #expect(gate.run["sha256"] as? String == digest)
-        let pin = try #require(scenario.downstream.infraFile(at: "osslwatch/openssl-3.5.4"))
-        #expect(pin == DownstreamProject.pinText(version: "3.5.4", digest: digest))
-        #expect(
-            scenario.downstream.infraFile(at: "main")
-                == DownstreamProject.pinText(
-                    version: "3.5.3", digest: DownstreamProject.previousDigest))
-        let subject = try DownstreamProject.git(
-            ["log", "-1", "--format=%s", "osslwatch/openssl-3.5.4"], in: scenario.downstream.infra)
-        #expect(subject.contains("3.5.4"), "commit subject: \(subject)")
+            // The pin: a commit on osslwatch/openssl-3.5.4 with the new version and the tarball's digest.
+            let digest = try SHA256Stream.hex(of: Data(contentsOf: URL(fileURLWithPath: scenario.tarball.tarballPath)))
+            #expect(gate.run["sha256"] as? String == digest)
+            let pin = try #require(await scenario.downstream.infraFile(at: "osslwatch/openssl-3.5.4"))
+            #expect(pin == DownstreamProject.pinText(version: "3.5.4", digest: digest))
+            #expect(
+                await scenario.downstream.infraFile(at: "main")
+                    == DownstreamProject.pinText(
+                        version: "3.5.3", digest: DownstreamProject.previousDigest))
+            let subject = try await DownstreamProject.git(
+                ["log", "-1", "--format=%s", "osslwatch/openssl-3.5.4"], in: scenario.downstream.infra)
+            #expect(subject.contains("3.5.4"), "commit subject: \(subject)")
 
-        // Changelog line under a 46.0.2 heading, version bumped, release not run.
-        let changelog = try scenario.downstream.read(scenario.downstream.changelog)
-        #expect(changelog.contains(Self.changelogLine))
-        #expect(changelog.contains(".. _v46-0-2:\n\n46.0.2 - "))
-        let heading = try #require(changelog.range(of: ".. _v46-0-2:"))
-        let line = try #require(changelog.range(of: Self.changelogLine))
-        let previousHeading = try #require(changelog.range(of: ".. _v46-0-1:"))
-        #expect(heading.upperBound < line.lowerBound && line.upperBound < previousHeading.lowerBound)
-        #expect(try scenario.downstream.read(scenario.downstream.pyproject).contains("version = \"46.0.2\"\n"))
-        #expect(!FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
-        #expect(gate.stepState("release") == "pending" && gate.attempts("release").isEmpty)
+            // Changelog line under a 46.0.2 heading, version bumped, release not run.
+            let changelog = try scenario.downstream.read(scenario.downstream.changelog)
+            #expect(changelog.contains(Self.changelogLine))
+            #expect(changelog.contains(".. _v46-0-2:\n\n46.0.2 - "))
+            let heading = try #require(changelog.range(of: ".. _v46-0-2:"))
+            let line = try #require(changelog.range(of: Self.changelogLine))
+            let previousHeading = try #require(changelog.range(of: ".. _v46-0-1:"))
+            #expect(heading.upperBound < line.lowerBound && line.upperBound < previousHeading.lowerBound)
+            #expect(try scenario.downstream.read(scenario.downstream.pyproject).contains("version = \"46.0.2\"\n"))
+            #expect(!FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
+            #expect(gate.stepState("release") == "pending" && gate.attempts("release").isEmpty)
 
-        // The gate holds through a wake-up: a poll request is handled and the release still does not run.
-        #expect(try scenario.osslwatch(["trigger", "--pid-file", scenario.daemon.pidFile]).status == 0)
-        let handled = try Wait.until(timeout: .seconds(15)) {
-            let status = try scenario.osslwatch(["status", "--json"]).json()
-            return (status["pendingRequests"] as? [Any])?.isEmpty == true
+            // The gate holds through a wake-up: a poll request is handled and the release still does not run.
+            #expect(try await scenario.osslwatch(["trigger", "--pid-file", scenario.daemon.pidFile]).status == 0)
+            let handled = try await Wait.until(timeout: .seconds(15)) {
+                let status = try await scenario.osslwatch(["status", "--json"]).json()
+                return (status["pendingRequests"] as? [Any])?.isEmpty == true
+            }
+            #expect(handled)
+            let held = try await scenario.show(run)
+            #expect(held.stepState("release-gate") == "waiting-approval" && held.stepState("release") == "pending")
+            #expect(!FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
+
+            let listing = try await scenario.osslwatch(["runs"])
+            #expect(listing.status == 0)
+            #expect(
+                listing.stdout.contains("3.5.3 → 3.5.4") && listing.stdout.contains("release-gate (waiting-approval)"))
+
+            // Approve the release gate; then every remaining gate (send gate, and the security one if selected).
+            let approved = try await scenario.osslwatch(["approve", String(run), "--step", "release-gate"])
+            #expect(approved.status == 0, "\(approved.stderr)")
+            #expect(approved.stdout.contains("sent SIGUSR1"))
+            var last = held
+            for _ in 0..<3 {
+                last = try await scenario.wait(for: run) { $0.state == "waiting-approval" || $0.state == "done" }
+                guard last.state == "waiting-approval" else { break }
+                #expect(FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
+                #expect(try await scenario.osslwatch(["approve", String(run)]).status == 0)
+            }
+            #expect(last.state == "done", "\(last); log: \(daemon.log)")
+            #expect(try scenario.downstream.read(scenario.downstream.releasedMarker) == "46.0.2\n")
+            #expect(last.stepState("verify-wheels") == "done" && last.stepState("announce") == "done")
+            #expect(last.step("release-gate")?["approvedAt"] != nil)
+            let release = try #require(last.attempts("release").first)
+            #expect(release["exitCode"] as? Int == 0 && release["finishedAt"] != nil)
+            let stdout = try #require(release["stdoutPath"] as? String)
+            #expect(FileManager.default.fileExists(atPath: stdout))
+            #expect(
+                scenario.journalCounts() == ["changelog": 1, "bump-version": 1, "release": 1],
+                "\(scenario.journalCounts())")
+
+            let detail = try await scenario.osslwatch(["runs", "show", String(run)])
+            #expect(detail.stdout.contains("release-gate [approval] done") && detail.stdout.contains("attempt 1:"))
+        } finally: {
+            await stop(daemon)
         }
-        #expect(handled)
-        let held = try scenario.show(run)
-        #expect(held.stepState("release-gate") == "waiting-approval" && held.stepState("release") == "pending")
-        #expect(!FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
-
-        let listing = try scenario.osslwatch(["runs"])
-        #expect(listing.status == 0)
-        #expect(listing.stdout.contains("3.5.3 → 3.5.4") && listing.stdout.contains("release-gate (waiting-approval)"))
-
-        // Approve the release gate; then every remaining gate (send gate, and the security one if selected).
-        let approved = try scenario.osslwatch(["approve", String(run), "--step", "release-gate"])
-        #expect(approved.status == 0, "\(approved.stderr)")
-        #expect(approved.stdout.contains("sent SIGUSR1"))
-        var last = held
-        for _ in 0..<3 {
-            last = try scenario.wait(for: run) { $0.state == "waiting-approval" || $0.state == "done" }
-            guard last.state == "waiting-approval" else { break }
-            #expect(FileManager.default.fileExists(atPath: scenario.downstream.releasedMarker.path))
-            #expect(try scenario.osslwatch(["approve", String(run)]).status == 0)
-        }
-        #expect(last.state == "done", "\(last); log: \(daemon.log)")
-        #expect(try scenario.downstream.read(scenario.downstream.releasedMarker) == "46.0.2\n")
-        #expect(last.stepState("verify-wheels") == "done" && last.stepState("announce") == "done")
-        #expect(last.step("release-gate")?["approvedAt"] != nil)
-        let release = try #require(last.attempts("release").first)
-        #expect(release["exitCode"] as? Int == 0 && release["finishedAt"] != nil)
-        let stdout = try #require(release["stdoutPath"] as? String)
-        #expect(FileManager.default.fileExists(atPath: stdout))
-        #expect(
-            scenario.journalCounts() == ["changelog": 1, "bump-version": 1, "release": 1],
-            "\(scenario.journalCounts())")
-
-        let detail = try scenario.osslwatch(["runs", "show", String(run)])
-        #expect(detail.stdout.contains("release-gate [approval] done") && detail.stdout.contains("attempt 1:"))
     }
 
     /// The ways a release can be untrustworthy, each with words the reason must contain.
@@ -112,8 +116,8 @@ import Testing
     @Test(
         "a tampered tarball, a wrong .sha256, a bad signature, a missing keyring: the run fails at verify-tarball",
         arguments: Tamper.allCases)
-    func untrustedTarballStopsTheRun(_ tamper: Tamper) throws {
-        let scenario = try PipelineE2EScenario(services)
+    func untrustedTarballStopsTheRun(_ tamper: Tamper) async throws {
+        let scenario = try await PipelineE2EScenario(services)
         defer { scenario.cleanUp() }
         let tarball = URL(fileURLWithPath: scenario.tarball.tarballPath)
         var keyring: String?
@@ -129,7 +133,7 @@ import Testing
             try Data("\(wrong) *openssl-3.5.4.tar.gz\n".utf8).write(to: tarball.appendingPathExtension("sha256"))
             expected = wrong
         case .badSignature:
-            try scenario.tarball.stranger.sign(tarball.path, output: tarball.path + ".asc")
+            try await scenario.tarball.stranger.sign(tarball.path, output: tarball.path + ".asc")
             expected = "signature"
         case .missingKeyring:
             keyring = scenario.work.appendingPathComponent("no-such-keyring.gpg").path
@@ -142,20 +146,23 @@ import Testing
             ).map(String.init).drop(while: { !$0.contains("name: update-pin") })
         try scenario.writeConfig(steps: steps.joined(separator: "\n"))
         let daemon = try scenario.start()
-        defer { stop(daemon) }
+        try await AsyncCleanup.run {
 
-        let found = try scenario.waitForRun()
-        let run = try #require(found, "no run appeared; log: \(daemon.log)")
-        let view = try scenario.wait(for: run) { $0.state == "failed" || $0.state == "needs-attention" }
-        #expect(view.state == "failed", "\(view)")
-        #expect(view.stepState("verify-tarball") == "failed")
-        let reason = try #require(view.stepReason("verify-tarball"), "\(view.json)")
-        #expect(reason.contains(expected), "reason: \(reason)")
-        #expect(!reason.contains("\n"))
-        #expect(view.reason?.isEmpty == false)
-        #expect(view.stepState("update-pin") == "pending" && view.attempts("update-pin").isEmpty)
-        #expect(scenario.downstream.infraFile(at: "osslwatch/openssl-3.5.4") == nil)
-        #expect(scenario.journalCounts().isEmpty)
-        #expect(view.run["sha256"] is NSNull || view.run["sha256"] == nil)
+            let found = try await scenario.waitForRun()
+            let run = try #require(found, "no run appeared; log: \(daemon.log)")
+            let view = try await scenario.wait(for: run) { $0.state == "failed" || $0.state == "needs-attention" }
+            #expect(view.state == "failed", "\(view)")
+            #expect(view.stepState("verify-tarball") == "failed")
+            let reason = try #require(view.stepReason("verify-tarball"), "\(view.json)")
+            #expect(reason.contains(expected), "reason: \(reason)")
+            #expect(!reason.contains("\n"))
+            #expect(view.reason?.isEmpty == false)
+            #expect(view.stepState("update-pin") == "pending" && view.attempts("update-pin").isEmpty)
+            #expect(await scenario.downstream.infraFile(at: "osslwatch/openssl-3.5.4") == nil)
+            #expect(scenario.journalCounts().isEmpty)
+            #expect(view.run["sha256"] is NSNull || view.run["sha256"] == nil)
+        } finally: {
+            await stop(daemon)
+        }
     }
 }

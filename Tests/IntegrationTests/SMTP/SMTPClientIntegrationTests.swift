@@ -101,7 +101,7 @@ import Testing
         #expect(mail.authUser == services.smtpUser)
         #expect(services.smtpMessages(to: second).map(\.number) == [mail.number])
 
-        let parsed = try StrictEmail.parse(path: mail.path)
+        let parsed = try await StrictEmail.parse(path: mail.path)
         #expect(parsed.header("Subject") == "osslwatch SMTP test")
         #expect(parsed.header("To") == first)
         #expect(parsed.body.contains("Café."))

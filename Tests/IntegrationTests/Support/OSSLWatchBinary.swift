@@ -37,9 +37,10 @@ struct OSSLWatchBinary {
         return productsDirectory.appendingPathComponent("osslwatch").path
     }
 
-    /// Runs `osslwatch arguments...` to completion; output is collected on background threads
-    /// so a chatty child never blocks on a full pipe.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `osslwatch arguments...` to completion; output is collected on threads of their own
+    /// so a chatty child never blocks on a full pipe, and the exit is awaited without holding a
+    /// cooperative-pool thread.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -48,33 +49,10 @@ struct OSSLWatchBinary {
         env.removeValue(forKey: "STATE_DIRECTORY")
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = Collector(out.fileHandleForReading)
-        let stderr = Collector(err.fileHandleForReading)
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: stdout.wait(), stderr: stderr.wait())
-    }
-
-    /// Reads a pipe to its end on its own thread.
-    private final class Collector: @unchecked Sendable {
-        private var data = Data()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ handle: FileHandle) {
-            Thread.detachNewThread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }
-        }
-
-        func wait() -> String {
-            done.wait()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let output = try await ChildProcess.run(process)
+        return Result(
+            status: output.status, stdout: String(decoding: output.stdout, as: UTF8.self),
+            stderr: String(decoding: output.stderr, as: UTF8.self))
     }
 }

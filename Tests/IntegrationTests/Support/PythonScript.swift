@@ -9,29 +9,16 @@ enum PythonScript {
 
     /// Runs `python3 -c script arguments...` with `input` on its standard input, and returns its
     /// standard output; throws with its standard error when it exits with a status other than 0.
-    static func run(_ script: String, arguments: [String], input: Data? = nil) throws -> Data {
+    static func run(_ script: String, arguments: [String], input: Data? = nil) async throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let stdin = Pipe()
-        if input != nil { process.standardInput = stdin }
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let output = try await ChildProcess.run(process, input: input)
+        guard output.status == 0 else {
+            let errorText = String(decoding: output.stderr, as: UTF8.self)
             throw Failed(
-                description:
-                    "python3 \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
+                description: "python3 \(arguments.joined(separator: " ")) exited \(output.status): \(errorText)")
         }
-        return data
+        return output.stdout
     }
 }

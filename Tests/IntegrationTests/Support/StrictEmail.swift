@@ -32,13 +32,13 @@ struct StrictEmail: Decodable {
         """
 
     /// Parses the file at `path`; throws with Python's error when the policy refuses it.
-    static func parse(path: String) throws -> StrictEmail {
-        try JSONDecoder().decode(StrictEmail.self, from: PythonScript.run(script, arguments: [path]))
+    static func parse(path: String) async throws -> StrictEmail {
+        try JSONDecoder().decode(StrictEmail.self, from: await PythonScript.run(script, arguments: [path]))
     }
 
     /// Parses `bytes`; throws with Python's error when the policy refuses them.
-    static func parse(bytes: Data) throws -> StrictEmail {
-        try JSONDecoder().decode(StrictEmail.self, from: PythonScript.run(script, arguments: [], input: bytes))
+    static func parse(bytes: Data) async throws -> StrictEmail {
+        try JSONDecoder().decode(StrictEmail.self, from: await PythonScript.run(script, arguments: [], input: bytes))
     }
 
     /// The first header of that name (case-insensitive), decoded.
