@@ -164,7 +164,7 @@ struct ControlCommandTests {
             try scenario.requests(for: "releases.atom").count == 2 && scenario.requests(for: "tags.atom").count == 2
         }
         #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? []); log: \(daemon.log)")
-        let handled = try await Wait.until(timeout: .seconds(10)) {
+        let handled = try await Wait.until(timeout: .seconds(10), every: Wait.spawnInterval) {
             let result = try await OSSLWatchBinary.run([
                 "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
             ])

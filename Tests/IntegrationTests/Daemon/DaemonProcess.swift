@@ -124,15 +124,22 @@ final class DaemonProcess {
 
 /// Polling with a deadline: tests wait for conditions, never for fixed times.
 enum Wait {
-    /// Checks `condition` every 10 ms until it holds (true) or `timeout` passes (false). The
+    /// The pause between looks that spawn `osslwatch`: a process per look, so ten a second are
+    /// plenty, and the CPUs stay with the daemons under test (the 10 ms default, no longer slowed
+    /// by a starved pool, would spawn up to a hundred a second).
+    static let spawnInterval: Duration = .milliseconds(100)
+
+    /// Checks `condition` every `interval` until it holds (true) or `timeout` passes (false). The
     /// pauses suspend the task rather than block a cooperative-pool thread; a cancelled test
     /// stops waiting (false).
-    static func until(timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    static func until(
+        timeout: Duration, every interval: Duration = .milliseconds(10), _ condition: () async throws -> Bool
+    ) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
             if try await condition() { return true }
             if ContinuousClock.now >= deadline || Task.isCancelled { return false }
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await Task.sleep(for: interval)
         }
     }
 }

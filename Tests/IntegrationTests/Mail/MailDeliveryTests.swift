@@ -38,7 +38,7 @@ import Testing
     /// request within a minute.
     private func triggerAndWaitHandled(_ scenario: MailScenario) async throws -> Bool {
         #expect(try await scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
-        return try await Wait.until(timeout: .seconds(60)) {
+        return try await Wait.until(timeout: .seconds(60), every: Wait.spawnInterval) {
             let status = try await scenario.e2e.osslwatch(["status", "--json"]).json()
             return (status["pendingRequests"] as? [Any])?.isEmpty == true
         }

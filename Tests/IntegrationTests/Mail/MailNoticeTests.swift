@@ -41,7 +41,7 @@ import Testing
             let count = scenario.delivered(to: maintainer).count
             #expect(
                 try await scenario.e2e.osslwatch(["trigger", "--pid-file", scenario.e2e.daemon.pidFile]).status == 0)
-            let handled = try await Wait.until(timeout: .seconds(60)) {
+            let handled = try await Wait.until(timeout: .seconds(60), every: Wait.spawnInterval) {
                 let status = try await scenario.e2e.osslwatch(["status", "--json"]).json()
                 return (status["pendingRequests"] as? [Any])?.isEmpty == true
             }

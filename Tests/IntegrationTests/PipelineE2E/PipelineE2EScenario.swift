@@ -166,7 +166,7 @@ struct PipelineE2EScenario {
     /// Polls `runs --json` until a run exists; returns its id.
     func waitForRun(timeout: Duration = .seconds(30)) async throws -> Int64? {
         var id: Int64?
-        _ = try await Wait.until(timeout: timeout) {
+        _ = try await Wait.until(timeout: timeout, every: Wait.spawnInterval) {
             id = try await runs().first.flatMap { ($0["id"] as? NSNumber)?.int64Value }
             return id != nil
         }
@@ -179,7 +179,7 @@ struct PipelineE2EScenario {
         -> RunView
     {
         var last = try await show(run)
-        _ = try await Wait.until(timeout: timeout) {
+        _ = try await Wait.until(timeout: timeout, every: Wait.spawnInterval) {
             last = try await show(run)
             return condition(last)
         }

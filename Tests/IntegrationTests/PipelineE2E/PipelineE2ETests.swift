@@ -64,7 +64,7 @@ import Testing
 
             // The gate holds through a wake-up: a poll request is handled and the release still does not run.
             #expect(try await scenario.osslwatch(["trigger", "--pid-file", scenario.daemon.pidFile]).status == 0)
-            let handled = try await Wait.until(timeout: .seconds(15)) {
+            let handled = try await Wait.until(timeout: .seconds(15), every: Wait.spawnInterval) {
                 let status = try await scenario.osslwatch(["status", "--json"]).json()
                 return (status["pendingRequests"] as? [Any])?.isEmpty == true
             }
