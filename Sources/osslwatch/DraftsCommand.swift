@@ -47,7 +47,7 @@ struct DraftsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let records = try storeCall { () throws(StoreError) in try store.outboxRecords() }.reversed()
         let maildir = Maildir(stateDirectory: configuration.stateDirectory)
@@ -119,7 +119,7 @@ struct DraftsShowCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let draftID = id
         guard let record = try storeCall({ () throws(StoreError) in try store.outbox(draftID) }) else {
@@ -143,7 +143,7 @@ struct DraftChangeOptions: ParsableArguments {
     @OptionGroup var daemonPIDFile: PIDFileOption
 
     func perform(_ verb: String, id: Int64, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let record: OutboxRecord
         do {

@@ -15,9 +15,15 @@ struct GlobalOptions: ParsableArguments {
     var logLevel: LogLevel = LogLevel(.notice)
 
     /// Loads and validates the configuration, or ends the process with EX_CONFIG and one line.
-    func loadConfiguration() throws -> Configuration {
+    ///
+    /// `checkFiles: false` is for commands that only read or change the state store (runs,
+    /// drafts, approvals, status, trigger): a pin file briefly absent while someone switches
+    /// branches in the downstream checkout must not stop them.
+    func loadConfiguration(checkFiles: Bool = true) throws -> Configuration {
         do {
-            return try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+            return try ConfigLoader.load(
+                path: config, environment: ProcessInfo.processInfo.environment,
+                options: ConfigLoader.Options(checkFiles: checkFiles))
         } catch {
             printError("osslwatch: \(error)")
             throw ExitCode(78)

@@ -26,7 +26,7 @@ struct RunChangeOptions: ParsableArguments {
         """
 
     func perform(_ action: RunChange.Action, run: Int64) throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let updated: RunRecord
         do {

@@ -38,7 +38,7 @@ struct RunsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let report = try storeCall { () throws(StoreError) in try RunsReport.load(store: store, project: project) }
         print(json ? try RunsReportRenderer.json(report) : RunsReportRenderer.text(report), terminator: "")
@@ -60,7 +60,7 @@ struct RunsShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let id = run
         let found = try storeCall { () throws(StoreError) in try RunsReportDetail.load(store: store, run: id) }

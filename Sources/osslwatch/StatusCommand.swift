@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var daemonPIDFile: PIDFileOption
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         let store: Store
         do {
             store = try Store(directory: configuration.stateDirectory)

@@ -49,7 +49,7 @@ struct TriggerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try options.loadConfiguration()
+        let configuration = try options.loadConfiguration(checkFiles: false)
         do {
             _ = try Trigger.validate(configuration: configuration, project: project, version: version)
         } catch {

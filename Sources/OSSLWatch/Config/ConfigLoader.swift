@@ -9,9 +9,10 @@ import Yams
 public enum ConfigLoader {
     /// What to verify beyond the file's own content.
     public struct Options: Sendable, Hashable {
-        /// Whether files the config names (linked pin files, binaries, wheels, `ca_file`) must
-        /// exist and be readable now. Always true in production; only a test that loads the
-        /// shipped example for a machine it does not run on turns it off.
+        /// Whether files the config names (linked pin files, binaries, wheels, `ca_file`,
+        /// templates) must exist and be readable now. True for the daemon, `check` and
+        /// `config check`; the commands that only read or change the state store turn it off,
+        /// as does a test that loads the shipped example for a machine it does not run on.
         public var checkFiles: Bool
 
         public init(checkFiles: Bool = true) {

@@ -55,6 +55,33 @@ struct ControlCommandTests {
         #expect(object["runs"] == nil)
     }
 
+    @Test("a pin file missing for a moment (a branch switch) stops check, not the store commands")
+    func storeCommandsIgnoreMissingPinFile() async throws {
+        let scenario = try CheckScenario(services)
+        defer { scenario.cleanUp() }
+        let pin = scenario.work.appendingPathComponent("openssl-version.sh").path
+        try scenario.writeConfig(
+            projects: """
+                  - name: cryptography
+                    linked:
+                      pin_file:
+                        path: \(pin)
+                        pattern: 'OPENSSL_VERSION="openssl-(?<version>[0-9a-z.-]+)"'
+                """)
+        let pidFile = scenario.work.appendingPathComponent("osslwatch.pid").path
+        let check = try await scenario.check()
+        #expect(check.status == 78, "\(check.stderr)")
+        #expect(check.stderr.contains("does not exist"), "\(check.stderr)")
+        // trigger records its request and says the daemon is not running (69), as without a pin file.
+        for (arguments, expected) in [
+            (["status", "--pid-file", pidFile], 0), (["runs"], 0), (["drafts"], 0),
+            (["trigger", "--pid-file", pidFile], 69),
+        ] {
+            let result = try await OSSLWatchBinary.run(arguments + ["--config", scenario.configPath])
+            #expect(result.status == Int32(expected), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test("status after a check: every feed ok with a last success, the saved verdict with its time")
     func statusAfterCheck() async throws {
         let scenario = try CheckScenario(services)
