@@ -114,11 +114,16 @@ final class DaemonProcess {
     }
 
     /// The signals the process blocks, from /proc/PID/status (`SigBlk`, a hexadecimal mask).
-    var blockedSignals: UInt64? {
+    var blockedSignals: UInt64? { signalMask("SigBlk:") }
+
+    /// The signals the process has handlers for (`SigCgt` in /proc/PID/status).
+    var caughtSignals: UInt64? { signalMask("SigCgt:") }
+
+    private func signalMask(_ field: String) -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") })
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return nil }
-        return UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        return UInt64(line.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16)
     }
 }
 
