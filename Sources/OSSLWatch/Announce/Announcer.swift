@@ -108,8 +108,11 @@ public struct Announcer: Sendable {
     }
 
     /// Writes the row's bytes to the Maildir again when its file is gone from `new/` and `cur/`
-    /// (a crash between the row and the file); a file a client moved is left alone.
+    /// (a crash between the row and the file); a file a client moved is left alone. Only a
+    /// message not yet sent or settled is restored: a crash leaves it drafted or approved, and a
+    /// settled one's file the reader deleted stays deleted (notices are planned every advance).
     public func ensureDraftFile(_ record: OutboxRecord) throws(OutboxError) {
+        guard [.drafted, .approved, .retryWait].contains(record.state) else { return }
         guard maildir.find(record.maildirFile) == nil else { return }
         guard let bytes = try storeCall({ () throws(StoreError) in try store.outboxMessage(record.id) }) else { return }
         try maildir.deliver(bytes, name: record.maildirFile)

@@ -92,5 +92,13 @@ import Testing
         try FileManager.default.removeItem(atPath: path)
         try announcer(store).ensureDraftFile(record)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+
+        // Once sent, a file the reader deleted stays deleted.
+        _ = try store.approveDraft(record.id, at: StoreSamples.start + 1)
+        _ = try store.beginSending(record.id, at: StoreSamples.start + 2)
+        let sent = try store.finishSending(record.id, .sent(code: 250, text: "2.0.0 Ok"), at: StoreSamples.start + 3)
+        try FileManager.default.removeItem(atPath: path)
+        try announcer(store).ensureDraftFile(sent)
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
