@@ -12,20 +12,6 @@ struct DaemonCommandTests {
         services = try TestServices.load()
     }
 
-    /// Starts a daemon and waits for READY=1 and the end of its first poll round (every feed polled once).
-    private func startAndSettle(
-        _ scenario: DaemonScenario, files: [String], watchdog: Int? = 400_000, logName: String = "daemon.log"
-    ) async throws -> DaemonProcess {
-        let daemon = try scenario.start(watchdogMicroseconds: watchdog, logName: logName)
-        let settled = try await Wait.until(timeout: .seconds(15)) {
-            try scenario.notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
-                && files.allSatisfy { try scenario.requests(for: $0).count >= 1 }
-        }
-        try #require(settled, "no READY=1 and first round: \(scenario.notify.texts) log: \(daemon.log)")
-        return daemon
-    }
-
-    /// Sleeps until CLOCK_MONOTONIC reaches `nanoseconds` (an absolute deadline: no drift).
     /// Waits (in 100 µs naps, up to 5 s) until the child holds `signals`: blocked by the
     /// launcher, or caught by the daemon's handlers. Before that the child is between the
     /// kernel's exec and the launcher's first instruction, where any process has the default
@@ -41,15 +27,10 @@ struct DaemonCommandTests {
         return false
     }
 
+    /// Sleeps until CLOCK_MONOTONIC reaches `nanoseconds` (an absolute deadline: no drift).
     private static func sleep(until nanoseconds: Int64) {
         var deadline = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nil) == EINTR {}
-    }
-
-    private func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) async {
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
-        #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
     }
 
     @Test(
@@ -59,7 +40,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
 
         let pinged = await Wait.until(timeout: .seconds(10)) { scenario.notifications("WATCHDOG=1") >= 8 }
         #expect(pinged, "\(scenario.notify.texts)")
@@ -81,7 +62,7 @@ struct DaemonCommandTests {
                 == "\(daemon.pid)")
 
         let stopSent = ContinuousClock.now
-        await stop(daemon)
+        await scenario.stop(daemon)
         #expect(ContinuousClock.now - stopSent < .seconds(5), "stop took \(ContinuousClock.now - stopSent)")
         let texts = scenario.notify.texts
         let ready = try #require(texts.firstIndex(of: "READY=1"))
@@ -98,7 +79,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom", "tags.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom", "tags.atom"])
         #expect(try scenario.requests(for: "releases.atom").count == 1)
 
         daemon.send(SIGUSR1)
@@ -108,7 +89,7 @@ struct DaemonCommandTests {
         #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? [])")
         #expect(try scenario.requests(for: "tags.atom").last?.contains("\" 304 ") == true)
         #expect(daemon.logLines(containing: "signals received SIGUSR1=1").count == 1, "\(daemon.log)")
-        await stop(daemon)
+        await scenario.stop(daemon)
     }
 
     @Test("SIGHUP with a valid changed config: RELOADING=1 with MONOTONIC_USEC, READY=1, and the added feed is polled")
@@ -116,7 +97,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
         #expect(try scenario.requests(for: "tags.atom").isEmpty)
 
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
@@ -130,7 +111,7 @@ struct DaemonCommandTests {
         #expect(usec > 0)
         #expect(texts[(reloading + 1)...].contains("READY=1"), "\(texts)")
         #expect(daemon.logLines(containing: "configuration reloaded").count == 1, "\(daemon.log)")
-        await stop(daemon)
+        await scenario.stop(daemon)
     }
 
     @Test("SIGHUP with a shorter interval applies it at once: the feed is polled again without a signal")
@@ -138,7 +119,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
         try scenario.writeConfig(
             feeds: scenario.feed("github-releases", kind: "github-releases-atom", file: "releases.atom", interval: "1s")
         )
@@ -148,7 +129,7 @@ struct DaemonCommandTests {
         }
         #expect(repeated, "\(daemon.log)")
         #expect(daemon.logLines(containing: "signals received").count == 1, "only the SIGHUP")
-        await stop(daemon)
+        await scenario.stop(daemon)
     }
 
     @Test("SIGHUP with a broken config keeps the old one, logs the one-line error and still answers SIGUSR1")
@@ -156,7 +137,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
 
         try "feeds: [\nstate_directory: 5\n".write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
         daemon.send(SIGHUP)
@@ -176,19 +157,14 @@ struct DaemonCommandTests {
             try scenario.requests(for: "releases.atom").count == 2
         }
         #expect(polled, "the old configuration's feed was not polled; log: \(daemon.log)")
-        await stop(daemon)
+        await scenario.stop(daemon)
     }
 
     @Test("SIGTERM during a poll that never answers: the round is cancelled after stop_timeout and the exit is 0")
     func termBoundsAHungPoll() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
-        let stalled = """
-              - name: stalled
-                kind: github-releases-atom
-                url: http://127.0.0.1:\(services.stallPort)/releases.atom
-                interval: 1h
-            """
+        let stalled = scenario.stalledFeed(kind: "github-releases-atom", file: "releases.atom")
         try scenario.writeConfig(feeds: stalled, timeout: 60, stopTimeout: 1)
         let daemon = try scenario.start()
         let started = await Wait.until(timeout: .seconds(10)) {
@@ -196,7 +172,7 @@ struct DaemonCommandTests {
         }
         try #require(started, "\(daemon.log)")
         let stopSent = ContinuousClock.now
-        await stop(daemon, within: .seconds(8))
+        await scenario.stop(daemon, within: .seconds(8))
         let took = ContinuousClock.now - stopSent
         #expect(took >= .milliseconds(900) && took < .seconds(4), "stop took \(took); log: \(daemon.log)")
         #expect(daemon.logLines(containing: "round_running=true").count == 1, "\(daemon.log)")
@@ -261,7 +237,6 @@ struct DaemonCommandTests {
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
         let daemon = try scenario.start(watchdogMicroseconds: nil)
-        Self.sleep(until: daemon.spawnReturnedAt + 1_000_000)
         #expect(Self.waitUntilHeld(daemon, 1 << UInt64(SIGUSR1 - 1)), "the launcher never blocked SIGUSR1")
         daemon.send(SIGUSR1)
         let rounds = await Wait.until(timeout: .seconds(15)) {
@@ -269,20 +244,14 @@ struct DaemonCommandTests {
         }
         #expect(rounds, "\(daemon.log)")
         #expect(daemon.logLines(containing: "SIGUSR1=1").count == 1, "\(daemon.log)")
-        await stop(daemon)
-        #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
+        await scenario.stop(daemon)
     }
 
     @Test("a SIGUSR1 during a poll round is not lost: exactly one more round follows it")
     func usr1DuringRoundIsKept() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
-        let stalled = """
-              - name: stalled
-                kind: github-tags-atom
-                url: http://127.0.0.1:\(services.stallPort)/tags.atom
-                interval: 1h
-            """
+        let stalled = scenario.stalledFeed(kind: "github-tags-atom", file: "tags.atom")
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + stalled, timeout: 2)
         let daemon = try scenario.start()
         // The first round is held up by the stalled feed for http.timeout (2 s).
@@ -302,7 +271,7 @@ struct DaemonCommandTests {
         #expect(rounds, "\(daemon.log)")
         let finished = daemon.logLines(containing: "poll round finished")
         #expect(finished.first?.contains("forced=false") == true && finished.last?.contains("forced=true") == true)
-        await stop(daemon)
+        await scenario.stop(daemon)
         #expect(try scenario.requests(for: "releases.atom").count == 2, "one signal, one more round")
     }
 
@@ -311,7 +280,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try await startAndSettle(scenario, files: ["releases.atom"])
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
         let before = try scenario.requests(for: "releases.atom").count
 
         for _ in 0..<50 { daemon.send(SIGUSR1) }
@@ -332,7 +301,7 @@ struct DaemonCommandTests {
         }
         let polls = seen - before
         #expect(polls >= 1 && polls <= 10, "\(polls) polls for 50 signals")
-        await stop(daemon)
+        await scenario.stop(daemon)
     }
 
     @Test("a SIGKILLed daemon leaves a stale pid file that the next start replaces")
@@ -340,7 +309,7 @@ struct DaemonCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let first = try await startAndSettle(scenario, files: ["releases.atom"], logName: "first.log")
+        let first = try await scenario.startAndSettle(files: ["releases.atom"], logName: "first.log")
         first.send(SIGKILL)
         #expect(await first.waitForExit(timeout: .seconds(5)))
         let stale = try String(contentsOfFile: scenario.pidFile, encoding: .utf8)
@@ -352,7 +321,7 @@ struct DaemonCommandTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines) == "\(second.pid)"
         }
         #expect(replaced, "\(second.log)")
-        await stop(second)
+        await scenario.stop(second)
         #expect(!FileManager.default.fileExists(atPath: scenario.pidFile))
     }
 }
@@ -385,9 +354,7 @@ struct DaemonScheduleTests {
         #expect(daemon.logLines(containing: "signals received").isEmpty)
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("github-releases"), "\(text)")
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(10)))
-        #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
+        await scenario.stop(daemon)
     }
 
     @Test(
@@ -397,13 +364,8 @@ struct DaemonScheduleTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed)
-        let daemon = try scenario.start()
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
         defer { daemon.send(SIGKILL) }
-        let settled = try await Wait.until(timeout: .seconds(15)) {
-            try scenario.requests(for: "releases.atom").count == 1 && scenario.notifications("READY=1") == 1
-                && !daemon.logLines(containing: "poll round finished").isEmpty
-        }
-        try #require(settled, "\(daemon.log)")
         let store = try Store(directory: scenario.base.stateDirectory)
         let poll = try store.addRequest(kind: .poll, project: nil, version: nil, at: Date())
         let run = try store.addRequest(
@@ -417,20 +379,14 @@ struct DaemonScheduleTests {
         #expect(notes[run.id] == "no run: project cryptography has no steps configured")
         #expect(try scenario.requests(for: "releases.atom").count == 2)
         #expect(daemon.logLines(containing: "request handled").count == 1, "\(daemon.log)")
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(10)))
-        #expect(daemon.exitedCleanly, "\(daemon.exitDescription)")
+        await scenario.stop(daemon)
     }
 
     @Test("other commands keep the default signal actions: SIGINT ends a hanging `osslwatch check`")
     func checkDiesOnInterrupt() async throws {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
-        let stalled = """
-              - name: stalled
-                kind: github-releases-atom
-                url: http://127.0.0.1:\(services.stallPort)/releases.atom
-            """
+        let stalled = scenario.stalledFeed(kind: "github-releases-atom", file: "releases.atom")
         try scenario.writeConfig(feeds: stalled, timeout: 60)
         let check = try DaemonProcess(
             arguments: ["check", "--config", scenario.configPath], environment: [:],

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// One daemon test's world: a `CheckScenario` (served feeds, state directory, config path)
 /// plus a notify socket playing systemd, a pid file, and the log of the running daemon.
@@ -26,6 +27,16 @@ struct DaemonScenario {
     }
 
     var releasesFeed: String { feed("github-releases", kind: "github-releases-atom", file: "releases.atom") }
+
+    /// A feed named `stalled` on the test server that accepts and never answers.
+    func stalledFeed(kind: String, file: String) -> String {
+        """
+          - name: stalled
+            kind: \(kind)
+            url: http://127.0.0.1:\(base.services.stallPort)/\(file)
+            interval: 1h
+        """
+    }
     var tagsFeed: String { feed("github-tags", kind: "github-tags-atom", file: "tags.atom") }
 
     /// The top of every daemon test's config: state in this scenario, TLS through the test CA,
@@ -70,6 +81,27 @@ struct DaemonScenario {
         return try DaemonProcess(
             arguments: ["run", "--config", configPath, "--pid-file", pidFile, "--log-level", "info"],
             environment: environment, logPath: base.work.appendingPathComponent(logName).path)
+    }
+
+    /// Starts a daemon and waits for READY=1 and the end of its first poll round (every feed in
+    /// `files` polled at least once).
+    func startAndSettle(
+        files: [String], watchdog: Int? = 400_000, logName: String = "daemon.log"
+    ) async throws -> DaemonProcess {
+        let daemon = try start(watchdogMicroseconds: watchdog, logName: logName)
+        let settled = try await Wait.until(timeout: .seconds(15)) {
+            try notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
+                && files.allSatisfy { try requests(for: $0).count >= 1 }
+        }
+        try #require(settled, "no READY=1 and first round: \(notify.texts) log: \(daemon.log)")
+        return daemon
+    }
+
+    /// Sends SIGTERM and expects a clean exit within `bound`.
+    func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) async {
+        daemon.send(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
+        #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
     }
 
     /// Access-log lines for one served file of this scenario.
