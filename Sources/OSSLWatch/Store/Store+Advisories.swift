@@ -2,10 +2,6 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// How long after its day a pre-announcement still counts as pending when no release
-    /// matched it: a release that slipped by days is still expected, one by weeks is news again.
-    public static let preAnnouncementGrace: TimeInterval = 7 * 86_400
-
     // MARK: - Advisories
 
     /// Every known CVE, merged from advisory texts and CVE records, oldest advisory first.
@@ -75,20 +71,11 @@ extension Store {
 
     // MARK: - Pre-announcements
 
-    /// Pre-announced releases still expected at `now`: none of the versions they name (or, when
-    /// they name none, no final release first seen on or after their day) is a known release
-    /// yet, and their day is less than `preAnnouncementGrace` ago. Soonest first.
+    /// Pre-announced releases still expected at `now`, by the one rule `ExpectedReleases.pending`
+    /// applies (with `AdvisorySettings.preAnnouncementGrace`), soonest first.
     public func preAnnouncements(now: Date = Date()) throws(StoreError) -> [PreAnnouncement] {
-        let all = try allPreAnnouncements()
-        let releases = try self.releases()
-        let known = Set(releases.map(\.version))
-        return all.filter { announcement in
-            guard announcement.expected.addingTimeInterval(Self.preAnnouncementGrace) > now else { return false }
-            if !announcement.versions.isEmpty {
-                return !announcement.versions.contains { known.contains($0) }
-            }
-            return !releases.contains { !$0.version.isPrerelease && $0.firstSeen >= announcement.expected }
-        }
+        ExpectedReleases.pending(
+            try allPreAnnouncements(), releases: try releases(), now: now, grace: AdvisorySettings.preAnnouncementGrace)
     }
 
     /// Every stored pre-announcement, matched or not, soonest first; for reports and tests.
