@@ -25,12 +25,13 @@ public struct Watcher: Sendable {
         let outcomes = await pollAll(now: now, force: force)
         let linked = readLinked()
         try await confirmByChecksum(linked: linked)
-        let projects = try evaluate(linked: linked, now: Date())
+        let advisories = try store.advisories()
+        let projects = try evaluate(linked: linked, now: Date(), advisories: advisories)
         try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
         return CheckReport(
             checkedAt: now, feeds: outcomes, feedStates: try store.feedStates(),
             projects: projects,
-            series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
+            series: try store.seriesInfo(), knownAdvisories: advisories.count)
     }
 
     /// Polls `only` (every configured feed by default) at once; each transfer runs on its own
@@ -193,12 +194,14 @@ public struct Watcher: Sendable {
     }
 
     /// Derives each project's verdict from its linked version and what the store holds now.
+    /// - Parameter advisories: the store's advisories when the caller has just read them; read here otherwise.
     public func evaluate(
-        linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)], now: Date = Date()
+        linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)], now: Date = Date(),
+        advisories known: [Advisory]? = nil
     ) throws -> [CheckReport.ProjectReport] {
         let releases = try store.releases()
         let series = try store.seriesInfo()
-        let advisories = AdvisoryIndex(try store.advisories())
+        let advisories = AdvisoryIndex(try known ?? store.advisories())
         let preAnnouncements = try store.preAnnouncements(now: now)
         return linked.map { project, linked in
             switch linked {
