@@ -38,21 +38,11 @@ public enum ExpectedReleases {
         announcement.versions.isEmpty || announcement.versions.contains { $0.series == series }
     }
 
-    /// Whether any release the announcement stands for has been seen.
-    public static func isSeen(_ announcement: PreAnnouncement, releases: [Release]) -> Bool {
-        let seen = releases.filter { !$0.sources.isEmpty }
-        if !announcement.versions.isEmpty {
-            let named = Set(announcement.versions)
-            return seen.contains { named.contains($0.version) }
-        }
-        let from = announcement.expected.addingTimeInterval(-earlySlack)
-        return seen.contains { !$0.version.isPrerelease && $0.firstSeen >= from }
-    }
-
-    /// Whether the announcement's release for `series` has been seen.
-    public static func isSeen(_ announcement: PreAnnouncement, series: Series, releases: [Release]) -> Bool {
-        let seen = releases.filter { !$0.sources.isEmpty && $0.version.series == series }
-        let named = Set(announcement.versions.filter { $0.series == series })
+    /// Whether a release the announcement stands for has been seen; with `series`, its release for that series.
+    public static func isSeen(_ announcement: PreAnnouncement, series: Series? = nil, releases: [Release]) -> Bool {
+        let inSeries = { (version: OpenSSLVersion) in series.map { version.series == $0 } ?? true }
+        let seen = releases.filter { !$0.sources.isEmpty && inSeries($0.version) }
+        let named = Set(announcement.versions.filter(inSeries))
         if !named.isEmpty { return seen.contains { named.contains($0.version) } }
         let from = announcement.expected.addingTimeInterval(-earlySlack)
         return seen.contains { !$0.version.isPrerelease && $0.firstSeen >= from }
