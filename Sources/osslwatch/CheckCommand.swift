@@ -41,14 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
-        let store: Store
-        let directory = stateDir ?? configuration.stateDirectory
-        do {
-            store = try Store(directory: directory)
-        } catch {
-            printError("osslwatch: cannot open the state store in \(directory): \(error)")
-            throw ExitCode(73)
-        }
+        let store = try openStore(directory: stateDir ?? configuration.stateDirectory)
         let client = HTTPClientFactory.client(
             for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)

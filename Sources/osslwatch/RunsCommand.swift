@@ -74,10 +74,15 @@ struct RunsShowCommand: AsyncParsableCommand {
 
 /// Opens the state store named by the configuration, or ends with EX_CANTCREAT and one line.
 func openStore(_ configuration: Configuration) throws -> Store {
+    try openStore(directory: configuration.stateDirectory)
+}
+
+/// Opens the state store in `directory`, or ends with EX_CANTCREAT and one line.
+func openStore(directory: String) throws -> Store {
     do {
-        return try Store(directory: configuration.stateDirectory)
+        return try Store(directory: directory)
     } catch {
-        printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
+        printError("osslwatch: cannot open the state store in \(directory): \(error)")
         throw ExitCode(73)
     }
 }

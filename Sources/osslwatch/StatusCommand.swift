@@ -26,13 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration(checkFiles: false)
-        let store: Store
-        do {
-            store = try Store(directory: configuration.stateDirectory)
-        } catch {
-            printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
-            throw ExitCode(73)
-        }
+        let store = try openStore(configuration)
         let file = daemonPIDFile.file
         let report = try StatusReport.load(configuration: configuration, store: store, pidFile: file)
         print(json ? try StatusReportRenderer.json(report) : StatusReportRenderer.text(report), terminator: "")

@@ -56,13 +56,7 @@ struct TriggerCommand: AsyncParsableCommand {
             printError("osslwatch trigger: \(error)")
             throw ExitCode(error.exitStatus)
         }
-        let store: Store
-        do {
-            store = try Store(directory: configuration.stateDirectory)
-        } catch {
-            printError("osslwatch: cannot open the state store in \(configuration.stateDirectory): \(error)")
-            throw ExitCode(73)
-        }
+        let store = try openStore(configuration)
         let file = daemonPIDFile.file
         let outcome: TriggerOutcome
         do {
