@@ -35,8 +35,10 @@ struct DaemonRound: Sendable {
             } catch {
                 logger.error("verdicts not updated", metadata: ["error": "\(error)"])
             }
-            writeMetrics()
         }
+        // Read once for the metrics and the status line: nothing below changes them.
+        let states = Result { () throws(StoreError) in try store.feedStates() }
+        if !cancelled { writeMetrics(states: try? states.get()) }
         for id in requests {
             do {
                 try store.markHandled(id, at: Date(), note: "polled \(feeds.count) feeds")
@@ -44,8 +46,8 @@ struct DaemonRound: Sendable {
                 logger.error("request not marked handled", metadata: ["request": "\(id)", "error": "\(error)"])
             }
         }
-        let states = (try? store.feedStates()) ?? []
-        let status = DaemonStatus.line(projects: projects, feeds: configuration.feeds, states: states)
+        let status = DaemonStatus.line(
+            projects: projects, feeds: configuration.feeds, states: (try? states.get()) ?? [])
         let duration = (ContinuousClock.now - started).seconds
         let count = { (result: FeedPollOutcome.Result) in outcomes.filter { $0.result == result }.count }
         logger.notice(
@@ -61,10 +63,12 @@ struct DaemonRound: Sendable {
         return DaemonRoundSummary(outcomes: outcomes, status: status, cancelled: cancelled, durationSeconds: duration)
     }
 
-    private func writeMetrics() {
+    /// `states` nil when they could not be read: the writer then reads (and reports) them itself.
+    private func writeMetrics(states: [FeedState]?) {
         guard let path = configuration.daemon.metricsFile else { return }
         do {
-            try MetricsWriter(path: path).write(configuration: configuration, store: store, now: Date())
+            try MetricsWriter(path: path).write(
+                configuration: configuration, store: store, now: Date(), feedStates: states)
         } catch {
             logger.warning("metrics not written", metadata: ["file": "\(path)", "error": "\(error)"])
         }

@@ -14,15 +14,21 @@ public struct MetricsWriter: Sendable {
     }
 
     /// Renders the figures of `configuration`'s feeds and projects from `store` and replaces
-    /// the file (temporary in the same directory + rename, mode 0644).
-    public func write(configuration: Configuration, store: Store, now: Date) throws {
-        let text = try Self.render(configuration: configuration, store: store, now: now)
+    /// the file (temporary in the same directory + rename, mode 0644). `feedStates`, when the
+    /// caller has just read them, spares a second read of the store.
+    public func write(configuration: Configuration, store: Store, now: Date, feedStates: [FeedState]? = nil) throws {
+        let text = try Self.render(configuration: configuration, store: store, now: now, feedStates: feedStates)
         try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
     }
 
-    /// The exposition text for `configuration`, from what `store` holds now.
-    public static func render(configuration: Configuration, store: Store, now: Date) throws(StoreError) -> String {
-        let states = Dictionary(try store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    /// The exposition text for `configuration`, from what `store` holds now (feed states from
+    /// `feedStates` when given).
+    public static func render(
+        configuration: Configuration, store: Store, now: Date, feedStates: [FeedState]? = nil
+    ) throws(StoreError) -> String {
+        let read: [FeedState]
+        if let feedStates { read = feedStates } else { read = try store.feedStates() }
+        let states = Dictionary(read.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let verdicts = Dictionary(
             try store.latestVerdicts().map { ($0.project, $0) }, uniquingKeysWith: { first, _ in first })
         let feeds = configuration.feeds.map { states[$0.name] ?? FeedState(name: $0.name) }
