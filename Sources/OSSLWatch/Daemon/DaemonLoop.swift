@@ -217,21 +217,12 @@ struct DaemonLoop {
         // A cancelled command step is killed and stays `running` in the store: the recovery
         // rule decides about it at the next start.
         pipeline?.task.cancel()
-        guard let round else {
-            stop.cancelled = true
-            stop.deadline = .now + Self.cancelGrace
-            stopping = stop
-            logger.warning(
-                "pipeline step cancelled: it outlived the stop timeout",
-                metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
-            return false
-        }
-        round.task.cancel()
+        round?.task.cancel()
         stop.cancelled = true
         stop.deadline = .now + Self.cancelGrace
         stopping = stop
         logger.warning(
-            "poll round cancelled: it outlived the stop timeout",
+            "\(round == nil ? "pipeline step" : "poll round") cancelled: it outlived the stop timeout",
             metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
         return false
     }
