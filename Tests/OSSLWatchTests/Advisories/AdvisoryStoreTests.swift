@@ -159,32 +159,11 @@ struct AdvisoryStoreTests {
         try Self.record(store, feed: "announce", FeedContent(preAnnouncements: [announced]), at: day - 86_400)
         #expect(try store.preAnnouncements(now: day + 3 * 86_400).count == 1)
         #expect(try store.preAnnouncements(now: day + 8 * 86_400).isEmpty)
-        try Self.record(
-            store, feed: "tags", FeedContent(observations: [StoreSamples.observation("tags", "4.0.1")]),
-            at: day + 14 * 3600)
-        #expect(try store.preAnnouncements(now: day + 86_400).isEmpty)
-    }
-
-    /// The store answers by the same rule as the verdict and the fast-poll plan
-    /// (`ExpectedReleases`): a final release seen the evening before the announced UTC day counts.
-    @Test func preAnnouncementEndsWithAFinalReleaseSeenTheEveningBefore() throws {
-        let directory = TemporaryStateDirectory()
-        defer { directory.remove() }
-        let store = try Store(directory: directory.path)
-        let day = try #require(FeedFixtures.utcDate("2026-06-09T00:00:00Z"))
-        let announced = PreAnnouncement(
-            expected: day, highestSeverity: .high, versions: [], title: "Forthcoming OpenSSL Releases", link: nil,
-            feed: "announce")
-        try Self.record(store, feed: "announce", FeedContent(preAnnouncements: [announced]), at: day - 86_400)
+        // Seen the evening before the announced UTC day still counts (the rule `ExpectedReleases` applies).
         try Self.record(
             store, feed: "tags", FeedContent(observations: [StoreSamples.observation("tags", "4.0.1")]),
             at: day - 2 * 3600)
         #expect(try store.preAnnouncements(now: day).isEmpty)
-        #expect(
-            ExpectedReleases.pending(
-                try store.allPreAnnouncements(), releases: try store.releases(), now: day,
-                grace: AdvisorySettings.preAnnouncementGrace
-            ).isEmpty)
     }
 
     @Test func expandedURLStateKeepsValidatorsAcross304And404() throws {
