@@ -174,12 +174,8 @@ struct ControlCommandTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         try scenario.writeConfig(feeds: scenario.releasesFeed + "\n" + scenario.tagsFeed)
-        let daemon = try scenario.start(watchdogMicroseconds: nil)
-        let settled = try await Wait.until(timeout: .seconds(15)) {
-            try scenario.notifications("READY=1") >= 1 && !daemon.logLines(containing: "poll round finished").isEmpty
-                && scenario.requests(for: "releases.atom").count == 1 && scenario.requests(for: "tags.atom").count == 1
-        }
-        try #require(settled, "daemon did not settle: \(daemon.log)")
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom", "tags.atom"], watchdog: nil)
+        defer { daemon.send(SIGKILL) }
 
         let trigger = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", scenario.pidFile,
@@ -192,10 +188,7 @@ struct ControlCommandTests {
         }
         #expect(polled, "access log: \((try? scenario.base.accessLogLines()) ?? []); log: \(daemon.log)")
         let handled = try await Wait.until(timeout: .seconds(10), every: Wait.spawnInterval) {
-            let result = try await OSSLWatchBinary.run([
-                "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
-            ])
-            return try pending(result).isEmpty
+            try pending(try await status(scenario.base, pidFile: scenario.pidFile)).isEmpty
         }
         #expect(handled, "the request is still pending; log: \(daemon.log)")
 
@@ -209,14 +202,11 @@ struct ControlCommandTests {
         }
         #expect(polledAgain, "log: \(daemon.log)")
 
-        let running = try await OSSLWatchBinary.run([
-            "status", "--config", scenario.configPath, "--pid-file", scenario.pidFile, "--json",
-        ])
+        let running = try await status(scenario.base, pidFile: scenario.pidFile)
         let state = try running.json()["daemon"] as? [String: Any]
         #expect(state?["running"] as? Bool == true && state?["pid"] as? Int == Int(daemon.pid), "\(running.stdout)")
 
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(10)))
+        await scenario.stop(daemon)
         let after = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", scenario.pidFile,
         ])

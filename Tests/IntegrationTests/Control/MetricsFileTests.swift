@@ -54,35 +54,17 @@ struct MetricsFileTests {
         let scenario = try DaemonScenario(services)
         defer { scenario.cleanUp() }
         let metrics = scenario.base.work.appendingPathComponent("osslwatch.prom").path
-        let yaml = """
-            state_directory: \(scenario.base.stateDirectory)
-            http:
-              ca_file: \(services.caFile)
-              connect_timeout: 2
-              timeout: 5
-            confirmation:
-              min_feeds: 1
-              checksum: false
-            daemon:
-              metrics_file: \(metrics)
-            feeds:
-            \(scenario.releasesFeed)
-            \(scenario.feed("missing", kind: "github-tags-atom", file: "no-such-file.atom"))
-            projects:
-              - name: cryptography
-                linked:
-                  literal: 3.5.3
-
-            """
-        try yaml.write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
+        try scenario.writeConfig(
+            feeds: scenario.releasesFeed + "\n"
+                + scenario.feed("missing", kind: "github-tags-atom", file: "no-such-file.atom"),
+            metricsFile: metrics)
         let daemon = try scenario.start(watchdogMicroseconds: nil)
         let written = await Wait.until(timeout: .seconds(15)) {
             let text = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
             return text.contains("osslwatch_project_verdict") && text.contains("feed=\"missing\"")
         }
+        await scenario.stop(daemon)
         try #require(written, "no metrics file; log: \(daemon.log)")
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(10)))
 
         let script = scenario.base.work.appendingPathComponent("parse.py").path
         try Self.parser.write(toFile: script, atomically: true, encoding: .utf8)
