@@ -75,7 +75,9 @@ final class DaemonProcess {
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
+    /// Signals the child unless it has been reaped: after that its pid may belong to another process.
     func send(_ signal: Int32) {
+        guard status == nil else { return }
         kill(pid, signal)
     }
 
