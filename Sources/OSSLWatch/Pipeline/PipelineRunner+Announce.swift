@@ -143,7 +143,7 @@ extension PipelineRunner {
             for id in try store.cancelDraftsOfClosedRuns(at: now) {
                 logger.notice("draft withdrawn: its run ended without it", metadata: ["draft": "\(id)"])
             }
-            for record in try store.outboxRecords() where record.state == .drafted {
+            for record in try store.outboxRecords(state: .drafted) {
                 try? announcer.ensureDraftFile(record)
             }
             for record in try store.dueOutbox(now: Date()) where record.runID == nil || record.role == .review {

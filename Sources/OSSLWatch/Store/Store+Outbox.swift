@@ -86,9 +86,14 @@ extension Store {
         return try row.map { row throws(StoreError) in try outboxRecord(row) }
     }
 
-    /// Every row, oldest first.
-    public func outboxRecords() throws(StoreError) -> [OutboxRecord] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+    /// Every row, oldest first; only those in `state` when given (the runner's look for drafted
+    /// rows at every advance need not read every message ever sent).
+    public func outboxRecords(state: OutboxState? = nil) throws(StoreError) -> [OutboxRecord] {
+        let rows = try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
+                arguments: [state?.rawValue, state?.rawValue])
+        }
         return try rows.map { row throws(StoreError) in try outboxRecord(row) }
     }
 

@@ -36,6 +36,8 @@ import Testing
         #expect(first.created && !again.created)
         #expect(first.record.id == again.record.id && again.record.state == .approved)
         #expect(try store.outboxRecords().count == 1)
+        #expect(try store.outboxRecords(state: .approved).map(\.id) == [first.record.id])
+        #expect(try store.outboxRecords(state: .drafted).isEmpty)
         #expect(try store.outboxMessage(first.record.id) == Array("m\r\n".utf8))
     }
 
