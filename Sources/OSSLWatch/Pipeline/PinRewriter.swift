@@ -20,7 +20,7 @@ public struct PinRewriter: Sendable {
     public func rewrite(_ text: String, target: OpenSSLVersion, sha256: String, file: String) throws(StepError)
         -> String
     {
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy(RunFacts.isHexDigit) else {
+        guard RunFacts.isSHA256(sha256) else {
             throw StepError(.invalidInput, "SHA-256 \(sha256.debugDescription) is not 64 hex digits")
         }
         let versionRegex = try Self.compile(versionPattern, group: "version", file: file)
@@ -49,7 +49,7 @@ public struct PinRewriter: Sendable {
         for match in text.matches(of: digestRegex) {
             guard let capture = match.output["sha256"], let range = capture.range, let old = capture.substring
             else { continue }
-            guard old.utf8.count == 64, old.utf8.allSatisfy(RunFacts.isHexDigit) else {
+            guard RunFacts.isSHA256(old) else {
                 throw StepError(
                     .badPattern,
                     "pin file \(file): pattern \(digestSource) captured \(String(old).debugDescription), not 64 hex digits"

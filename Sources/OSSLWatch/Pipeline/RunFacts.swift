@@ -59,7 +59,7 @@ public struct RunFacts: Sendable, Hashable, Codable {
 
     /// Records the digest verify-tarball proved; refuses anything but 64 hex digits.
     public mutating func setSHA256(_ digest: String) throws(StepError) {
-        guard digest.utf8.count == 64, digest.utf8.allSatisfy(RunFacts.isHexDigit) else {
+        guard RunFacts.isSHA256(digest) else {
             throw StepError(.invalidInput, "SHA-256 \(digest.debugDescription) is not 64 hex digits")
         }
         sha256 = digest.lowercased()
@@ -105,6 +105,11 @@ public struct RunFacts: Sendable, Hashable, Codable {
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    /// Whether `text` is a SHA-256 digest as written in pin files and facts: 64 hex digits.
+    static func isSHA256(_ text: some StringProtocol) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy(isHexDigit)
+    }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {
         isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
