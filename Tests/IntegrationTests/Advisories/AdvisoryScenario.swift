@@ -154,9 +154,7 @@ struct AdvisoryScenario {
     /// The first run of `runs --json`, once there is one and it has finished (or the time is up).
     func waitForFinishedRun(timeout: Duration = .seconds(120)) async throws -> RunView? {
         var view: RunView?
-        _ = try await Wait.until(timeout: timeout) {
-            // The binary is spawned twice per look: look five times a second, not a hundred.
-            try await Task.sleep(for: .milliseconds(200))
+        _ = try await Wait.until(timeout: timeout, every: Wait.spawnInterval) {
             let result = try await osslwatch(["runs", "--json"])
             guard result.status == 0,
                 let run = (try result.json()["runs"] as? [[String: Any]])?.first,

@@ -15,9 +15,7 @@ import Testing
     /// Polls `runs show 1 --json` until `condition` holds; returns the last view seen.
     private func waitForRun(_ scenario: AdvisoryScenario, until condition: (RunView) -> Bool) async throws -> RunView? {
         var view: RunView?
-        _ = try await Wait.until(timeout: .seconds(120)) {
-            // The binary is spawned per look: five looks a second are plenty.
-            try await Task.sleep(for: .milliseconds(200))
+        _ = try await Wait.until(timeout: .seconds(120), every: Wait.spawnInterval) {
             let shown = try await scenario.osslwatch(["runs", "show", "1", "--json"])
             guard shown.status == 0 else { return false }
             view = RunView(json: try shown.json())
