@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A running `osslwatch run`: the real binary as a child, its standard output and error in a file.
 ///
@@ -79,6 +80,13 @@ final class DaemonProcess {
     func send(_ signal: Int32) {
         guard status == nil else { return }
         kill(pid, signal)
+    }
+
+    /// Sends SIGTERM, as systemd stops a service, and expects the process to end within `bound`.
+    func terminate(within bound: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
+        send(SIGTERM)
+        #expect(
+            await waitForExit(timeout: bound), "no exit after SIGTERM; log: \(log)", sourceLocation: sourceLocation)
     }
 
     /// Reaps the child when it has ended.

@@ -98,10 +98,13 @@ struct DaemonScenario {
     }
 
     /// Sends SIGTERM and expects a clean exit within `bound`.
-    func stop(_ daemon: DaemonProcess, within bound: Duration = .seconds(10)) async {
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: bound), "no exit after SIGTERM; log: \(daemon.log)")
-        #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
+    func stop(
+        _ daemon: DaemonProcess, within bound: Duration = .seconds(10),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        await daemon.terminate(within: bound, sourceLocation: sourceLocation)
+        #expect(
+            daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)", sourceLocation: sourceLocation)
     }
 
     /// Access-log lines for one served file of this scenario.

@@ -129,8 +129,7 @@ import Testing
                 killedWhileRunning.values.reduce(0, +) >= 10,
                 "\(context): too few kills landed inside a step to prove anything: \(killedWhileRunning)")
         } finally: {
-            daemon.send(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+            await daemon.terminate(within: .seconds(15))
         }
     }
 

@@ -62,8 +62,7 @@ import Testing
             #expect(scenario.journalCounts() == ["changelog": 1, "bump-version": 1])
             #expect(!FileManager.default.fileExists(atPath: marker))
         } finally: {
-            daemon.send(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+            await daemon.terminate(within: .seconds(15))
         }
     }
 }

@@ -13,11 +13,6 @@ import Testing
 
     static let changelogLine = "* Updated Windows, macOS, and Linux wheels to be compiled with OpenSSL 3.5.4."
 
-    private func stop(_ daemon: DaemonProcess) async {
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(15)), "no exit after SIGTERM; log: \(daemon.log)")
-    }
-
     @Test(
         "3.5.3 → 3.5.4 runs to done: pin commit with the verified digest, changelog line, 46.0.2, gate held until approved"
     )
@@ -104,7 +99,7 @@ import Testing
             let detail = try await scenario.osslwatch(["runs", "show", String(run)])
             #expect(detail.stdout.contains("release-gate [approval] done") && detail.stdout.contains("attempt 1:"))
         } finally: {
-            await stop(daemon)
+            await daemon.terminate(within: .seconds(15))
         }
     }
 
@@ -162,7 +157,7 @@ import Testing
             #expect(scenario.journalCounts().isEmpty)
             #expect(view.run["sha256"] is NSNull || view.run["sha256"] == nil)
         } finally: {
-            await stop(daemon)
+            await daemon.terminate(within: .seconds(15))
         }
     }
 }

@@ -76,8 +76,7 @@ import Testing
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
         }
 
-        daemon.send(SIGTERM)
-        #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+        await daemon.terminate(within: .seconds(15))
         let approved = try await scenario.osslwatch(["approve", String(run)])
         #expect(approved.status == 0, "\(approved.stderr)")
         #expect(
@@ -97,8 +96,7 @@ import Testing
             let show = try await scenario.osslwatch(["runs", "show", String(run)])
             #expect(show.stdout.contains("gate [approval] done") && show.stdout.contains("after-gate [command] done"))
         } finally: {
-            daemon.send(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+            await daemon.terminate(within: .seconds(15))
         }
     }
 
@@ -120,8 +118,7 @@ import Testing
             #expect(approve.status == 65 && approve.stderr.contains("cancelled"), "\(approve.stderr)")
             #expect(scenario.journalCounts().isEmpty)
         } finally: {
-            daemon.send(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+            await daemon.terminate(within: .seconds(15))
         }
     }
 
@@ -150,8 +147,7 @@ import Testing
             #expect(line.contains("journal.py") && line.contains("OSSLWATCH_NEXT_RELEASE=46.0.2"), "\(line)")
             #expect(line.contains("OSSLWATCH_VERSION=3.5.4"), "\(line)")
         } finally: {
-            daemon.send(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(15)), "log: \(daemon.log)")
+            await daemon.terminate(within: .seconds(15))
         }
     }
 }
