@@ -65,12 +65,11 @@ public struct Announcer: Sendable {
         let drafted = try render(
             kind: kind, project: project.name, context: context, to: to, cc: cc, messageID: messageID, date: now)
         let name = Self.fileName(now)
-        var message = OutboxDraft(
+        let message = OutboxDraft(
             key: key, kind: kind.rawValue, project: project.name, runID: run.id, step: step,
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: name,
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(to + cc), message: drafted.bytes,
-            state: .drafted)
-        message.reason = dryRun ? Store.dryRunReason : nil
+            state: .drafted, reason: dryRun ? Store.dryRunReason : nil)
         var review: OutboxDraft?
         if let reviewer = mail.review {
             review = message
@@ -98,12 +97,11 @@ public struct Announcer: Sendable {
         let drafted = try render(
             kind: .notice, project: notice.project, context: context, to: mail.maintainers, cc: [],
             messageID: messageID, date: now)
-        var draft = OutboxDraft(
+        let draft = OutboxDraft(
             key: notice.key, kind: MessageKind.notice.rawValue, project: notice.project,
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: Self.fileName(now),
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(mail.maintainers), message: drafted.bytes,
-            state: mail.noticesNeedApproval || dryRun ? .drafted : .approved)
-        draft.reason = dryRun ? Store.dryRunReason : nil
+            state: mail.noticesNeedApproval || dryRun ? .drafted : .approved, reason: dryRun ? Store.dryRunReason : nil)
         return try record(draft, review: nil, bytes: drafted.bytes, now: now)
     }
 

@@ -21,7 +21,7 @@ public struct OutboxDraft: Sendable, Hashable {
     public init(
         key: String, role: OutboxRecord.Role = .message, kind: String, project: String, runID: Int64? = nil,
         step: String? = nil, messageID: String, subject: String, maildirFile: String, envelopeFrom: String,
-        recipients: [String], message: [UInt8], state: OutboxState
+        recipients: [String], message: [UInt8], state: OutboxState, reason: String? = nil
     ) {
         self.key = key
         self.role = role
@@ -36,5 +36,6 @@ public struct OutboxDraft: Sendable, Hashable {
         self.recipients = recipients
         self.message = message
         self.state = state
+        self.reason = reason
     }
 }
