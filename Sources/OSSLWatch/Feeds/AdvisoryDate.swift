@@ -35,11 +35,8 @@ enum AdvisoryDate {
         return date(day: day, month: month + 1, year: year)
     }
 
-    /// `YYYYMMDD` as the advisory file names use it.
+    /// `YYYYMMDD` as the advisory file names use it: `Date.utcDay` without its dashes.
     static func compact(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        date.utcDay.replacingOccurrences(of: "-", with: "")
     }
 }
