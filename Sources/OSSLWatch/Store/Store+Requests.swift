@@ -42,9 +42,7 @@ extension Store {
     }
 
     private func requests(sql: String) throws(StoreError) -> [ControlRequest] {
-        // Store's read helper is private to Store.swift; a write transaction reads the same rows
-        // (it only waits for a concurrent writer, which the busy timeout bounds).
-        let rows = try write { db in try Row.fetchAll(db, sql: sql) }
+        let rows = try read { db in try Row.fetchAll(db, sql: sql) }
         return try rows.map { row throws(StoreError) in
             let id: Int64 = row["id"]
             let kindText: String = row["kind"]

@@ -48,7 +48,7 @@ extension Store {
 
     /// Every run, or every run of `project`, oldest first.
     public func runs(project: String? = nil) throws(StoreError) -> [RunRecord] {
-        let rows = try write { db in
+        let rows = try read { db in
             if let project {
                 return try Row.fetchAll(
                     db, sql: "SELECT * FROM runs WHERE project = ? ORDER BY id", arguments: [project])
@@ -64,13 +64,13 @@ extension Store {
     }
 
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
-        let row = try write { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
+        let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
         return try row.map { row throws(StoreError) in try runRecord(row) }
     }
 
     /// The run of (project, target), if one was ever created.
     public func run(project: String, target: OpenSSLVersion) throws(StoreError) -> RunRecord? {
-        let row = try write { db in
+        let row = try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM runs WHERE project = ? AND target = ?",
                 arguments: [project, target.description])
@@ -80,7 +80,7 @@ extension Store {
 
     /// The steps of a run in checklist order.
     public func steps(run: Int64) throws(StoreError) -> [StepRecord] {
-        let rows = try write { db in
+        let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
         }
         return try rows.map { row throws(StoreError) in try stepRecord(row) }
@@ -88,7 +88,7 @@ extension Store {
 
     /// Every attempt of every step of a run, in the order they started.
     public func attempts(run: Int64) throws(StoreError) -> [AttemptRecord] {
-        let rows = try write { db in
+        let rows = try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
