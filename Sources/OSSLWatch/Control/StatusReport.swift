@@ -1,9 +1,7 @@
 import Foundation
 
 /// What `osslwatch status` shows, read from the store and the pid file only: it works whether
-/// or not the daemon runs, and never touches the network.
-///
-/// Release runs are not part of it yet: they arrive with the release pipeline.
+/// or not the daemon runs, and never touches the network. Release runs are in `RunsReport`.
 public struct StatusReport: Sendable, Encodable {
     /// Whether a daemon is there to signal, as the pid file tells.
     public struct DaemonState: Sendable, Encodable, Hashable {

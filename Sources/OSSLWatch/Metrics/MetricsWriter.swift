@@ -4,8 +4,8 @@ import Foundation
 /// exposition format, replacing the file atomically so the collector never reads half of it.
 ///
 /// Everything comes from the store (feed health, latest verdicts): what an alert needs
-/// without an HTTP server in the daemon. Open runs by state are not written yet: runs do not
-/// exist before the release pipeline.
+/// without an HTTP server in the daemon. Release runs are not among the figures: `osslwatch
+/// runs` shows them.
 public struct MetricsWriter: Sendable {
     public let path: String
 
