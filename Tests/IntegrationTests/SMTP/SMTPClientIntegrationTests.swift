@@ -336,9 +336,8 @@ import Testing
         }
         // The server holds its final reply for 60 s after storing the message: the transfer
         // is then blocked in libcurl, on the thread that must not belong to the pool.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while services.smtpMessages(to: recipient).isEmpty, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        _ = await Wait.until(timeout: .seconds(60), every: .milliseconds(50)) {
+            !services.smtpMessages(to: recipient).isEmpty
         }
         try #require(services.smtpMessages(to: recipient).count == 1)
         #expect(Self.threadNames().contains(SMTPClient.threadName))
