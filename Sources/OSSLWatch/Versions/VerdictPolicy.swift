@@ -11,17 +11,13 @@ public struct VerdictPolicy: Sendable, Hashable, Codable {
     public var includePrereleases: Bool
     /// How many days before the linked series' end of life `eol-soon` starts.
     public var eolWarningDays: Int
-    /// How long after a pre-announced date the release is still expected (shown, polled for fast).
-    public var expectedReleaseGrace: TimeInterval
 
     public init(
-        minFeeds: Int = 2, checksumConfirms: Bool = true, includePrereleases: Bool = false, eolWarningDays: Int = 90,
-        expectedReleaseGrace: TimeInterval = AdvisorySettings.preAnnouncementGrace
+        minFeeds: Int = 2, checksumConfirms: Bool = true, includePrereleases: Bool = false, eolWarningDays: Int = 90
     ) {
         self.minFeeds = minFeeds
         self.checksumConfirms = checksumConfirms
         self.includePrereleases = includePrereleases
         self.eolWarningDays = eolWarningDays
-        self.expectedReleaseGrace = expectedReleaseGrace
     }
 }
