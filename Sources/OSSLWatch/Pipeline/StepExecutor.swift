@@ -37,18 +37,21 @@ public struct StepExecutor: StepExecuting {
         URL(fileURLWithPath: stateDirectory).appendingPathComponent("runs").appendingPathComponent(String(run)).path
     }
 
+    /// `<run directory>/logs`: where command output goes, as `logPaths` announces it and `execute` writes it.
+    func logDirectory(_ run: Int64) -> String {
+        (runDirectory(run) as NSString).appendingPathComponent("logs")
+    }
+
     public func logPaths(_ step: StepSettings, run: Int64, attempt: Int) -> (stdout: String, stderr: String)? {
         guard case .command = step.action, !dryRun else { return nil }
-        let logs = (runDirectory(run) as NSString).appendingPathComponent("logs")
-        return CommandRunner(logDirectory: logs).logPaths(step: step.name, attempt: attempt)
+        return CommandRunner(logDirectory: logDirectory(run)).logPaths(step: step.name, attempt: attempt)
     }
 
     public func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async
         -> StepResult
     {
         let directory = runDirectory(facts.runID)
-        let logs = (directory as NSString).appendingPathComponent("logs")
-        let runner = CommandRunner(logDirectory: logs)
+        let runner = CommandRunner(logDirectory: logDirectory(facts.runID))
         do {
             switch step.action {
             case .verifyTarball(let template, let keyring, let fingerprint, let maxBytes):
