@@ -15,12 +15,12 @@ import Logging
 ///   (another Message-ID), to be approved again. One that is out, or may be, is left alone: the
 ///   maintainers hear that the security advisory must be announced by hand.
 extension PipelineRunner {
-    func applyLateAdvisories(now: Date) {
-        let runs: [RunRecord]
+    /// Gives the unfinished `runs` (the list the advance then drives) the CVEs their targets
+    /// are now known to fix.
+    func applyLateAdvisories(to runs: [RunRecord], now: Date) {
+        guard !runs.isEmpty else { return }
         let index: AdvisoryIndex
         do {
-            runs = try store.unfinishedRuns()
-            guard !runs.isEmpty else { return }
             index = AdvisoryIndex(try store.advisories())
         } catch {
             logger.error("advisories of runs not refreshed", metadata: ["error": "\(error)"])

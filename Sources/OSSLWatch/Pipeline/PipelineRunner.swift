@@ -61,7 +61,6 @@ public struct PipelineRunner: Sendable {
         recover(now: now)
         createRunsFromVerdicts(now: now)
         handleRunRequests(now: now)
-        applyLateAdvisories(now: now)
         let runs: [RunRecord]
         do {
             runs = try store.unfinishedRuns()
@@ -69,6 +68,7 @@ public struct PipelineRunner: Sendable {
             logger.error("runs not read", metadata: ["error": "\(error)"])
             return
         }
+        applyLateAdvisories(to: runs, now: now)
         for run in runs {
             guard !stopping else { return }
             await drive(run.id)
