@@ -103,6 +103,22 @@ struct ConfigNode {
         return scalar.string
     }
 
+    /// One of `T`'s raw values; an unknown one is refused naming the closest (or every) known value.
+    /// - Parameter what: the value's name in the message ("feed kind").
+    func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, what: String) throws(ConfigError) -> T
+    where T.RawValue == String {
+        let text = try string()
+        if let value = T(rawValue: text) { return value }
+        let names = T.allCases.map(\.rawValue)
+        var message = "unknown \(what) \(text.debugDescription)"
+        if let suggestion = Self.closest(to: text, among: names) {
+            message += "; did you mean \"\(suggestion)\"?"
+        } else {
+            message += "; one of: \(names.joined(separator: ", "))"
+        }
+        throw error(.invalidValue, message)
+    }
+
     /// A non-empty scalar.
     func nonEmptyString() throws(ConfigError) -> String {
         let text = try string()

@@ -54,18 +54,7 @@ extension ConfigParser {
         for item in try node.sequence() {
             let allKeys = Self.stepCommonKeys + StepKind.allCases.flatMap { Self.stepKindKeys[$0] ?? [] }
             let loose = try item.mapping(keys: allKeys)
-            let kindNode = try loose.required("kind")
-            let kindText = try kindNode.string()
-            guard let kind = StepKind(rawValue: kindText) else {
-                let names = StepKind.allCases.map(\.rawValue)
-                var message = "unknown step kind \(kindText.debugDescription)"
-                if let suggestion = ConfigNode.closest(to: kindText, among: names) {
-                    message += "; did you mean \"\(suggestion)\"?"
-                } else {
-                    message += "; one of: \(names.joined(separator: ", "))"
-                }
-                throw kindNode.error(.invalidValue, message)
-            }
+            let kind = try loose.required("kind").choice(StepKind.self, what: "step kind")
             let fields = try item.mapping(keys: Self.stepCommonKeys + (Self.stepKindKeys[kind] ?? []))
             let nameNode = try fields.required("name")
             let name = try slug(nameNode)

@@ -147,18 +147,7 @@ struct ConfigParser {
                 throw nameNode.error(.duplicateName, "feed name \"\(name)\" is already used by \(earlier)")
             }
             seen[name] = item.path
-            let kindNode = try fields.required("kind")
-            let kindText = try kindNode.string()
-            guard let kind = FeedKind(rawValue: kindText) else {
-                let names = FeedKind.allCases.map(\.rawValue)
-                var message = "unknown feed kind \"\(kindText)\""
-                if let suggestion = ConfigNode.closest(to: kindText, among: names) {
-                    message += "; did you mean \"\(suggestion)\"?"
-                } else {
-                    message += "; one of: \(names.joined(separator: ", "))"
-                }
-                throw kindNode.error(.invalidValue, message)
-            }
+            let kind = try fields.required("kind").choice(FeedKind.self, what: "feed kind")
             let urlNode = try fields.required("url")
             let components = try url(
                 try Self.sampleExpansion(try urlNode.nonEmptyString(), kind: kind, at: urlNode), at: urlNode,
