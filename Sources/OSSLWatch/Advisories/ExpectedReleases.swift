@@ -14,7 +14,8 @@ public enum ExpectedReleases {
 
     /// The pre-announcements not yet matched by a seen release and not past their grace, earliest first.
     public static func pending(
-        _ announcements: [PreAnnouncement], releases: [Release], now: Date, grace: TimeInterval
+        _ announcements: [PreAnnouncement], releases: [Release], now: Date,
+        grace: TimeInterval = AdvisorySettings.preAnnouncementGrace
     ) -> [PreAnnouncement] {
         announcements.filter { announcement in
             now < announcement.expected.addingTimeInterval(grace) && !isSeen(announcement, releases: releases)
@@ -24,7 +25,8 @@ public enum ExpectedReleases {
 
     /// The earliest pending pre-announcement that concerns `series` and whose release for it is not seen yet.
     public static func expected(
-        for series: Series, _ announcements: [PreAnnouncement], releases: [Release], now: Date, grace: TimeInterval
+        for series: Series, _ announcements: [PreAnnouncement], releases: [Release], now: Date,
+        grace: TimeInterval = AdvisorySettings.preAnnouncementGrace
     ) -> PreAnnouncement? {
         announcements.filter { announcement in
             now < announcement.expected.addingTimeInterval(grace) && concerns(announcement, series)

@@ -63,8 +63,7 @@ enum FeedSchedule {
             }
         }
         if settings.preAnnouncementFastPoll {
-            let pending = ExpectedReleases.pending(
-                preAnnouncements, releases: releases, now: now, grace: AdvisorySettings.preAnnouncementGrace)
+            let pending = ExpectedReleases.pending(preAnnouncements, releases: releases, now: now)
             for announcement in pending {
                 if announcement.expected <= now {
                     active.append(

@@ -72,10 +72,9 @@ extension Store {
     // MARK: - Pre-announcements
 
     /// Pre-announced releases still expected at `now`, by the one rule `ExpectedReleases.pending`
-    /// applies (with `AdvisorySettings.preAnnouncementGrace`), soonest first.
+    /// applies, soonest first.
     public func preAnnouncements(now: Date = Date()) throws(StoreError) -> [PreAnnouncement] {
-        ExpectedReleases.pending(
-            try allPreAnnouncements(), releases: try releases(), now: now, grace: AdvisorySettings.preAnnouncementGrace)
+        ExpectedReleases.pending(try allPreAnnouncements(), releases: try releases(), now: now)
     }
 
     /// Every stored pre-announcement, matched or not, soonest first; for reports and tests.

@@ -56,8 +56,7 @@ public enum VerdictEngine {
             notes.append(affectedNote(unfixed, linked: linked, afterUpdate: target != nil))
         }
         let expected = ExpectedReleases.expected(
-            for: linkedSeries, preAnnouncements, releases: known, now: now,
-            grace: AdvisorySettings.preAnnouncementGrace)
+            for: linkedSeries, preAnnouncements, releases: known, now: now)
         if let expected {
             let severityText = expected.highestSeverity.map { ", highest severity \($0.rawValue)" } ?? ""
             notes.append("a security release is expected on \(day(expected.expected))\(severityText)")
