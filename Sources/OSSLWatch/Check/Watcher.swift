@@ -202,7 +202,8 @@ public struct Watcher: Sendable {
         let releases = try store.releases()
         let series = try store.seriesInfo()
         let advisories = AdvisoryIndex(try known ?? store.advisories())
-        let preAnnouncements = try store.preAnnouncements(now: now)
+        // All of them: the verdict keeps the ones still awaited for the project's own series.
+        let preAnnouncements = try store.allPreAnnouncements()
         return linked.map { project, linked in
             switch linked {
             case .failure(let error):
