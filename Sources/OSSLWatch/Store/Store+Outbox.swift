@@ -77,12 +77,16 @@ extension Store {
     // MARK: - Reading
 
     public func outbox(_ id: Int64) throws(StoreError) -> OutboxRecord? {
-        let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) }
+        let row = try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
+        }
         return try row.map { row throws(StoreError) in try outboxRecord(row) }
     }
 
     public func outbox(key: String) throws(StoreError) -> OutboxRecord? {
-        let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE key = ?", arguments: [key]) }
+        let row = try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE key = ?", arguments: [key])
+        }
         return try row.map { row throws(StoreError) in try outboxRecord(row) }
     }
 
@@ -91,7 +95,7 @@ extension Store {
     public func outboxRecords(state: OutboxState? = nil) throws(StoreError) -> [OutboxRecord] {
         let rows = try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
                 arguments: [state?.rawValue, state?.rawValue])
         }
         return try rows.map { row throws(StoreError) in try outboxRecord(row) }
@@ -111,7 +115,7 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM outbox WHERE state = 'approved' OR (state = 'retry-wait' AND next_attempt <= ?)
+                    SELECT \(Self.outboxColumns) FROM outbox WHERE state = 'approved' OR (state = 'retry-wait' AND next_attempt <= ?)
                     ORDER BY id
                     """,
                 arguments: [now])
@@ -284,7 +288,8 @@ extension Store {
     /// announce step. Returns the rows changed.
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
         let ids = try write { db -> [Int64] in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sending' ORDER BY id")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE state = 'sending' ORDER BY id")
             var ids: [Int64] = []
             for row in rows {
                 let record = try outboxRecord(row)
@@ -444,7 +449,7 @@ extension Store {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM outbox WHERE run_id = ? AND step = ? AND role = 'message' AND state != 'cancelled'
+                    SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND step = ? AND role = 'message' AND state != 'cancelled'
                     ORDER BY id DESC LIMIT 1
                     """,
                 arguments: [run, step])
@@ -518,7 +523,10 @@ extension Store {
     }
 
     private func requireRow(_ db: Database, _ id: Int64) throws -> OutboxRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
+        else {
             throw StoreError(.notFound, path: path, "no draft \(id) (`osslwatch drafts` lists them)")
         }
         return try outboxRecord(row)
@@ -538,6 +546,12 @@ extension Store {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
+
+    /// What `outboxRecord` reads: every column but the message bytes, which only the sender
+    /// and `drafts show` need (`outboxMessage`); the per-advance looks need not load them.
+    private static let outboxColumns =
+        "id, key, role, kind, project, run_id, step, message_id, subject, maildir_file, envelope_from, recipients, "
+        + "state, attempts, next_attempt, reply_code, reply_text, reason, created_at, updated_at, approved_at, sent_at"
 
     private func outboxRecord(_ row: Row) throws(StoreError) -> OutboxRecord {
         let id: Int64 = row["id"]
