@@ -32,4 +32,19 @@ public enum NotifyAddress: Sendable, Hashable {
         case .abstract(let name): [0] + Array(name.utf8)
         }
     }
+
+    /// Calls `body` with this address as a `sockaddr_un` seen as a `sockaddr`, and its length:
+    /// what `sendto` (the notifier) and `bind` (a test's listener) take.
+    func withSocketAddress<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        var storage = sockaddr_un()
+        storage.sun_family = sa_family_t(AF_UNIX)
+        let bytes = socketPathBytes
+        withUnsafeMutableBytes(of: &storage.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
+        }
+    }
 }

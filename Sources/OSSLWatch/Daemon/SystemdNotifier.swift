@@ -29,18 +29,9 @@ public final class SystemdNotifier: Sendable {
     @discardableResult
     public func send(_ message: NotifyMessage) -> Bool {
         guard let address, socket >= 0 else { return false }
-        var storage = sockaddr_un()
-        storage.sun_family = sa_family_t(AF_UNIX)
-        let bytes = address.socketPathBytes
-        withUnsafeMutableBytes(of: &storage.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
-        }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
         let payload = Array(message.text.utf8)
-        let sent = withUnsafePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                sendto(socket, payload, payload.count, Int32(MSG_NOSIGNAL), address, length)
-            }
+        let sent = address.withSocketAddress { pointer, length in
+            sendto(socket, payload, payload.count, Int32(MSG_NOSIGNAL), pointer, length)
         }
         return sent == payload.count
     }
