@@ -12,13 +12,10 @@ struct ApproveCommand: AsyncParsableCommand {
 
     @OptionGroup var change: RunChangeOptions
 
-    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
-    var run: Int64
-
     @Option(name: .long, help: ArgumentHelp("The approval step to pass (default: the one waiting).", valueName: "step"))
     var step: String?
 
     func run() async throws {
-        try change.perform(.approve(step: step), run: run)
+        try change.perform(.approve(step: step))
     }
 }

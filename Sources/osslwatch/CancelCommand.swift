@@ -11,10 +11,7 @@ struct CancelCommand: AsyncParsableCommand {
 
     @OptionGroup var change: RunChangeOptions
 
-    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
-    var run: Int64
-
     func run() async throws {
-        try change.perform(.cancel, run: run)
+        try change.perform(.cancel)
     }
 }

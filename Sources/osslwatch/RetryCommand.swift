@@ -15,13 +15,10 @@ struct RetryCommand: AsyncParsableCommand {
 
     @OptionGroup var change: RunChangeOptions
 
-    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
-    var run: Int64
-
     @Argument(help: ArgumentHelp("The step's name (from `osslwatch runs show RUN`).", valueName: "step"))
     var step: String
 
     func run() async throws {
-        try change.perform(.retry(step: step), run: run)
+        try change.perform(.retry(step: step))
     }
 }

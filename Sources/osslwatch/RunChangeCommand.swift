@@ -2,11 +2,14 @@ import ArgumentParser
 import Foundation
 import OSSLWatch
 
-/// The part `approve`, `retry`, `skip` and `cancel` share: record the change, signal the daemon.
+/// The part `approve`, `retry`, `skip` and `cancel` share: the run argument; record the change, signal the daemon.
 struct RunChangeOptions: ParsableArguments {
     @OptionGroup var options: GlobalOptions
 
     @OptionGroup var daemonPIDFile: PIDFileOption
+
+    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
+    var run: Int64
 
     /// The help text every change command ends with.
     static let exitStatus = """
@@ -25,7 +28,8 @@ struct RunChangeOptions: ParsableArguments {
           78  the configuration is invalid
         """
 
-    func perform(_ action: RunChange.Action, run: Int64) throws {
+    /// Records `action` on the run given on the command line and signals the daemon.
+    func perform(_ action: RunChange.Action) throws {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let updated: RunRecord

@@ -10,13 +10,10 @@ struct SkipCommand: AsyncParsableCommand {
 
     @OptionGroup var change: RunChangeOptions
 
-    @Argument(help: ArgumentHelp("The run's id (from `osslwatch runs`).", valueName: "run"))
-    var run: Int64
-
     @Argument(help: ArgumentHelp("The step's name (from `osslwatch runs show RUN`).", valueName: "step"))
     var step: String
 
     func run() async throws {
-        try change.perform(.skip(step: step), run: run)
+        try change.perform(.skip(step: step))
     }
 }
