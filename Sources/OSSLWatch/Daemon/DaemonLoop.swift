@@ -255,7 +255,7 @@ struct DaemonLoop {
         do {
             releases = try store.releases()
             plan = FeedSchedule.plan(
-                advisories: try store.advisories(), preAnnouncements: try store.preAnnouncements(now: now),
+                advisories: try store.advisories(), preAnnouncements: try store.allPreAnnouncements(),
                 releases: releases, settings: configuration.advisories, now: now)
         } catch {
             logger.error("advisories not read; the fast-polling state stays", metadata: ["error": "\(error)"])
