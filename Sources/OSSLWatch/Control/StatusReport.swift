@@ -88,6 +88,6 @@ public struct StatusReport: Sendable, Encodable {
         return StatusReport(
             generatedAt: now, configFile: configuration.file, stateDirectory: configuration.stateDirectory,
             daemon: daemon, feeds: feeds, projects: projects, pendingRequests: try store.pendingRequests(),
-            series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
+            series: try store.seriesInfo(), knownAdvisories: try store.advisoryCount())
     }
 }

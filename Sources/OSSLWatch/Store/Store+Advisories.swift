@@ -12,6 +12,11 @@ extension Store {
         return try rows.map { row throws(StoreError) in try advisory(from: row) }
     }
 
+    /// How many CVEs are stored, without reading and merging them.
+    public func advisoryCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM advisories") ?? 0 }
+    }
+
     /// The known CVEs among `ids`, in the same order as `advisories()`; unknown ids are left out.
     public func advisories(ids: [String]) throws(StoreError) -> [Advisory] {
         guard !ids.isEmpty else { return [] }
