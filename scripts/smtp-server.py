@@ -18,7 +18,9 @@ The local part of a recipient steers the answer, so tests choose the behaviour p
   reject-*    550 to RCPT with the text "osslwatch test server rejects this recipient";
   hold-*      the message is stored, then the final 250 to DATA is delayed by --hold-seconds
               (60 by default), the window in which a client can crash after the server has
-              the message but before it learned so.
+              the message but before it learned so;
+  drop-*      the message is stored, then the connection is cut without the final reply to
+              DATA, as when a link dies after the whole message went over.
 
 The password is read from --password-file, never from the command line.
 """
@@ -100,6 +102,12 @@ class Listener:
         }
         number = self.mailbox.store(record, envelope.original_content)
         logging.info("stored message %d on %s for %s", number, self.name, ", ".join(envelope.rcpt_tos))
+        if any(rcpt.rsplit("@", 1)[0].lower().startswith("drop-") for rcpt in envelope.rcpt_tos):
+            logging.info("dropping the connection of message %d without a reply", number)
+            server.transport.abort()
+            # aiosmtpd cancels this handler once it sees the connection lost; until then no
+            # reply may go out.
+            await asyncio.sleep(self.hold_seconds)
         if any(rcpt.rsplit("@", 1)[0].lower().startswith("hold-") for rcpt in envelope.rcpt_tos):
             logging.info("holding the reply to message %d for %s s", number, self.hold_seconds)
             await asyncio.sleep(self.hold_seconds)

@@ -36,9 +36,9 @@ public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
     public var replyCode: Int?
     /// The text of that reply (after the code), e.g. "5.1.1 no such user".
     public var serverText: String?
-    /// True when the whole message had been handed to the server and its final reply never
-    /// arrived (timeout, cancellation, dropped connection): the server may hold the message,
-    /// so sending it again could deliver it twice.
+    /// True when the message's last byte had been handed over and the server's final reply
+    /// never arrived (timeout, cancellation, dropped connection): the server may hold the
+    /// message, so sending it again could deliver it twice.
     public var mayHaveBeenDelivered: Bool
 
     public init(

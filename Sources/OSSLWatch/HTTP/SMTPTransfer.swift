@@ -19,7 +19,8 @@ final class SMTPTransfer: CurlObserver {
         var explainingReply: SMTPReply?
         /// The server's reply after the end of the message, if it came.
         var finalReply: SMTPReply?
-        /// The whole message was handed to libcurl (the end-of-data marker follows it).
+        /// The message's last byte was handed to libcurl, so the server may hold the whole
+        /// message (libcurl adds the end-of-data marker itself).
         var uploadFinished: Bool
         var deadlinePassed: Bool
     }
@@ -118,20 +119,24 @@ final class SMTPTransfer: CurlObserver {
     }
 
     /// Copies the next part of the message into libcurl's buffer; 0 ends the upload.
+    ///
+    /// The message counts as handed over as soon as its last byte is copied, not when libcurl
+    /// asks for more and gets 0: knowing the size (CURLOPT_INFILESIZE_LARGE), libcurl ends the
+    /// upload without that last call when it sent exactly as many bytes as the size says,
+    /// which is every message without a line starting with "." (dot-stuffing adds bytes).
     fileprivate func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
         let count = min(capacity, message.count - offset)
-        if count <= 0 {
-            if !uploadFinished {
-                uploadFinished = true
-                repliesBeforeEnd = parser.replies.count
+        if count > 0 {
+            message.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
             }
-            return 0
+            offset += count
         }
-        message.withUnsafeBytes { bytes in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        if offset == message.count, !uploadFinished {
+            uploadFinished = true
+            repliesBeforeEnd = parser.replies.count
         }
-        offset += count
-        return count
+        return max(count, 0)
     }
 
     func receiveHeaderLine(_ line: String) {

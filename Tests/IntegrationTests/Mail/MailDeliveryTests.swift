@@ -255,4 +255,54 @@ import Testing
             await stop(restarted)
         }
     }
+    /// How the daemon loses the server's final reply after the whole announcement went over.
+    enum LostReply: String, CaseIterable, Sendable {
+        /// The server holds its reply (hold-*) past `mail.smtp.timeout`.
+        case timeout
+        /// The server cuts the connection after storing the message (drop-*).
+        case dropped
+        /// The daemon is stopped (SIGTERM) while the server holds its reply (hold-*).
+        case stopped
+    }
+
+    @Test(
+        "an announcement whose final reply is lost after its last byte goes once: needs-attention, never resent",
+        arguments: LostReply.allCases
+    )
+    func lostFinalReplyNeverResent(lost: LostReply) async throws {
+        let scenario = try await MailScenario(services)
+        defer { scenario.cleanUp() }
+        let to = "\(lost == .dropped ? "drop" : "hold")-\(scenario.tag)@example.org"
+        try scenario.writeConfig(mail: scenario.mailSection(to: to, review: false, timeout: lost == .timeout ? 5 : 120))
+        let (first, run, _) = try await runToDraft(scenario)
+        var daemon = first
+        try await AsyncCleanup.run {
+            #expect(try await scenario.e2e.osslwatch(["approve", String(run)]).status == 0)
+            if lost == .stopped {
+                let stored = await Wait.until(timeout: .seconds(60)) { scenario.delivered(to: to).count == 1 }
+                try #require(stored, "the server never stored the message; log: \(daemon.log)")
+                await stop(daemon)
+                daemon = try scenario.e2e.start(logName: "daemon-2.log")
+            }
+            let attention = try await scenario.e2e.wait(for: run, timeout: .seconds(60)) {
+                $0.state == "needs-attention" || $0.state == "done" || $0.state == "failed"
+            }
+            #expect(attention.state == "needs-attention", "\(attention.json); log: \(daemon.log)")
+            #expect(attention.stepState("announce") == "needs-attention")
+            #expect(attention.stepReason("announce")?.contains("may or may not have been delivered") == true)
+            #expect(try await scenario.drafts().first?["state"] as? String == "needs-attention")
+
+            // Another wake-up (and, after a stop, the restart) sends nothing: still one message.
+            #expect(try await triggerAndWaitHandled(scenario))
+            #expect(try await scenario.e2e.show(run).state == "needs-attention")
+            let delivered = scenario.delivered(to: to)
+            #expect(delivered.count == 1, "log: \(daemon.log)")
+            // The real template's announcement has no line starting with ".": the shape whose
+            // upload libcurl ends without asking the read callback for more.
+            #expect(delivered.first.map { !$0.bytes.starts(with: Data(".".utf8)) } == true)
+            #expect(delivered.first.map { $0.bytes.range(of: Data("\r\n.".utf8)) == nil } == true)
+        } finally: {
+            await stop(daemon)
+        }
+    }
 }

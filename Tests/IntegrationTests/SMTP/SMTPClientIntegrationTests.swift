@@ -39,26 +39,26 @@ import Testing
         "\(prefix)-\(UUID().uuidString.lowercased())@example.org"
     }
 
-    /// A small valid RFC 5322 message: CRLF, a quoted-printable UTF-8 body, a line that
-    /// starts with a dot (libcurl dot-stuffs it, the server must undo it).
-    func message(to recipient: String, subject: String = "osslwatch SMTP test") -> [UInt8] {
-        let lines = [
-            "From: osslwatch <osslwatch@example.org>",
-            "To: \(recipient)",
-            "Subject: \(subject)",
-            "Date: Wed, 25 Nov 2026 01:00:00 +0000",
-            "Message-ID: <\(UUID().uuidString.lowercased())@osslwatch.example.org>",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            "Hello from the SMTP integration test. Caf=C3=A9.",
-            ".a line that starts with a dot",
-            "..and one with two",
-            "",
-            "-- ",
-            "osslwatch",
-        ]
+    /// A small valid RFC 5322 message: CRLF, a quoted-printable UTF-8 body, and unless
+    /// `dotLines` is false, lines that start with a dot (libcurl dot-stuffs them, the server
+    /// must undo it). Real announcements usually have none, which takes libcurl's other way
+    /// of ending the upload.
+    func message(to recipient: String, subject: String = "osslwatch SMTP test", dotLines: Bool = true) -> [UInt8] {
+        let dotted =
+            dotLines ? [".a line that starts with a dot", "..and one with two"] : ["no line starts with a dot"]
+        let lines =
+            [
+                "From: osslwatch <osslwatch@example.org>",
+                "To: \(recipient)",
+                "Subject: \(subject)",
+                "Date: Wed, 25 Nov 2026 01:00:00 +0000",
+                "Message-ID: <\(UUID().uuidString.lowercased())@osslwatch.example.org>",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                "Hello from the SMTP integration test. Caf=C3=A9.",
+            ] + dotted + ["", "-- ", "osslwatch"]
         return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
     }
 
@@ -349,6 +349,47 @@ import Testing
         #expect(error?.isTemporary == false)
         // Had cancelling not aborted the transfer, the server's 250 after its 60 s hold would
         // have made it succeed; the error itself is the proof, not a stopwatch.
+    }
+
+    /// How a transaction loses the server's final reply after the whole message went over.
+    enum LostReply: String, CaseIterable, Sendable {
+        /// The server holds its reply (hold-*) past the client's total timeout.
+        case timeout
+        /// The server cuts the connection after storing the message (drop-*).
+        case dropped
+        /// The calling task is cancelled while the server holds its reply (hold-*).
+        case cancelled
+    }
+
+    @Test(
+        "a message whose reply never comes after its last byte went over is 'may have been delivered', not retried",
+        arguments: LostReply.allCases, [true, false]
+    )
+    func lostFinalReplyIsNeverRetried(lost: LostReply, dotLines: Bool) async throws {
+        let recipient = address(lost == .dropped ? "drop" : "hold")
+        let client = client(timeout: lost == .timeout ? 3 : 120)
+        let message = message(to: recipient, dotLines: dotLines)
+        let task = Task { () async throws(SMTPError) -> SMTPReply in
+            try await client.send(envelopeFrom: "bounces@example.org", recipients: [recipient], message: message)
+        }
+        if lost == .cancelled {
+            let stored = await Wait.until(timeout: .seconds(60), every: .milliseconds(50)) {
+                !services.smtpMessages(to: recipient).isEmpty
+            }
+            try #require(stored, "the server never stored the message")
+            task.cancel()
+        }
+        let error = await failure { try await task.value }
+        #expect(error?.code == [.timeout: .timeout, .dropped: .transfer, .cancelled: .cancelled][lost])
+        #expect(error?.mayHaveBeenDelivered == true, "\(String(describing: error))")
+        #expect(error?.isTemporary == false)
+        #expect(error?.message.contains("the server may already hold the message") == true)
+        if let error {
+            let outcome = OutboxSender.outcome(
+                of: error, attempts: 1, retry: MailSettings.Retry(initial: 1, maximum: 2, attempts: 4), now: Date())
+            #expect(outcome == .unknown(text: error.message))
+        }
+        #expect(services.smtpMessages(to: recipient).map(\.bytes) == [message])
     }
 
     /// The names (`comm`) of this process's threads.
