@@ -11,16 +11,25 @@ public struct FeedLimits: Sendable, Hashable {
     public var maxEntries: Int
     /// Deepest element nesting in an Atom document.
     public var maxDepth: Int
+    /// Most namespace declarations (`xmlns`, `xmlns:p`) in one XML document. Real feeds
+    /// declare a handful on the root, or one per entry (an XHTML `div` in each `content`), so
+    /// four per entry allowed is ample; a document over it is hostile and refused.
+    public var maxNamespaceDeclarations: Int
+    /// Most namespace declarations on one XML element; real feeds need a few.
+    public var maxNamespaceDeclarationsPerElement: Int
 
     public init(
         maxBodyBytes: Int = 16 << 20, maxTextBytes: Int = 64 << 10, maxContentBytes: Int = 1 << 20,
-        maxEntries: Int = 1000, maxDepth: Int = 32
+        maxEntries: Int = 1000, maxDepth: Int = 32, maxNamespaceDeclarations: Int = 4096,
+        maxNamespaceDeclarationsPerElement: Int = 64
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxTextBytes = maxTextBytes
         self.maxContentBytes = maxContentBytes
         self.maxEntries = maxEntries
         self.maxDepth = maxDepth
+        self.maxNamespaceDeclarations = maxNamespaceDeclarations
+        self.maxNamespaceDeclarationsPerElement = maxNamespaceDeclarationsPerElement
     }
 
     /// The limits every parser uses unless a test asks for others.

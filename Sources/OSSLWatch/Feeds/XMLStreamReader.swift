@@ -5,8 +5,10 @@
 /// found NULL dereferences for `<?x?>` and for `abortParsing()` from the error callback).
 /// This reader never loads anything, refuses every `<!` declaration (DOCTYPE, ENTITY, ...)
 /// and every entity reference other than XML's five predefined ones and character
-/// references, stops at the first well-formedness error, and bounds depth, name length
-/// and the length of a single text run. It reads valid UTF-8 only (the caller checks).
+/// references, stops at the first well-formedness error, and bounds depth, name length,
+/// the length of a single text run and the namespace declarations (per element and per
+/// document). Its work is linear in the document: namespace bindings live in
+/// `XMLNamespaceScope`, never copied per element. It reads valid UTF-8 only (the caller checks).
 struct XMLStreamReader {
     /// One thing the document says, in order.
     enum Event {
@@ -36,9 +38,20 @@ struct XMLStreamReader {
     /// Reads `bytes` and hands every event to `handle`; throws on the first problem, which
     /// can come from the document or from `handle`.
     func read(_ bytes: [UInt8], _ handle: (Event) throws(FeedError) -> Void) throws(FeedError) {
+        var steps = 0
+        try read(bytes, namespaceSteps: &steps, handle)
+    }
+
+    /// `read`, adding to `namespaceSteps` the namespace bindings it pushed, popped or looked
+    /// up, also when it throws: tests bound this count to prove the work stays linear in the
+    /// document.
+    func read(
+        _ bytes: [UInt8], namespaceSteps: inout Int, _ handle: (Event) throws(FeedError) -> Void
+    ) throws(FeedError) {
         var cursor = Cursor(bytes: bytes, feed: feed)
         var open: [String] = []
-        var scopes: [[String: String]] = [["xml": Self.xmlNamespace]]
+        var scope = XMLNamespaceScope(feed: feed, limits: limits)
+        defer { namespaceSteps += scope.steps }
         var sawRoot = false
         var text: [UInt8] = []
 
@@ -78,7 +91,7 @@ struct XMLStreamReader {
                         throw cursor.malformed("end tag </\(name)> does not match the open element")
                     }
                     open.removeLast()
-                    scopes.removeLast()
+                    scope.close()
                     try handle(.end)
                 } else {
                     cursor.index += 1
@@ -87,27 +100,21 @@ struct XMLStreamReader {
                         throw FeedError(.tooLarge, feed: feed, "elements nested deeper than \(limits.maxDepth)")
                     }
                     let (qualifiedName, attributes, selfClosing) = try cursor.startTag()
-                    var scope = scopes[scopes.count - 1]
-                    for (name, value) in attributes {
-                        if name == "xmlns" {
-                            scope[""] = value
-                        } else if name.hasPrefix("xmlns:") {
-                            scope[String(name.dropFirst("xmlns:".count))] = value
-                        }
-                    }
+                    try scope.open(attributes: attributes)
                     let prefix: String
                     let localName: String
                     if let colon = qualifiedName.firstIndex(of: ":") {
                         prefix = String(qualifiedName[..<colon])
                         localName = String(qualifiedName[qualifiedName.index(after: colon)...])
-                        guard scope[prefix] != nil else {
-                            throw cursor.malformed("namespace prefix of <\(qualifiedName)> is not declared")
-                        }
                     } else {
                         prefix = ""
                         localName = qualifiedName
                     }
-                    let namespace = scope[prefix].flatMap { $0.isEmpty ? nil : $0 }
+                    let bound = scope.lookup(prefix)
+                    guard bound != nil || prefix.isEmpty else {
+                        throw cursor.malformed("namespace prefix of <\(qualifiedName)> is not declared")
+                    }
+                    let namespace = bound.flatMap { $0.isEmpty ? nil : $0 }
                     sawRoot = true
                     try handle(
                         .start(
@@ -115,10 +122,10 @@ struct XMLStreamReader {
                                 localName: localName, qualifiedName: qualifiedName, namespace: namespace,
                                 attributes: attributes)))
                     if selfClosing {
+                        scope.close()
                         try handle(.end)
                     } else {
                         open.append(qualifiedName)
-                        scopes.append(scope)
                     }
                 }
             } else if byte == UInt8(ascii: "&") {
