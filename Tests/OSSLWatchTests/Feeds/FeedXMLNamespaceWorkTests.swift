@@ -96,9 +96,9 @@ import Testing
     func atomReaderRefusesHostileFeed() {
         let bytes = Self.document(rootDeclarations: 30_000, elements: 60_000)
         let reader = AtomDocumentReader(feed: "x", limits: .standard)
-        #expect(throws: FeedError.self) { _ = try reader.entries(in: String(decoding: bytes, as: UTF8.self)) }
         do {
             _ = try reader.entries(in: String(decoding: bytes, as: UTF8.self))
+            Issue.record("the feed was read")
         } catch {
             #expect(error.code == .tooLarge)
         }
