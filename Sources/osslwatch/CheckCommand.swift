@@ -45,7 +45,14 @@ struct CheckCommand: AsyncParsableCommand {
         let client = HTTPClientFactory.client(
             for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)
-        let report = try await watcher.check(force: force)
+        let report: CheckReport
+        do {
+            report = try await watcher.check(force: force)
+        } catch let error as StoreError {
+            // An unreadable row: one line naming it, and the store's sysexits status.
+            printError("osslwatch: \(error)")
+            throw ExitCode(error.exitStatus)
+        }
         print(
             json ? try CheckReportRenderer.json(report) : CheckReportRenderer.text(report), terminator: json ? "\n" : ""
         )
