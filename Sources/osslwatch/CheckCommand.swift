@@ -18,9 +18,12 @@ struct CheckCommand: AsyncParsableCommand {
             Verdicts: up-to-date; patch-update (a confirmed newer release of the linked series: \
             a downstream release is due); new-series (a newer stable series exists: a notice); \
             prerelease (only for projects that ask for them); eol-soon and linked-series-eol \
-            (from the release metadata). With advisory feeds, each project also shows the known \
-            CVEs of its linked version (cves), what the update fixes and its highest severity \
-            (fixes), and a pre-announced release (expected); --json carries the same.
+            (from the release metadata); unknown (no newer release known, but no release feed \
+            was read successfully within three of its intervals: no evidence for up-to-date). \
+            A server's hold lasts a day at most (http.max_retry_after). With advisory feeds, \
+            each project also shows the known CVEs of its linked version (cves), what the \
+            update fixes and its highest severity (fixes), and a pre-announced release \
+            (expected); --json carries the same.
 
             Exit status, the first that applies:
             \(CheckExitCode.allCases.sorted { $0.precedence < $1.precedence }.map { "  \(String(format: "%2d", $0.rawValue))  \($0.meaning)" }.joined(separator: "\n"))

@@ -227,6 +227,7 @@ public struct Watcher: Sendable {
         let advisories = AdvisoryIndex(try known ?? store.advisories())
         // All of them: the verdict keeps the ones still awaited for the project's own series.
         let preAnnouncements = try store.allPreAnnouncements()
+        let evidence = ReleaseEvidence.assess(feeds: configuration.feeds, states: try store.feedStates(), now: now)
         return linked.map { project, linked in
             switch linked {
             case .failure(let error):
@@ -237,7 +238,8 @@ public struct Watcher: Sendable {
                 let policy = configuration.policy(for: project)
                 let verdict = VerdictEngine.verdict(
                     project: project.name, linked: linked.version, releases: releases, series: series,
-                    policy: policy, now: now, advisories: advisories, preAnnouncements: preAnnouncements)
+                    policy: policy, now: now, advisories: advisories, preAnnouncements: preAnnouncements,
+                    evidence: evidence)
                 logger.info(
                     "verdict",
                     metadata: [
