@@ -129,12 +129,14 @@ extension Store {
                         premium_only = excluded.premium_only, updated = excluded.updated
                     """,
                 arguments: [
-                    merged.cve, merged.title, merged.severity?.rawValue, merged.published, try json(merged.fixedIn),
+                    merged.cve, merged.title, merged.severity?.rawValue, StoredRow.storable(merged.published),
+                    try json(merged.fixedIn),
                     try json(merged.affected), try json(merged.sources.sorted()),
                     try json(merged.premiumOnly.sorted()), at, at,
                 ])
         }
-        for announcement in content.preAnnouncements {
+        // A day the store could not read back is no announcement it can use.
+        for announcement in content.preAnnouncements where StoredRow.storable(announcement.expected) != nil {
             try db.execute(
                 sql: """
                     INSERT INTO pre_announcements (feed, expected, severity, versions, title, link, first_seen, updated)

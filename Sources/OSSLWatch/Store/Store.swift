@@ -124,8 +124,7 @@ public final class Store: Sendable {
                         """,
                     arguments: [
                         feed, version.description, observation.tag,
-                        // A feed's own timestamp is kept only when the store can read it back.
-                        observation.time.flatMap { StoredRow.dateRange.contains($0) ? $0 : nil }, observation.link,
+                        StoredRow.storable(observation.time), observation.link,
                         observation.isPrerelease, observation.isDraft, assetsJSON, at, at,
                     ])
                 guard !observation.isDraft else { continue }

@@ -12,6 +12,12 @@ struct StoredRow {
     /// Dates the store writes and reads back: GRDB's text format holds four-digit years only.
     static let dateRange = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
 
+    /// A date from outside (a feed's timestamp) as the store keeps it: nil unless it lies in
+    /// `dateRange`, so no value a feed sends can become a row that does not read back.
+    static func storable(_ date: Date?) -> Date? {
+        date.flatMap { dateRange.contains($0) ? $0 : nil }
+    }
+
     let row: Row
     /// The table the row comes from, for the error.
     let table: String

@@ -60,4 +60,18 @@ struct StoreUnreadableRowTests {
         #expect(releases.message.contains("table releases, row version = \"3.5.4\""), "\(releases)")
         #expect(releases.message.contains("column first_seen"), "\(releases)")
     }
+
+    @Test("a feed's timestamp the store could not read back (year 10000) is dropped on write, never stored")
+    func farTimestampNotStored() throws {
+        let directory = TemporaryStateDirectory()
+        defer { directory.remove() }
+        let store = try Store(directory: directory.path)
+        var observation = S.observation("atom", "3.5.4")
+        observation.time = Date(timeIntervalSince1970: 253_402_300_800)
+        try store.recordSuccess(
+            feed: "atom", status: 200, etag: nil, lastModified: nil, content: FeedContent(observations: [observation]),
+            at: S.start, nextPoll: S.start + 300)
+        let read = try store.observations()
+        #expect(read.count == 1 && read.first?.time == nil)
+    }
 }
