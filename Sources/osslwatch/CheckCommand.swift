@@ -18,9 +18,12 @@ struct CheckCommand: AsyncParsableCommand {
             Verdicts: up-to-date; patch-update (a confirmed newer release of the linked series: \
             a downstream release is due); new-series (a newer stable series exists: a notice); \
             prerelease (only for projects that ask for them); eol-soon and linked-series-eol \
-            (from the release metadata). With advisory feeds, each project also shows the known \
-            CVEs of its linked version (cves), what the update fixes and its highest severity \
-            (fixes), and a pre-announced release (expected); --json carries the same.
+            (from the release metadata); unknown (no newer release known, but no release feed \
+            was read successfully within three of its intervals: no evidence for up-to-date). \
+            A server's hold lasts a day at most (http.max_retry_after). With advisory feeds, \
+            each project also shows the known CVEs of its linked version (cves), what the \
+            update fixes and its highest severity (fixes), and a pre-announced release \
+            (expected); --json carries the same.
 
             Exit status, the first that applies:
             \(CheckExitCode.allCases.sorted { $0.precedence < $1.precedence }.map { "  \(String(format: "%2d", $0.rawValue))  \($0.meaning)" }.joined(separator: "\n"))
@@ -45,7 +48,14 @@ struct CheckCommand: AsyncParsableCommand {
         let client = HTTPClientFactory.client(
             for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)
-        let report = try await watcher.check(force: force)
+        let report: CheckReport
+        do {
+            report = try await watcher.check(force: force)
+        } catch let error as StoreError {
+            // An unreadable row: one line naming it, and the store's sysexits status.
+            printError("osslwatch: \(error)")
+            throw ExitCode(error.exitStatus)
+        }
         print(
             json ? try CheckReportRenderer.json(report) : CheckReportRenderer.text(report), terminator: json ? "\n" : ""
         )

@@ -28,7 +28,9 @@ struct StatusCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let file = daemonPIDFile.file
-        let report = try StatusReport.load(configuration: configuration, store: store, pidFile: file)
+        let report = try storeCall { () throws(StoreError) in
+            try StatusReport.load(configuration: configuration, store: store, pidFile: file)
+        }
         print(json ? try StatusReportRenderer.json(report) : StatusReportRenderer.text(report), terminator: "")
     }
 }

@@ -44,6 +44,8 @@ public struct CheckReport: Sendable, Encodable {
         if projects.contains(where: { $0.verdict?.isActionable == true }) { return .actionable }
         if projects.contains(where: { $0.linkedError != nil }) { return .linkedUnreadable }
         if feeds.contains(where: \.isUnavailable) { return .feedsUnavailable }
+        // No feed failed this time, yet the release feeds' word is too old to believe (all held back).
+        if projects.contains(where: { $0.verdict?.kind == .unknown }) { return .feedsUnavailable }
         return .ok
     }
 }
@@ -56,7 +58,8 @@ public enum CheckExitCode: Int32, Sendable, CaseIterable {
     case actionable = 10
     /// A project's linked version could not be read (EX_DATAERR).
     case linkedUnreadable = 65
-    /// At least one feed could not be read (EX_UNAVAILABLE); verdicts use what is stored.
+    /// At least one feed could not be read, or a verdict is `unknown` for want of a recent
+    /// release-feed read (EX_UNAVAILABLE); verdicts use what is stored.
     case feedsUnavailable = 69
     /// The configuration is invalid (EX_CONFIG); nothing was polled.
     case config = 78
@@ -78,7 +81,7 @@ public enum CheckExitCode: Int32, Sendable, CaseIterable {
         case .ok: "up to date, or notices only (new series, end of life)"
         case .actionable: "a confirmed patch release of a linked series: a downstream release is due"
         case .linkedUnreadable: "a project's linked OpenSSL version could not be read"
-        case .feedsUnavailable: "one or more feeds could not be read (or are backing off)"
+        case .feedsUnavailable: "one or more feeds could not be read (or are backing off), or a verdict is unknown"
         case .config: "the configuration is invalid"
         }
     }

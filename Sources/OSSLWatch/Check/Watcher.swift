@@ -92,7 +92,8 @@ public struct Watcher: Sendable {
         do {
             let response = try await client.get(request)
             outcome.status = response.status
-            let notBefore = response.rateLimitReset
+            logClamp(response.serverHold, feed: feed.name)
+            let notBefore = response.serverHold?.until
             let nextPoll = max(Date().addingTimeInterval(feed.interval), notBefore ?? .distantPast)
             if response.isNotModified {
                 try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll, notBefore: notBefore)
@@ -136,15 +137,37 @@ public struct Watcher: Sendable {
 
     /// Until when a feed must not be polled, if at all: a server's `Retry-After` or rate-limit
     /// reset always holds; our own backoff after errors holds unless forced.
+    ///
+    /// What the store says is bounded again here, counted from the last attempt: a server hold
+    /// by a day (`ServerHold.maximumDelay`), our backoff by the longest the config allows. So
+    /// a far-future time written before holds were validated cannot silence a feed either.
     static func holdBack(_ state: FeedState, now: Date, force: Bool) -> Date? {
-        if let notBefore = state.notBefore, notBefore > now { return notBefore }
-        if !force, state.errorStreak > 0, let next = state.nextPoll, next > now { return next }
-        return nil
+        let from = min(state.lastAttempt ?? now, now)
+        var holds: [Date] = []
+        if let notBefore = state.notBefore {
+            holds.append(min(notBefore, from.addingTimeInterval(ServerHold.maximumDelay)))
+        }
+        if !force, state.errorStreak > 0, let next = state.nextPoll {
+            holds.append(min(next, from.addingTimeInterval(ConfigParser.week)))
+        }
+        return holds.filter { $0 > now }.max()
+    }
+
+    /// A server asked to be left alone for longer than a hold may last: say so, with the feed
+    /// and the header as sent, so an operator can see which host misbehaves.
+    func logClamp(_ hold: ServerHold?, feed: String) {
+        guard let hold, hold.wasClamped else { return }
+        logger.warning(
+            "server hold clamped",
+            metadata: [
+                "feed": "\(feed)", "header": "\(hold.header)", "until": "\(hold.until.formatted(.iso8601))",
+            ])
     }
 
     func record(
         failure message: String, status: Int?, httpError: HTTPError?, streak: Int, into outcome: inout FeedPollOutcome
     ) {
+        logClamp(httpError?.hold, feed: outcome.feed)
         let nextPoll = configuration.backoff.policy.nextPoll(
             now: Date(), errorStreak: streak, error: httpError, jitter: Double.random(in: 0...1))
         outcome.result = .failed
@@ -204,6 +227,7 @@ public struct Watcher: Sendable {
         let advisories = AdvisoryIndex(try known ?? store.advisories())
         // All of them: the verdict keeps the ones still awaited for the project's own series.
         let preAnnouncements = try store.allPreAnnouncements()
+        let evidence = ReleaseEvidence.assess(feeds: configuration.feeds, states: try store.feedStates(), now: now)
         return linked.map { project, linked in
             switch linked {
             case .failure(let error):
@@ -214,7 +238,8 @@ public struct Watcher: Sendable {
                 let policy = configuration.policy(for: project)
                 let verdict = VerdictEngine.verdict(
                     project: project.name, linked: linked.version, releases: releases, series: series,
-                    policy: policy, now: now, advisories: advisories, preAnnouncements: preAnnouncements)
+                    policy: policy, now: now, advisories: advisories, preAnnouncements: preAnnouncements,
+                    evidence: evidence)
                 logger.info(
                     "verdict",
                     metadata: [

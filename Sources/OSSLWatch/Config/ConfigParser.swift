@@ -15,7 +15,7 @@ struct ConfigParser {
     static let daemonKeys = ["stop_timeout", "jitter", "metrics_file"]
     static let httpKeys = [
         "connect_timeout", "timeout", "max_body_bytes", "max_redirects", "ca_file", "allow_http_loopback",
-        "github_token_file",
+        "github_token_file", "max_retry_after",
     ]
     static let backoffKeys = ["initial", "max"]
     static let confirmationKeys = ["min_feeds", "checksum", "tarball_url", "max_tarball_bytes"]
@@ -76,6 +76,9 @@ struct ConfigParser {
         if let value = section["max_redirects"] { settings.maxRedirects = try value.int(in: 0...5) }
         if let value = section["ca_file"] { settings.caFile = try readableFile(value) }
         if let value = section["allow_http_loopback"] { settings.allowHTTPLoopback = try value.bool() }
+        if let value = section["max_retry_after"] {
+            settings.maxRetryAfter = try value.duration(in: 1...ServerHold.maximumDelay)
+        }
         if let value = section["github_token_file"] {
             settings.githubTokenFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
         }

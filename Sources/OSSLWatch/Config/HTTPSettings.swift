@@ -15,10 +15,14 @@ public struct HTTPSettings: Sendable, Hashable {
     /// load time: `CredentialFile.read(name:environment:)` looks for its file name in
     /// `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential=`), then reads this path.
     public var githubTokenFile: String?
+    /// `max_retry_after`: the longest a server's `Retry-After` or rate-limit reset may hold a
+    /// feed back, seconds (1 s to a day, default a day); longer requests are clamped and logged.
+    public var maxRetryAfter: Double
 
     public init(
         connectTimeout: Double = 10, timeout: Double = 60, maxBodyBytes: Int = 8 << 20, maxRedirects: Int = 5,
-        caFile: String? = nil, allowHTTPLoopback: Bool = false, githubTokenFile: String? = nil
+        caFile: String? = nil, allowHTTPLoopback: Bool = false, githubTokenFile: String? = nil,
+        maxRetryAfter: Double = ServerHold.maximumDelay
     ) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
@@ -27,12 +31,14 @@ public struct HTTPSettings: Sendable, Hashable {
         self.caFile = caFile
         self.allowHTTPLoopback = allowHTTPLoopback
         self.githubTokenFile = githubTokenFile
+        self.maxRetryAfter = maxRetryAfter
     }
 
     /// The client settings these stand for; the token is passed in because it is read only at use.
     public func clientConfiguration(githubToken: String? = nil) -> HTTPClientConfiguration {
         HTTPClientConfiguration(
             connectTimeout: connectTimeout, totalTimeout: timeout, maxBodyBytes: maxBodyBytes,
-            maxRedirects: maxRedirects, caFile: caFile, allowHTTPLoopback: allowHTTPLoopback, githubToken: githubToken)
+            maxRedirects: maxRedirects, caFile: caFile, allowHTTPLoopback: allowHTTPLoopback, githubToken: githubToken,
+            maxServerHold: maxRetryAfter)
     }
 }

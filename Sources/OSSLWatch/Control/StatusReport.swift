@@ -73,9 +73,12 @@ public struct StatusReport: Sendable, Encodable {
                 lastAttempt: state?.lastAttempt, lastStatus: state?.lastStatus, errorStreak: state?.errorStreak ?? 0,
                 lastError: state?.lastError, nextPoll: state?.nextPoll, notBefore: state?.notBefore)
         }
+        // A saved verdict is judged again by how fresh the release feeds are now: one saved as
+        // up-to-date by a daemon that has since stopped, or whose feeds all fail, is unknown.
+        let evidence = ReleaseEvidence.assess(feeds: configuration.feeds, states: Array(states.values), now: now)
         let projects = configuration.projects.map { project in
             ProjectStatus(
-                name: project.name, verdict: verdicts[project.name]?.verdict,
+                name: project.name, verdict: verdicts[project.name]?.verdict.judged(by: evidence),
                 computedAt: verdicts[project.name]?.computedAt)
         }
         let daemon: DaemonState

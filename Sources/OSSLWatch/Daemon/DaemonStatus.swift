@@ -4,19 +4,29 @@ import Foundation
 /// move to, how urgent that is, then the feeds' health.
 enum DaemonStatus {
     /// e.g. "cryptography: linked 3.5.3, upstream 3.5.4 (patch-update, fixes High); 5 feeds ok".
-    static func line(projects: [CheckReport.ProjectReport], feeds: [FeedSettings], states: [FeedState]) -> String {
-        var parts = projects.map(projectPart)
+    static func line(
+        projects: [CheckReport.ProjectReport], feeds: [FeedSettings], states: [FeedState], now: Date = Date()
+    ) -> String {
+        var parts = projects.map { projectPart($0, now: now) }
         parts.append(feedPart(feeds: feeds, states: states))
         return parts.joined(separator: "; ")
     }
 
-    static func projectPart(_ project: CheckReport.ProjectReport) -> String {
+    static func projectPart(_ project: CheckReport.ProjectReport, now: Date = Date()) -> String {
         guard let verdict = project.verdict else {
             return "\(project.name): linked version unreadable"
         }
         var text = "\(project.name): linked \(verdict.linked)"
         if let target = verdict.target { text += ", upstream \(target)" }
-        let notes = [verdict.kind.rawValue] + urgency(verdict)
+        var notes = [verdict.kind.rawValue]
+        if verdict.kind == .unknown {
+            // Blind, not reassured: say for how long.
+            notes.append(
+                verdict.lastGoodRead.map {
+                    "no good release-feed read for \(ReleaseEvidence.age(now.timeIntervalSince($0)))"
+                } ?? "no release feed read yet")
+        }
+        notes += urgency(verdict)
         return text + " (\(notes.joined(separator: ", ")))"
     }
 

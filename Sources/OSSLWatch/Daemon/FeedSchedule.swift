@@ -37,12 +37,7 @@ enum FeedSchedule {
     /// The kinds that report releases (the observations a verdict counts): the ones worth
     /// polling fast while a security release is due. Advisory, announcement and metadata feeds
     /// keep their own interval.
-    static func isReleaseFeed(_ kind: FeedKind) -> Bool {
-        switch kind {
-        case .githubReleasesAtom, .githubTagsAtom, .githubReleasesJSON, .sourceListing: true
-        default: false
-        }
-    }
+    static func isReleaseFeed(_ kind: FeedKind) -> Bool { kind.showsReleases }
 
     /// Why the release feeds are (or are about to be) polled fast at `now`.
     static func plan(

@@ -19,6 +19,15 @@ public enum FeedKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// An Atom or RSS feed of the openssl-announce list, read for pre-announcements.
     case announceList = "announce-list"
 
+    /// The kinds that report releases (the observations a verdict counts): only their silence
+    /// can make "no newer release" unbelievable, and only they are polled fast when a release is due.
+    public var showsReleases: Bool {
+        switch self {
+        case .githubReleasesAtom, .githubTagsAtom, .githubReleasesJSON, .sourceListing: true
+        default: false
+        }
+    }
+
     /// The placeholder a URL of this kind may contain, filled in at each poll.
     public var urlPlaceholder: String? {
         switch self {

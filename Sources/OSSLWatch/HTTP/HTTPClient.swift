@@ -147,17 +147,20 @@ public final class HTTPClient: Sendable {
                         status: status,
                         body: status == 304 ? Data() : outcome.body,
                         headers: outcome.headers,
-                        effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted
+                        effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted,
+                        serverHold: RetryAfter.rateLimitReset(
+                            headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
                     )
                 )
             }
-            let retryAfter = RetryAfter.date(status: status, headers: outcome.headers, now: Date())
+            let hold = RetryAfter.hold(
+                status: status, headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
             var message = "the server answered HTTP \(status)"
-            if let retryAfter {
-                message += "; retry after \(retryAfter.formatted(.iso8601))"
+            if let hold {
+                message += "; retry after \(hold.until.formatted(.iso8601))"
+                if hold.wasClamped { message += " (it asked for \(hold.header), clamped)" }
             }
-            return .failure(
-                HTTPError(.httpStatus, url: target.redacted, message, status: status, retryAfter: retryAfter))
+            return .failure(HTTPError(.httpStatus, url: target.redacted, message, status: status, hold: hold))
         }
     }
 

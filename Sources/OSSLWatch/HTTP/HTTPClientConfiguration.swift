@@ -20,6 +20,9 @@ public struct HTTPClientConfiguration: Sendable {
     /// Sent as a bearer token to `https://api.github.com` only, never anywhere else, never logged.
     public var githubToken: String?
     public var userAgent: String
+    /// The longest a `Retry-After` or `X-RateLimit-Reset` may hold a feed back, seconds; never
+    /// more than `ServerHold.maximumDelay` (a day), whatever the server asks.
+    public var maxServerHold: Double
 
     public init(
         connectTimeout: Double = 10,
@@ -29,7 +32,8 @@ public struct HTTPClientConfiguration: Sendable {
         caFile: String? = nil,
         allowHTTPLoopback: Bool = false,
         githubToken: String? = nil,
-        userAgent: String = "osslwatch/\(OSSLWatchVersion.current)"
+        userAgent: String = "osslwatch/\(OSSLWatchVersion.current)",
+        maxServerHold: Double = ServerHold.maximumDelay
     ) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -39,5 +43,6 @@ public struct HTTPClientConfiguration: Sendable {
         self.allowHTTPLoopback = allowHTTPLoopback
         self.githubToken = githubToken
         self.userAgent = userAgent
+        self.maxServerHold = min(maxServerHold, ServerHold.maximumDelay)
     }
 }

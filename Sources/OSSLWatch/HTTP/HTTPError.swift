@@ -40,14 +40,21 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var status: Int?
     /// The earliest time the server allows another request (`Retry-After`, GitHub's
     /// `X-RateLimit-Reset` when `X-RateLimit-Remaining` is 0); `Backoff` never polls before it.
+    /// Always validated: in the future and at most a day ahead (see `ServerHold`).
     public var retryAfter: Date?
+    /// The header `retryAfter` came from and whether it was clamped, for the log line.
+    public var hold: ServerHold?
 
-    public init(_ code: Code, url: String, _ message: String, status: Int? = nil, retryAfter: Date? = nil) {
+    public init(
+        _ code: Code, url: String, _ message: String, status: Int? = nil, retryAfter: Date? = nil,
+        hold: ServerHold? = nil
+    ) {
         self.code = code
         self.url = url
         self.message = message
         self.status = status
-        self.retryAfter = retryAfter
+        self.retryAfter = hold?.until ?? retryAfter
+        self.hold = hold
     }
 
     public var description: String { "GET \(url): \(message)" }

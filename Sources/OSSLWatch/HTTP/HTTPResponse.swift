@@ -9,12 +9,19 @@ public struct HTTPResponse: Sendable {
     public var headers: [String: String]
     /// The URL that answered, after redirects.
     public var effectiveURL: String
+    /// GitHub's `X-RateLimit-Reset` when this answer used the last request of the budget
+    /// (`X-RateLimit-Remaining: 0`): a successful poll that must still not be repeated before
+    /// it. Validated by the client (future, at most a day ahead), never the raw header.
+    public var serverHold: ServerHold?
 
-    public init(status: Int, body: Data, headers: [String: String], effectiveURL: String) {
+    public init(
+        status: Int, body: Data, headers: [String: String], effectiveURL: String, serverHold: ServerHold? = nil
+    ) {
         self.status = status
         self.body = body
         self.headers = headers
         self.effectiveURL = effectiveURL
+        self.serverHold = serverHold
     }
 
     /// The validator to store and send back as `If-None-Match` next time.
@@ -22,16 +29,6 @@ public struct HTTPResponse: Sendable {
     /// The validator to store and send back as `If-Modified-Since` next time.
     public var lastModified: String? { headers["last-modified"] }
     public var contentType: String? { headers["content-type"] }
-    /// GitHub's `X-RateLimit-Reset` when this answer used the last request of the budget
-    /// (`X-RateLimit-Remaining: 0`): a successful poll that must still not be repeated before it.
-    public var rateLimitReset: Date? {
-        guard headers["x-ratelimit-remaining"]?.trimmingCharacters(in: .whitespaces) == "0",
-            let reset = headers["x-ratelimit-reset"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
-            reset >= 0
-        else { return nil }
-        return Date(timeIntervalSince1970: Double(reset))
-    }
-
     /// True when the stored copy is still current: nothing to parse.
     public var isNotModified: Bool { status == 304 }
 }

@@ -32,13 +32,18 @@ public struct MetricsWriter: Sendable {
         let verdicts = Dictionary(
             try store.latestVerdicts().map { ($0.project, $0) }, uniquingKeysWith: { first, _ in first })
         let feeds = configuration.feeds.map { states[$0.name] ?? FeedState(name: $0.name) }
-        let projects = configuration.projects.map { ($0.name, verdicts[$0.name]) }
-        return render(feeds: feeds, projects: projects, now: now)
+        // Judged by the release feeds as they are now, as `status` does: no stale reassurance.
+        let evidence = ReleaseEvidence.assess(feeds: configuration.feeds, states: feeds, now: now)
+        let projects = configuration.projects.map { ($0.name, verdicts[$0.name]?.judged(by: evidence)) }
+        return render(feeds: feeds, projects: projects, now: now, evidence: evidence)
     }
 
     /// The exposition text for the given feed states and per-project latest verdicts (nil when a
     /// project has none yet), in the order given.
-    public static func render(feeds: [FeedState], projects: [(name: String, verdict: Verdict?)], now: Date) -> String {
+    /// - Parameter evidence: how fresh the release feeds are; adds `osslwatch_release_feeds_fresh` when given.
+    public static func render(
+        feeds: [FeedState], projects: [(name: String, verdict: Verdict?)], now: Date, evidence: ReleaseEvidence? = nil
+    ) -> String {
         var document = MetricsDocument()
         document.family(
             "osslwatch_metrics_generated_timestamp_seconds", type: .gauge,
@@ -65,6 +70,21 @@ public struct MetricsWriter: Sendable {
         for feed in feeds {
             guard let status = feed.lastStatus else { continue }
             document.sample("osslwatch_feed_last_http_status", [("feed", feed.name)], Double(status))
+        }
+
+        if let evidence {
+            document.family(
+                "osslwatch_release_feeds_fresh", type: .gauge,
+                help: "1 when a release feed was read successfully within three of its intervals (an hour at least); "
+                    + "0 when not, and every verdict that would be up-to-date is unknown.")
+            document.sample("osslwatch_release_feeds_fresh", [], evidence.isFresh ? 1 : 0)
+            document.family(
+                "osslwatch_release_feeds_last_good_read_timestamp_seconds", type: .gauge,
+                help: "The newest successful read of any release feed, in seconds since the epoch; absent when never.")
+            if let read = evidence.lastGoodRead {
+                document.sample(
+                    "osslwatch_release_feeds_last_good_read_timestamp_seconds", [], read.timeIntervalSince1970)
+            }
         }
 
         let known = projects.compactMap { project in project.verdict.map { (project.name, $0) } }

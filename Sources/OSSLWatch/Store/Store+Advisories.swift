@@ -53,11 +53,13 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_urls WHERE feed = ? ORDER BY key", arguments: [feed])
         }
-        return rows.map { row in
-            FeedURLState(
-                feed: row["feed"], key: row["key"], url: row["url"], etag: row["etag"],
-                lastModified: row["last_modified"], lastStatus: row["last_status"], lastAttempt: row["last_attempt"],
-                lastSuccess: row["last_success"])
+        return try rows.map { row throws(StoreError) in
+            let stored = StoredRow(row, table: "feed_urls", keyColumns: "feed", "key", path: path)
+            return FeedURLState(
+                feed: try stored.value("feed"), key: try stored.value("key"), url: try stored.value("url"),
+                etag: try stored.value("etag"), lastModified: try stored.value("last_modified"),
+                lastStatus: try stored.value("last_status"), lastAttempt: try stored.date("last_attempt"),
+                lastSuccess: try stored.optionalDate("last_success"))
         }
     }
 
@@ -88,15 +90,17 @@ extension Store {
             try Row.fetchAll(db, sql: "SELECT * FROM pre_announcements ORDER BY expected, feed")
         }
         return try rows.map { row throws(StoreError) in
-            let versionsJSON: String = row["versions"]
-            let severityText: String? = row["severity"]
+            let stored = StoredRow(row, table: "pre_announcements", keyColumns: "id", path: path)
+            let versionsJSON: String = try stored.value("versions")
+            let severityText: String? = try stored.value("severity")
             guard let versions = try? JSONDecoder().decode([OpenSSLVersion].self, from: Data(versionsJSON.utf8))
             else {
                 throw StoreError(.corrupt, path: path, "unreadable versions of a pre-announcement")
             }
             return PreAnnouncement(
-                expected: row["expected"], highestSeverity: severityText.flatMap(Severity.init(rawValue:)),
-                versions: versions, title: row["title"], link: row["link"], feed: row["feed"])
+                expected: try stored.date("expected"), highestSeverity: severityText.flatMap(Severity.init(rawValue:)),
+                versions: versions, title: try stored.value("title"), link: try stored.value("link"),
+                feed: try stored.value("feed"))
         }
     }
 
@@ -109,7 +113,11 @@ extension Store {
             advisory.sources.insert(feed)
             let existing = try Row.fetchOne(
                 db, sql: "SELECT * FROM advisories WHERE cve = ?", arguments: [advisory.cve])
-            let merged = try existing.map { row in try decodeAdvisory(row).merging(advisory) } ?? advisory
+            let merged =
+                try existing.map { row in
+                    try decodeAdvisory(StoredRow(row, table: "advisories", keyColumns: "cve", path: "")).merging(
+                        advisory)
+                } ?? advisory
             try db.execute(
                 sql: """
                     INSERT INTO advisories (cve, title, severity, published, fixed_in, affected, sources,
@@ -121,12 +129,14 @@ extension Store {
                         premium_only = excluded.premium_only, updated = excluded.updated
                     """,
                 arguments: [
-                    merged.cve, merged.title, merged.severity?.rawValue, merged.published, try json(merged.fixedIn),
+                    merged.cve, merged.title, merged.severity?.rawValue, StoredRow.storable(merged.published),
+                    try json(merged.fixedIn),
                     try json(merged.affected), try json(merged.sources.sorted()),
                     try json(merged.premiumOnly.sorted()), at, at,
                 ])
         }
-        for announcement in content.preAnnouncements {
+        // A day the store could not read back is no announcement it can use.
+        for announcement in content.preAnnouncements where StoredRow.storable(announcement.expected) != nil {
             try db.execute(
                 sql: """
                     INSERT INTO pre_announcements (feed, expected, severity, versions, title, link, first_seen, updated)
@@ -166,21 +176,23 @@ extension Store {
     }
 
     private func advisory(from row: Row) throws(StoreError) -> Advisory {
+        let stored = StoredRow(row, table: "advisories", keyColumns: "cve", path: path)
         do {
-            return try Self.decodeAdvisory(row)
+            return try Self.decodeAdvisory(stored)
+        } catch let error as StoreError where error.code == .corrupt && !error.path.isEmpty {
+            throw error
         } catch {
-            let cve: String = row["cve"]
-            throw StoreError(.corrupt, path: path, "unreadable advisory \(cve.debugDescription)")
+            throw StoreError(.corrupt, path: path, "unreadable advisory: table advisories, row \(stored.key)")
         }
     }
 
-    private static func decodeAdvisory(_ row: Row) throws -> Advisory {
+    private static func decodeAdvisory(_ row: StoredRow) throws -> Advisory {
         let decoder = JSONDecoder()
-        let fixedIn: String = row["fixed_in"]
-        let affected: String = row["affected"]
-        let sources: String = row["sources"]
-        let premiumOnly: String = row["premium_only"]
-        let severityText: String? = row["severity"]
+        let fixedIn: String = try row.value("fixed_in")
+        let affected: String = try row.value("affected")
+        let sources: String = try row.value("sources")
+        let premiumOnly: String = try row.value("premium_only")
+        let severityText: String? = try row.value("severity")
         var severity: Severity?
         if let severityText {
             guard let known = Severity(rawValue: severityText) else {
@@ -189,7 +201,8 @@ extension Store {
             severity = known
         }
         return Advisory(
-            cve: row["cve"], title: row["title"], severity: severity, published: row["published"],
+            cve: try row.value("cve"), title: try row.value("title"), severity: severity,
+            published: try row.optionalDate("published"),
             fixedIn: try decoder.decode([Series: OpenSSLVersion].self, from: Data(fixedIn.utf8)),
             affected: try decoder.decode([AffectedRange].self, from: Data(affected.utf8)),
             sources: Set(try decoder.decode([String].self, from: Data(sources.utf8))),

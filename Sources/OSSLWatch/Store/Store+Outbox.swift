@@ -554,19 +554,23 @@ extension Store {
         + "state, attempts, next_attempt, reply_code, reply_text, reason, created_at, updated_at, approved_at, sent_at"
 
     private func outboxRecord(_ row: Row) throws(StoreError) -> OutboxRecord {
-        let id: Int64 = row["id"]
-        let roleText: String = row["role"]
-        let stateText: String = row["state"]
-        let recipientsText: String = row["recipients"]
+        let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
+        let id: Int64 = try stored.value("id")
+        let roleText: String = try stored.value("role")
+        let stateText: String = try stored.value("state")
+        let recipientsText: String = try stored.value("recipients")
         guard let role = OutboxRecord.Role(rawValue: roleText), let state = OutboxState(rawValue: stateText),
             let recipients = try? JSONDecoder().decode([String].self, from: Data(recipientsText.utf8))
         else { throw StoreError(.corrupt, path: path, "outbox row \(id) has an unknown role, state or recipients") }
         return OutboxRecord(
-            id: id, key: row["key"], role: role, kind: row["kind"], project: row["project"], runID: row["run_id"],
-            step: row["step"], messageID: row["message_id"], subject: row["subject"], maildirFile: row["maildir_file"],
-            envelopeFrom: row["envelope_from"], recipients: recipients, state: state, attempts: row["attempts"],
-            nextAttempt: row["next_attempt"], replyCode: row["reply_code"], replyText: row["reply_text"],
-            reason: row["reason"], createdAt: row["created_at"], updatedAt: row["updated_at"],
-            approvedAt: row["approved_at"], sentAt: row["sent_at"])
+            id: id, key: try stored.value("key"), role: role, kind: try stored.value("kind"),
+            project: try stored.value("project"), runID: try stored.value("run_id"), step: try stored.value("step"),
+            messageID: try stored.value("message_id"), subject: try stored.value("subject"),
+            maildirFile: try stored.value("maildir_file"), envelopeFrom: try stored.value("envelope_from"),
+            recipients: recipients, state: state, attempts: try stored.value("attempts"),
+            nextAttempt: try stored.optionalDate("next_attempt"), replyCode: try stored.value("reply_code"),
+            replyText: try stored.value("reply_text"), reason: try stored.value("reason"),
+            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
+            approvedAt: try stored.optionalDate("approved_at"), sentAt: try stored.optionalDate("sent_at"))
     }
 }

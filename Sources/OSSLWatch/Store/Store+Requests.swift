@@ -44,9 +44,10 @@ extension Store {
     private func requests(sql: String) throws(StoreError) -> [ControlRequest] {
         let rows = try read { db in try Row.fetchAll(db, sql: sql) }
         return try rows.map { row throws(StoreError) in
-            let id: Int64 = row["id"]
-            let kindText: String = row["kind"]
-            let versionText: String? = row["version"]
+            let stored = StoredRow(row, table: "requests", keyColumns: "id", path: path)
+            let id: Int64 = try stored.value("id")
+            let kindText: String = try stored.value("kind")
+            let versionText: String? = try stored.value("version")
             guard let kind = ControlRequest.Kind(rawValue: kindText) else {
                 throw StoreError(.corrupt, path: path, "request \(id) has unknown kind \(kindText.debugDescription)")
             }
@@ -59,8 +60,9 @@ extension Store {
                 version = parsed
             }
             return ControlRequest(
-                id: id, kind: kind, project: row["project"], version: version, createdAt: row["created_at"],
-                handledAt: row["handled_at"], note: row["note"])
+                id: id, kind: kind, project: try stored.value("project"), version: version,
+                createdAt: try stored.date("created_at"), handledAt: try stored.optionalDate("handled_at"),
+                note: try stored.value("note"))
         }
     }
 }

@@ -97,11 +97,13 @@ extension Store {
                     """,
                 arguments: [run])
         }
-        return rows.map { row in
-            AttemptRecord(
-                runID: row["run_id"], step: row["step"], number: row["number"], startedAt: row["started_at"],
-                finishedAt: row["finished_at"], exitCode: row["exit_code"], stdoutPath: row["stdout_path"],
-                stderrPath: row["stderr_path"], outcome: row["outcome"])
+        return try rows.map { row throws(StoreError) in
+            let stored = StoredRow(row, table: "attempts", keyColumns: "run_id", "step", "number", path: path)
+            return AttemptRecord(
+                runID: try stored.value("run_id"), step: try stored.value("step"), number: try stored.value("number"),
+                startedAt: try stored.date("started_at"), finishedAt: try stored.optionalDate("finished_at"),
+                exitCode: try stored.value("exit_code"), stdoutPath: try stored.value("stdout_path"),
+                stderrPath: try stored.value("stderr_path"), outcome: try stored.value("outcome"))
         }
     }
 
@@ -374,9 +376,10 @@ extension Store {
         let rows = try write { db in
             let running = try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE state = 'running' ORDER BY run_id, idx")
             for row in running {
-                let run: Int64 = row["run_id"]
-                let name: String = row["name"]
-                let idempotent: Bool = row["idempotent"]
+                let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
+                let run: Int64 = try stored.value("run_id")
+                let name: String = try stored.value("name")
+                let idempotent: Bool = try stored.value("idempotent")
                 try db.execute(
                     sql: """
                         UPDATE attempts SET finished_at = ?, outcome = 'interrupted'
@@ -392,9 +395,10 @@ extension Store {
                 try settle(db, run: run, at: at)
             }
             return try running.map { row in
-                try Row.fetchOne(
+                let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
+                return try Row.fetchOne(
                     db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?",
-                    arguments: [row["run_id"] as Int64, row["idx"] as Int])
+                    arguments: [try stored.value("run_id", as: Int64.self), try stored.value("idx", as: Int.self)])
             }.compactMap { $0 }
         }
         return try rows.map { row throws(StoreError) in try stepRecord(row) }
@@ -464,10 +468,12 @@ extension Store {
             arguments: [run])
         var state = RunState.active
         var reason: String?
-        if let row = rows.first, ["failed", "needs-attention", "waiting-approval"].contains(row["state"] as String) {
-            let name: String = row["name"]
-            let stepReason: String? = row["reason"]
-            let text: String = row["state"]
+        if let row = rows.first.map({ StoredRow($0, table: "steps", keyColumns: "name", path: path) }),
+            ["failed", "needs-attention", "waiting-approval"].contains(try row.value("state", as: String.self))
+        {
+            let name: String = try row.value("name")
+            let stepReason: String? = try row.value("reason")
+            let text: String = try row.value("state")
             switch StepState(rawValue: text) {
             case .failed:
                 state = .failed
@@ -484,11 +490,12 @@ extension Store {
     }
 
     private func runRecord(_ row: Row) throws(StoreError) -> RunRecord {
-        let id: Int64 = row["id"]
-        let previousText: String = row["previous"]
-        let targetText: String = row["target"]
-        let stateText: String = row["state"]
-        let advisoriesText: String = row["advisories"]
+        let stored = StoredRow(row, table: "runs", keyColumns: "id", path: path)
+        let id: Int64 = try stored.value("id")
+        let previousText: String = try stored.value("previous")
+        let targetText: String = try stored.value("target")
+        let stateText: String = try stored.value("state")
+        let advisoriesText: String = try stored.value("advisories")
         guard let previous = OpenSSLVersion.parse(bare: previousText),
             let target = OpenSSLVersion.parse(bare: targetText)
         else { throw StoreError(.corrupt, path: path, "run \(id) has an unreadable version") }
@@ -499,22 +506,25 @@ extension Store {
             throw StoreError(.corrupt, path: path, "run \(id) has unreadable advisories")
         }
         return RunRecord(
-            id: id, project: row["project"], previous: previous, target: target, sha256: row["sha256"],
-            nextRelease: row["next_release"], advisories: advisories, isSecurity: row["is_security"], state: state,
-            reason: row["reason"], createdAt: row["created_at"], updatedAt: row["updated_at"], forced: row["forced"],
-            supersededBy: row["superseded_by"])
+            id: id, project: try stored.value("project"), previous: previous, target: target,
+            sha256: try stored.value("sha256"), nextRelease: try stored.value("next_release"), advisories: advisories,
+            isSecurity: try stored.value("is_security"), state: state, reason: try stored.value("reason"),
+            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
+            forced: try stored.value("forced"), supersededBy: try stored.value("superseded_by"))
     }
 
     private func stepRecord(_ row: Row) throws(StoreError) -> StepRecord {
-        let run: Int64 = row["run_id"]
-        let name: String = row["name"]
-        let kindText: String = row["kind"]
-        let stateText: String = row["state"]
+        let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
+        let run: Int64 = try stored.value("run_id")
+        let name: String = try stored.value("name")
+        let kindText: String = try stored.value("kind")
+        let stateText: String = try stored.value("state")
         guard let kind = StepKind(rawValue: kindText), let state = StepState(rawValue: stateText) else {
             throw StoreError(.corrupt, path: path, "run \(run) step \(name) has an unknown kind or state")
         }
         return StepRecord(
-            runID: run, index: row["idx"], name: name, kind: kind, state: state, idempotent: row["idempotent"],
-            reason: row["reason"], approvedAt: row["approved_at"], updatedAt: row["updated_at"])
+            runID: run, index: try stored.value("idx"), name: name, kind: kind, state: state,
+            idempotent: try stored.value("idempotent"), reason: try stored.value("reason"),
+            approvedAt: try stored.optionalDate("approved_at"), updatedAt: try stored.date("updated_at"))
     }
 }

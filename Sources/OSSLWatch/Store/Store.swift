@@ -72,13 +72,16 @@ public final class Store: Sendable {
     // MARK: - Feeds
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [feed]) }
-            .map(Self.feedState(from:))
+        let row = try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [feed])
+        }
+        return try row.map { row throws(StoreError) in try feedState(from: row) }
     }
 
     /// Every feed polled at least once, by name.
     public func feedStates() throws(StoreError) -> [FeedState] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name") }.map(Self.feedState(from:))
+        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name") }
+        return try rows.map { row throws(StoreError) in try feedState(from: row) }
     }
 
     /// Records a 200 whose body parsed: validators, health, every observation and series fact,
@@ -120,7 +123,8 @@ public final class Store: Sendable {
                             last_seen = excluded.last_seen
                         """,
                     arguments: [
-                        feed, version.description, observation.tag, observation.time, observation.link,
+                        feed, version.description, observation.tag,
+                        StoredRow.storable(observation.time), observation.link,
                         observation.isPrerelease, observation.isDraft, assetsJSON, at, at,
                     ])
                 guard !observation.isDraft else { continue }
@@ -245,12 +249,13 @@ public final class Store: Sendable {
     public func seriesInfo() throws(StoreError) -> [SeriesInfo] {
         let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM series") }
         return try rows.map { row throws(StoreError) in
-            let name: String = row["series"]
-            let release: String = row["release"]
-            let eol: String = row["eol"]
+            let stored = StoredRow(row, table: "series", keyColumns: "series", path: path)
+            let name: String = try stored.value("series")
+            let release: String = try stored.value("release")
+            let eol: String = try stored.value("eol")
             guard let series = Series(name), let releaseDate = MetadataDate(release), let eolDate = MetadataDate(eol)
             else { throw StoreError(.corrupt, path: path, "unreadable series row \(name)") }
-            return SeriesInfo(series: series, release: releaseDate, eol: eolDate, lts: row["lts"])
+            return SeriesInfo(series: series, release: releaseDate, eol: eolDate, lts: try stored.value("lts"))
         }.sorted { $0.series < $1.series }
     }
 
@@ -258,14 +263,16 @@ public final class Store: Sendable {
     public func observations() throws(StoreError) -> [Observation] {
         let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM observations ORDER BY feed, id") }
         return try rows.map { row throws(StoreError) in
-            let text: String = row["version"]
-            let assetsJSON: String = row["assets"]
+            let stored = StoredRow(row, table: "observations", keyColumns: "id", path: path)
+            let text: String = try stored.value("version")
+            let assetsJSON: String = try stored.value("assets")
             guard let version = OpenSSLVersion.parse(bare: text),
                 let assets = try? JSONDecoder().decode([Observation.Asset].self, from: Data(assetsJSON.utf8))
             else { throw StoreError(.corrupt, path: path, "unreadable observation of \(text)") }
             return Observation(
-                feed: row["feed"], version: version, tag: row["tag"], time: row["time"], link: row["link"],
-                isPrerelease: row["prerelease"], isDraft: row["draft"], assets: assets)
+                feed: try stored.value("feed"), version: version, tag: try stored.value("tag"),
+                time: try stored.optionalDate("time"), link: try stored.value("link"),
+                isPrerelease: try stored.value("prerelease"), isDraft: try stored.value("draft"), assets: assets)
         }
     }
 
@@ -297,12 +304,13 @@ public final class Store: Sendable {
     public func latestVerdictsWithTime() throws(StoreError) -> [(verdict: Verdict, computedAt: Date)] {
         let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdicts ORDER BY project") }
         return try rows.map { row throws(StoreError) in
-            let project: String = row["project"]
-            let json: String = row["json"]
+            let stored = StoredRow(row, table: "verdicts", keyColumns: "project", path: path)
+            let project: String = try stored.value("project")
+            let json: String = try stored.value("json")
             guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)) else {
                 throw StoreError(.corrupt, path: path, "unreadable verdict of project \(project)")
             }
-            return (verdict, row["computed_at"])
+            return (verdict, try stored.date("computed_at"))
         }
     }
 
@@ -339,33 +347,38 @@ public final class Store: Sendable {
         }
     }
 
-    private static func feedState(from row: Row) -> FeedState {
-        FeedState(
-            name: row["name"], etag: row["etag"], lastModified: row["last_modified"], lastAttempt: row["last_attempt"],
-            lastSuccess: row["last_success"], lastStatus: row["last_status"], errorStreak: row["error_streak"],
-            lastError: row["last_error"], nextPoll: row["next_poll"], lastChanged: row["last_changed"],
-            notBefore: row["not_before"])
+    private func feedState(from row: Row) throws(StoreError) -> FeedState {
+        let stored = StoredRow(row, table: "feeds", keyColumns: "name", path: path)
+        return FeedState(
+            name: try stored.value("name"), etag: try stored.value("etag"),
+            lastModified: try stored.value("last_modified"), lastAttempt: try stored.optionalDate("last_attempt"),
+            lastSuccess: try stored.optionalDate("last_success"), lastStatus: try stored.value("last_status"),
+            errorStreak: try stored.value("error_streak"), lastError: try stored.value("last_error"),
+            nextPoll: try stored.optionalDate("next_poll"), lastChanged: try stored.optionalDate("last_changed"),
+            notBefore: try stored.optionalDate("not_before"))
     }
 
     private func release(from row: Row) throws(StoreError) -> Release {
-        let text: String = row["version"]
+        let stored = StoredRow(row, table: "releases", keyColumns: "version", path: path)
+        let text: String = try stored.value("version")
         guard let version = OpenSSLVersion.parse(bare: text) else {
             throw StoreError(.corrupt, path: path, "unreadable release version \(text.debugDescription)")
         }
-        let sources: String? = row["sources"]
+        let sources: String? = try stored.value("sources")
         let checksum: Release.Checksum
-        let state: String = row["checksum_state"]
+        let state: String = try stored.value("checksum_state")
         switch state {
         case "matched":
-            guard let sha256: String = row["checksum_sha256"] else {
+            guard let sha256: String = try stored.value("checksum_sha256") else {
                 throw StoreError(.corrupt, path: path, "release \(text) matched without a digest")
             }
             checksum = .matched(sha256: sha256)
-        case "mismatched": checksum = .mismatched(reason: row["checksum_reason"] ?? "mismatched")
+        case "mismatched":
+            checksum = .mismatched(reason: try stored.value("checksum_reason", as: String?.self) ?? "mismatched")
         default: checksum = .unchecked
         }
         return Release(
             version: version, sources: Set((sources ?? "").split(separator: "\n").map(String.init)),
-            firstSeen: row["first_seen"], checksum: checksum)
+            firstSeen: try stored.date("first_seen"), checksum: checksum)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one project should do about OpenSSL right now, with the facts that led there.
 public struct Verdict: Sendable, Hashable, Codable {
     public var project: String
@@ -27,12 +29,15 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var expectedRelease: PreAnnouncement?
     /// With `eol-soon` or `linked-series-eol`: the supported series to move to, LTS first, then newest.
     public var supportedSeries: [Series]
+    /// The newest successful read of a release feed when the verdict was made; with `unknown`,
+    /// how long the feeds have been silent.
+    public var lastGoodRead: Date?
 
     public init(
         project: String, linked: OpenSSLVersion, kind: VerdictKind, findings: [VerdictKind], target: OpenSSLVersion?,
         latestPerSeries: [Series: OpenSSLVersion], confirmation: Confirmation?, eol: MetadataDate?, message: String,
         vulnerabilities: [KnownVulnerability] = [], fixes: [String] = [], severity: Severity? = nil,
-        expectedRelease: PreAnnouncement? = nil, supportedSeries: [Series] = []
+        expectedRelease: PreAnnouncement? = nil, supportedSeries: [Series] = [], lastGoodRead: Date? = nil
     ) {
         self.project = project
         self.linked = linked
@@ -48,11 +53,12 @@ public struct Verdict: Sendable, Hashable, Codable {
         self.severity = severity
         self.expectedRelease = expectedRelease
         self.supportedSeries = supportedSeries
+        self.lastGoodRead = lastGoodRead
     }
 
     private enum CodingKeys: String, CodingKey {
         case project, linked, kind, findings, target, latestPerSeries, confirmation, eol, message
-        case vulnerabilities, fixes, severity, expectedRelease, supportedSeries
+        case vulnerabilities, fixes, severity, expectedRelease, supportedSeries, lastGoodRead
     }
 
     /// Reads verdicts stored before advisories existed too: the newer fields default to empty.
@@ -72,6 +78,23 @@ public struct Verdict: Sendable, Hashable, Codable {
         severity = try container.decodeIfPresent(Severity.self, forKey: .severity)
         expectedRelease = try container.decodeIfPresent(PreAnnouncement.self, forKey: .expectedRelease)
         supportedSeries = try container.decodeIfPresent([Series].self, forKey: .supportedSeries) ?? []
+        lastGoodRead = try container.decodeIfPresent(Date.self, forKey: .lastGoodRead)
+    }
+
+    /// The verdict as it stands once the release feeds' word has gone stale since it was made
+    /// (`status` reading a verdict the daemon saved hours ago): an `up-to-date` becomes
+    /// `unknown` with the reason; every other finding stands, it rests on what the store holds.
+    public func judged(by evidence: ReleaseEvidence) -> Verdict {
+        guard !evidence.isFresh, let index = findings.firstIndex(of: .upToDate) else { return self }
+        var judged = self
+        judged.findings[index] = .unknown
+        judged.findings.sort { $0.urgency > $1.urgency }
+        judged.kind = judged.findings.first ?? .unknown
+        judged.message =
+            (evidence.reason ?? "the release feeds have not been read recently") + "; when last read: "
+            + message
+        judged.lastGoodRead = evidence.lastGoodRead
+        return judged
     }
 
     /// Only a confirmed patch release of the linked series asks the project to release.

@@ -9,9 +9,12 @@ public enum VerdictEngine {
     ///   - advisories: the known CVEs; they say what the linked version suffers from and what the target fixes.
     ///   - preAnnouncements: announced security releases; the earliest one still awaited for the
     ///     linked series becomes `expectedRelease`.
+    ///   - evidence: how recently the release feeds were read; without fresh evidence, no newer
+    ///     release known means `unknown`, never `up-to-date`.
     public static func verdict(
         project: String, linked: OpenSSLVersion, releases: [Release], series: [SeriesInfo], policy: VerdictPolicy,
-        now: Date, advisories: AdvisoryIndex = AdvisoryIndex([]), preAnnouncements: [PreAnnouncement] = []
+        now: Date, advisories: AdvisoryIndex = AdvisoryIndex([]), preAnnouncements: [PreAnnouncement] = [],
+        evidence: ReleaseEvidence
     ) -> Verdict {
         let known = merged(releases)
         let confirmations = known.map { Confirmation($0, policy: policy) }
@@ -37,6 +40,9 @@ public enum VerdictEngine {
             notes.append(
                 "\(target.version) released (linked \(linked)), confirmed by \(target.summary)"
                     + fixesNote(fixed, severity: severity))
+        } else if !evidence.isFresh {
+            findings.append(.unknown)
+            notes.append(evidence.reason ?? "the release feeds have not been read recently")
         } else {
             findings.append(.upToDate)
             switch latest[linkedSeries] {
@@ -105,7 +111,8 @@ public enum VerdictEngine {
             project: project, linked: linked, kind: findings.first ?? .upToDate, findings: findings,
             target: target?.version, latestPerSeries: latest, confirmation: target ?? pending, eol: info?.eol,
             message: notes.joined(separator: "; "), vulnerabilities: vulnerabilities, fixes: fixed.map(\.cve),
-            severity: severity, expectedRelease: expected, supportedSeries: supported)
+            severity: severity, expectedRelease: expected, supportedSeries: supported,
+            lastGoodRead: evidence.lastGoodRead)
     }
 
     /// The series a project past (or near) its series' end of life can move to: newer than

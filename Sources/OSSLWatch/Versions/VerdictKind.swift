@@ -11,13 +11,17 @@ public enum VerdictKind: String, Sendable, Hashable, Codable, CaseIterable {
     case linkedSeriesEOL = "linked-series-eol"
     /// The linked series' end of life falls inside the policy's warning window.
     case eolSoon = "eol-soon"
+    /// No newer release is known, but the release feeds have not been read successfully
+    /// within their expected interval: there is no evidence to call it up to date.
+    case unknown
 
     /// Higher is more urgent; the verdict's `kind` is its most urgent finding.
     public var urgency: Int {
         switch self {
-        case .patchUpdate: 5
-        case .linkedSeriesEOL: 4
-        case .eolSoon: 3
+        case .patchUpdate: 6
+        case .linkedSeriesEOL: 5
+        case .eolSoon: 4
+        case .unknown: 3
         case .newSeries: 2
         case .prerelease: 1
         case .upToDate: 0

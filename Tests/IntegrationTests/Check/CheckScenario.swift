@@ -71,13 +71,17 @@ struct CheckScenario {
     }
 
     /// Writes the config: the given feed items and projects, TLS through the test CA.
-    func writeConfig(feeds: String? = nil, projects: String, confirmation: String = "  checksum: false") throws {
+    /// `http` holds extra lines for the http section, each indented by two spaces.
+    func writeConfig(
+        feeds: String? = nil, projects: String, confirmation: String = "  checksum: false", http: String = ""
+    ) throws {
         let yaml = """
             state_directory: \(stateDirectory)
             http:
               ca_file: \(services.caFile)
               connect_timeout: 2
               timeout: 5
+            \(http)
             confirmation:
             \(confirmation)
             feeds:

@@ -187,20 +187,27 @@ import Testing
         #expect(retryAfter <= Date().addingTimeInterval(120))
     }
 
-    @Test("503 with an HTTP-date Retry-After gives that date as retryAfter")
+    @Test("503 with an HTTP-date Retry-After in 2100 gives a retryAfter clamped to a day, saying so")
     func serviceUnavailable() async throws {
+        let before = Date()
         let error = await failure { try await client().get(HTTPRequest(url: services.httpsURL("/status/503"))) }
         #expect(error?.status == 503)
-        #expect(error?.retryAfter == Date(timeIntervalSince1970: 4_102_444_800))
+        let retryAfter = try #require(error?.retryAfter)
+        #expect(retryAfter >= before.addingTimeInterval(86_400) && retryAfter <= Date().addingTimeInterval(86_400))
+        #expect(error?.hold?.wasClamped == true)
+        #expect(error?.hold?.header == "Retry-After: Fri, 01 Jan 2100 00:00:00 GMT")
     }
 
-    @Test("403 with X-RateLimit-Remaining 0 gives X-RateLimit-Reset as retryAfter")
+    @Test("403 with X-RateLimit-Remaining 0 gives X-RateLimit-Reset as retryAfter, clamped to a day")
     func rateLimited() async throws {
+        let before = Date()
         let error = await failure {
             try await client().get(HTTPRequest(url: services.httpsURL("/status/403-rate-limit")))
         }
         #expect(error?.status == 403)
-        #expect(error?.retryAfter == Date(timeIntervalSince1970: 4_102_444_800))
+        let retryAfter = try #require(error?.retryAfter)
+        #expect(retryAfter >= before.addingTimeInterval(86_400) && retryAfter <= Date().addingTimeInterval(86_400))
+        #expect(error?.hold?.header == "X-RateLimit-Reset: 4102444800")
     }
 
     @Test("404 is an HTTP status error without retryAfter")

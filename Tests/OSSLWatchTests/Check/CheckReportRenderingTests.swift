@@ -14,7 +14,7 @@ import Testing
         return VerdictEngine.verdict(
             project: "cryptography", linked: try AdvisoryFixtures.version(linked),
             releases: history.releases(asOf: now), series: history.series, policy: VerdictPolicy(), now: now,
-            advisories: AdvisoryIndex(advisories), preAnnouncements: preAnnouncements)
+            advisories: AdvisoryIndex(advisories), preAnnouncements: preAnnouncements, evidence: .assumed)
     }
 
     func report(_ verdict: Verdict, on day: String, knownAdvisories: Int = 4) throws -> CheckReport {

@@ -28,4 +28,13 @@ import Testing
         #expect(Watcher.holdBack(exhausted, now: now, force: false) == now + 900)
         #expect(Watcher.holdBack(exhausted, now: now + 901, force: false) == nil)
     }
+
+    @Test("a hold stored far in the future (by a build before holds were validated) lasts a day from the last attempt")
+    func storedFarFutureIsBounded() {
+        let year2343 = Date(timeIntervalSince1970: 11_660_000_000)
+        let state = FeedState(name: "f", lastAttempt: now, errorStreak: 1, nextPoll: year2343, notBefore: year2343)
+        #expect(Watcher.holdBack(state, now: now, force: true) == now + 86_400)
+        #expect(Watcher.holdBack(state, now: now, force: false) == now + 7 * 86_400)
+        #expect(Watcher.holdBack(state, now: now + 7 * 86_400 + 1, force: false) == nil)
+    }
 }

@@ -90,4 +90,20 @@ import Testing
             line(try verdict(.upToDate, expected: unrated))
                 == "cryptography: linked 3.5.3 (up-to-date, release expected 2026-12-01); 2 feeds ok")
     }
+
+    @Test("unknown says for how long the release feeds have been silent, or that none was ever read")
+    func unknownSaysHowLong() throws {
+        let now = Date(timeIntervalSince1970: 1_759_226_400)
+        var blind = try verdict(.unknown)
+        let project = { (verdict: Verdict) in
+            CheckReport.ProjectReport(name: verdict.project, linked: nil, linkedError: nil, verdict: verdict)
+        }
+        #expect(
+            DaemonStatus.projectPart(project(blind), now: now)
+                == "cryptography: linked 3.5.3 (unknown, no release feed read yet)")
+        blind.lastGoodRead = now - (5 * 3600 + 120)
+        #expect(
+            DaemonStatus.projectPart(project(blind), now: now)
+                == "cryptography: linked 3.5.3 (unknown, no good release-feed read for 5h 2m)")
+    }
 }

@@ -18,7 +18,7 @@ import Testing
         return VerdictEngine.verdict(
             project: "cryptography", linked: try version(linked), releases: history.releases(asOf: now),
             series: history.series, policy: policy, now: now, advisories: AdvisoryIndex(advisories),
-            preAnnouncements: preAnnouncements)
+            preAnnouncements: preAnnouncements, evidence: .assumed)
     }
 
     @Test("linked 3.5.3 on 30 Sep 2025: 3.5.4 fixes CVE-2025-9230, -9231 and -9232, highest Moderate")
@@ -59,7 +59,8 @@ import Testing
         }
         let verdict = VerdictEngine.verdict(
             project: "p", linked: try version("3.5.5"), releases: releases, series: history.series,
-            policy: VerdictPolicy(), now: now, advisories: AdvisoryIndex(try AdvisoryFixtures.all()))
+            policy: VerdictPolicy(), now: now, advisories: AdvisoryIndex(try AdvisoryFixtures.all()),
+            evidence: .assumed)
         #expect(verdict.target == (try version("3.5.6")))
         #expect(verdict.fixes.isEmpty)
         #expect(

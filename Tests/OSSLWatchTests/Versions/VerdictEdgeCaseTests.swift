@@ -14,7 +14,7 @@ import Testing
     {
         VerdictEngine.verdict(
             project: "p", linked: try #require(OpenSSLVersion(linked)), releases: releases, series: [], policy: policy,
-            now: day)
+            now: day, evidence: .assumed)
     }
 
     @Test("a linked pre-release is patch-updated by its final release")

@@ -14,7 +14,7 @@ import Testing
         let now = ReleaseHistory.day(day)
         return VerdictEngine.verdict(
             project: "cryptography", linked: try version(linked), releases: releases ?? history.releases(asOf: now),
-            series: history.series, policy: policy, now: now)
+            series: history.series, policy: policy, now: now, evidence: .assumed)
     }
 
     /// The history as of `day`, with `version` replaced by a copy seen by `sources` with `checksum`.
