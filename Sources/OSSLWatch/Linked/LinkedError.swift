@@ -12,6 +12,9 @@ public struct LinkedError: Error, Sendable, Hashable, CustomStringConvertible {
         case noMatch = "no-match"
         /// Several different versions (or hashes) were found; the source does not say which is linked.
         case ambiguous
+        /// A wheel's SBOM and the version text in its extension modules name different
+        /// OpenSSL versions; the wheel itself does not say which one is linked.
+        case disagreement
         /// A match was found but its text is not an OpenSSL version (or not a SHA-256).
         case notAVersion = "not-a-version"
         /// The wheel is not a readable zip archive.

@@ -10,6 +10,6 @@ public enum LinkedSource: Sendable, Hashable {
     case pinFile(path: String, pattern: String, sha256Pattern: String?)
     /// A statically linked program or library carrying the `OpenSSL X.Y.Z DD Mon YYYY` text.
     case binary(path: String)
-    /// A Python wheel: its CycloneDX SBOM, else the version text inside its extension modules.
+    /// A Python wheel: its CycloneDX SBOMs and the version text inside its extension modules.
     case wheel(path: String)
 }

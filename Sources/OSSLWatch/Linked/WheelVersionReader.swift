@@ -1,9 +1,12 @@
 import Foundation
 import ZIPFoundation
 
-/// Reads the OpenSSL version inside a Python wheel without unpacking it: the CycloneDX SBOM
-/// under `*.dist-info/sboms/` when it names openssl, else the version text in the extension
-/// modules (`.so`, `.pyd`, `.dylib`).
+/// Reads the OpenSSL version inside a Python wheel without unpacking it, from both places
+/// a wheel records it: the CycloneDX SBOMs under `*.dist-info/sboms/` (every one of them;
+/// only components whose purl names upstream OpenSSL count) and the `OpenSSL X.Y.Z DD Mon
+/// YYYY` text in its extension modules (`.so`, `.pyd`, `.dylib`, `.dll`, in any container
+/// format: ELF, Mach-O including universal binaries, PE). When both are present they must
+/// agree; a disagreement is an error naming both, never a silent pick.
 enum WheelVersionReader {
     /// No honest wheel member comes near this; a bigger one is a zip bomb or not a wheel.
     static let maxMemberBytes: UInt64 = 512 << 20
@@ -21,14 +24,21 @@ enum WheelVersionReader {
             throw LinkedError(.notAZip, path: path, "wheel \(path) is not a zip archive (\(error))")
         }
         let files = archive.filter { $0.type == .file }
+        var sboms = SBOMOpenSSLEvidence(wheel: path)
         for entry in files where isSBOM(entry.path) {
-            if let linked = try readSBOM(entry, in: archive, wheel: path) { return linked }
+            var data = Data()
+            try stream(entry, in: archive, wheel: path, limit: maxSBOMBytes) { chunk in data.append(chunk) }
+            try sboms.read(data, member: entry.path)
         }
-        var scanner = VersionTextScanner()
+        let statement = try sboms.statement()
+        var texts: [(member: String, version: OpenSSLVersion, text: String)] = []
         var scanned: [String] = []
         var total: UInt64 = 0
         for entry in files where isExtensionModule(entry.path) {
+            var scanner = VersionTextScanner()
             try stream(entry, in: archive, wheel: path, limit: maxMemberBytes) { data in scanner.consume(data) }
+            scanner.finish()
+            texts += scanner.found.map { (entry.path, $0.version, $0.text) }
             scanned.append(entry.path)
             total += entry.uncompressedSize
             guard total <= maxTotalBytes else {
@@ -37,10 +47,58 @@ enum WheelVersionReader {
                     "wheel \(path) holds more than \(maxTotalBytes >> 20) MiB of extension modules")
             }
         }
-        scanner.finish()
-        let what = "wheel \(path) (\(scanned.isEmpty ? "no extension modules" : scanned.joined(separator: ", ")))"
-        let (version, text) = try BinaryVersionReader.single(scanner, path: path, what: what)
-        return LinkedVersion(version: version, origin: "wheel \(path) (\(text))")
+        let text = try moduleText(texts, wheel: path)
+        switch (statement, text) {
+        case (let statement?, let text?):
+            guard statement.version == text.version else {
+                throw LinkedError(
+                    .disagreement, path: path,
+                    "wheel \(path): SBOM \(statement.members.joined(separator: ", ")) names OpenSSL \(statement.version) "
+                        + "but \(text.members.joined(separator: ", ")) carries \"\(text.text)\" (\(text.version)); "
+                        + "the wheel does not say which OpenSSL it links: rebuild it or fix its SBOM")
+            }
+            let origin =
+                "wheel \(path) (SBOM \(statement.members.joined(separator: ", ")) and \"\(text.text)\" in "
+                + "\(text.members.joined(separator: ", ")))"
+            return LinkedVersion(version: statement.version, sha256: statement.sha256, origin: origin)
+        case (let statement?, nil):
+            let origin = "wheel \(path) (SBOM \(statement.members.joined(separator: ", ")))"
+            return LinkedVersion(version: statement.version, sha256: statement.sha256, origin: origin)
+        case (nil, let text?):
+            let origin = "wheel \(path) (\"\(text.text)\" in \(text.members.joined(separator: ", ")))"
+            return LinkedVersion(version: text.version, origin: origin)
+        case (nil, nil):
+            var message =
+                "wheel \(path) names no OpenSSL: no SBOM component has an OpenSSL purl (pkg:generic/openssl, "
+                + "pkg:github/openssl/openssl) and no extension module "
+                + "(\(scanned.isEmpty ? "there are none" : scanned.joined(separator: ", "))) "
+                + "contains \"OpenSSL X.Y.Z DD Mon YYYY\" version text"
+            if !sboms.unidentified.isEmpty {
+                message +=
+                    "; components named openssl with no purl were not counted: "
+                    + sboms.unidentified.joined(separator: ", ")
+            }
+            throw LinkedError(.noMatch, path: path, message)
+        }
+    }
+
+    /// The one version the extension modules carry with the members carrying it; `nil` when
+    /// none does. A universal binary holds the text once per architecture: the same version
+    /// twice is one; different versions, in one member or several, are ambiguous.
+    private static func moduleText(_ texts: [(member: String, version: OpenSSLVersion, text: String)], wheel: String)
+        throws(LinkedError) -> (version: OpenSSLVersion, text: String, members: [String])?
+    {
+        guard let first = texts.first else { return nil }
+        guard texts.allSatisfy({ $0.version == first.version }) else {
+            let list = texts.map { "\"\($0.text)\" in \($0.member)" }.joined(separator: ", ")
+            throw LinkedError(
+                .ambiguous, path: wheel,
+                "wheel \(wheel): its extension modules carry different OpenSSL versions: \(list)"
+            )
+        }
+        var members: [String] = []
+        for entry in texts where !members.contains(entry.member) { members.append(entry.member) }
+        return (first.version, first.text, members)
     }
 
     /// `name-1.0.dist-info/sboms/<any>.json`.
@@ -50,43 +108,11 @@ enum WheelVersionReader {
             && parts[2].hasSuffix(".json")
     }
 
-    /// Native extension modules and the shared libraries bundled next to them (`libcrypto.so.3`).
+    /// Native extension modules and the shared libraries bundled next to them: `_rust.abi3.so`
+    /// (ELF on Linux, Mach-O on macOS), `_rust.pyd` (Windows), `libcrypto.so.3`, `.dylib`, `.dll`.
     static func isExtensionModule(_ member: String) -> Bool {
-        let name = member.split(separator: "/").last.map(String.init) ?? member
-        return name.hasSuffix(".so") || name.hasSuffix(".pyd") || name.hasSuffix(".dylib") || name.contains(".so.")
-    }
-
-    /// The openssl component of one SBOM, `nil` when it names none (the caller falls back to binaries).
-    private static func readSBOM(_ entry: Entry, in archive: Archive, wheel: String) throws(LinkedError)
-        -> LinkedVersion?
-    {
-        var data = Data()
-        try stream(entry, in: archive, wheel: wheel, limit: maxSBOMBytes) { chunk in data.append(chunk) }
-        guard let document = try? JSONDecoder().decode(CycloneDXDocument.self, from: data) else { return nil }
-        let place = "wheel \(wheel) SBOM \(entry.path)"
-        var found: [(OpenSSLVersion, String?)] = []
-        for component in document.components(named: "openssl") {
-            guard let text = component.version else { continue }
-            guard let version = OpenSSLVersion.parse(bare: text) ?? OpenSSLVersion.parse(tag: text) else {
-                throw LinkedError(
-                    .notAVersion, path: wheel, "\(place): openssl version \(text.debugDescription) is not a version")
-            }
-            let sha256 = component.hashes?.first { $0.alg.uppercased() == "SHA-256" }?.content.lowercased()
-            if let sha256, sha256.utf8.count != 64 || !sha256.utf8.allSatisfy(Self.isLowerHex) {
-                throw LinkedError(.notAVersion, path: wheel, "\(place): openssl SHA-256 is not 64 hex digits")
-            }
-            if !found.contains(where: { $0.0 == version && $0.1 == sha256 }) { found.append((version, sha256)) }
-        }
-        guard let first = found.first else { return nil }
-        guard found.count == 1 else {
-            let list = found.map(\.0.description).joined(separator: ", ")
-            throw LinkedError(.ambiguous, path: wheel, "\(place) names several openssl components (\(list))")
-        }
-        return LinkedVersion(version: first.0, sha256: first.1, origin: place)
-    }
-
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+        let name = (member.split(separator: "/").last.map(String.init) ?? member).lowercased()
+        return [".so", ".pyd", ".dylib", ".dll"].contains { name.hasSuffix($0) } || name.contains(".so.")
     }
 
     /// Streams one member to `consumer`, refusing it (by declared or actual size) past `limit`.

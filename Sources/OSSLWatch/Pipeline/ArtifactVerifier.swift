@@ -1,7 +1,7 @@
 import Foundation
 
 /// The verify-artifact step: the last word on whether a release really ships the new
-/// OpenSSL. Every wheel (SBOM, else the version text in its extension modules) and every
+/// OpenSSL. Every wheel (its SBOMs and the version text in its extension modules) and every
 /// binary (the embedded `OPENSSL_VERSION_TEXT`) at the configured path must name the
 /// target; the report lists each one that does not. The template may also be a URL (a
 /// wheel or binary published by CI): it is downloaded with the service's HTTP client, under

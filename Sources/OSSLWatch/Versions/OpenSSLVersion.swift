@@ -4,6 +4,12 @@
 /// first: the grammar admits digits, dots, a short lower-case letter run (1.1.1 era) and
 /// an `-alphaN`/`-betaN` suffix, nothing else, so feed data shaped like shell code never
 /// survives parsing.
+///
+/// It also knows OpenSSL's release lines, so a version of something else that merely
+/// looks alike (the Rust crate `openssl` 0.10.82, `openssl-sys` 0.9.118) is not taken for
+/// one: 0.9.1 to 0.9.8 and 1.0.0 to 1.0.2, 1.1.0 and 1.1.1 with their letter releases
+/// (`0.9.8zh`, `1.0.2u`, `1.1.1w`), then from 3.0 on `MAJOR.MINOR.PATCH` with alpha and
+/// beta pre-releases. There never was a 0.10, a 1.0.3, a 1.2 or a 2.x.
 public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// A pre-release marker; alphas order before betas, and both before the final release.
     public struct Prerelease: Sendable, Hashable, Comparable {
@@ -37,7 +43,7 @@ public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStr
     /// Builds a version from parts, enforcing the same rules as the parser.
     public init?(major: Int, minor: Int, patch: Int, letters: String = "", prerelease: Prerelease? = nil) {
         guard (0...Self.maxNumber).contains(major), (0...Self.maxNumber).contains(minor),
-            (0...Self.maxNumber).contains(patch)
+            (0...Self.maxNumber).contains(patch), Self.isReleaseLine(major: major, minor: minor, patch: patch)
         else { return nil }
         if major >= 3 {
             guard letters.isEmpty else { return nil }
@@ -204,6 +210,17 @@ public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStr
             year.count == 4, year.allSatisfy(isDigit)
         else { return false }
         return true
+    }
+
+    /// Whether OpenSSL ever had a line `major.minor.patch`: 0.9.1-0.9.8, 1.0.0-1.0.2,
+    /// 1.1.0-1.1.1, or anything from 3.0 on (2.x was skipped).
+    private static func isReleaseLine(major: Int, minor: Int, patch: Int) -> Bool {
+        switch major {
+        case 0: minor == 9 && (1...8).contains(patch)
+        case 1: (minor == 0 && patch <= 2) || (minor == 1 && patch <= 1)
+        case 2: false
+        default: true
+        }
     }
 
     /// `""`, one letter `a`...`z`, or two letters starting with `z` (`za`...`zz`): the letter runs OpenSSL used.

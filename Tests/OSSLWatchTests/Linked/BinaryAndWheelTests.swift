@@ -119,16 +119,29 @@ import Testing
         #expect(linked.sha256 == nil)
     }
 
-    @Test("a wheel's CycloneDX SBOM wins over the module text and carries the SHA-256")
+    @Test("a wheel's CycloneDX SBOM agreeing with the module text gives the version and the SHA-256")
     func wheelFromSBOM() throws {
-        let module = try Data(contentsOf: URL(fileURLWithPath: try Self.program()))
         let sbom = try Data(contentsOf: URL(fileURLWithPath: try LinkedScratch.fixture("sbom.json")))
-        let wheel = try Self.wheel([Self.modulePath: module, Self.sbomPath: sbom])
+        let wheel = try Self.wheel([
+            Self.modulePath: Data("\u{0}OpenSSL 4.0.1 9 Jun 2026\u{0}".utf8), Self.sbomPath: sbom,
+        ])
         defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let linked = try LinkedVersionReader.read(.wheel(path: wheel))
         #expect(linked.version == OpenSSLVersion("4.0.1"))
         #expect(linked.sha256 == "9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b")
         #expect(linked.origin.contains("sbom.json"))
+    }
+
+    @Test("a wheel whose SBOM names another OpenSSL than its real statically linked module is refused")
+    func sbomAgainstRealModule() throws {
+        let module = try Data(contentsOf: URL(fileURLWithPath: try Self.program()))
+        let sbom = try Data(contentsOf: URL(fileURLWithPath: try LinkedScratch.fixture("sbom.json")))
+        let wheel = try Self.wheel([Self.modulePath: module, Self.sbomPath: sbom])
+        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel)) }
+        #expect(error?.code == .disagreement)
+        #expect(error?.message.contains(LinkedScratch.headerVersionText) == true)
+        #expect(error?.message.contains("4.0.1") == true)
     }
 
     @Test("an SBOM without openssl falls back to the module text")
@@ -143,7 +156,8 @@ import Testing
 
     @Test("an SBOM naming openssl with a hostile version is refused")
     func hostileSBOM() throws {
-        let sbom = Data(#"{"components":[{"name":"OpenSSL","version":"4.0.1$(id)"}]}"#.utf8)
+        let sbom = Data(
+            #"{"components":[{"name":"OpenSSL","version":"4.0.1$(id)","purl":"pkg:generic/openssl"}]}"#.utf8)
         let wheel = try Self.wheel([Self.sbomPath: sbom])
         defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel)) }

@@ -89,6 +89,45 @@ import Testing
     }
 
     @Test(
+        "every real release line parses: 0.9.x, 1.0.0 to 1.0.2 and 1.1.0 to 1.1.1 with letters, 3.0 on with pre-releases",
+        arguments: [
+            "0.9.1c", "0.9.6m", "0.9.7", "0.9.8", "0.9.8zh", "1.0.0", "1.0.0t", "1.0.1u", "1.0.2", "1.0.2zl",
+            "1.1.0", "1.1.0l", "1.1.1", "1.1.1w", "1.1.1zb", "3.0.0-alpha1", "3.0.0", "3.0.19", "3.5.4", "3.6.0-beta1",
+            "4.0.0-alpha1", "4.0.1", "4.1.1", "5.0.0", "3.10.0",
+        ]
+    )
+    func releaseLines(text: String) throws {
+        let version = try #require(OpenSSLVersion.parse(bare: text))
+        #expect(OpenSSLVersion.parse(tag: version.tag) == version)
+        #expect(OpenSSLVersion.parse(text: "OpenSSL \(text) 3 Dec 2015") == version)
+    }
+
+    @Test(
+        "versions of lines OpenSSL never had are refused by every parser (0.10.82 is the Rust crate)",
+        arguments: [
+            "0.10.82", "0.9.118", "0.1.1", "0.0.0", "0.9.0", "0.9.9", "0.8.1", "0.10.0", "1.0.3", "1.0.10", "1.1.2",
+            "1.2.0", "1.2.3", "1.3.0", "2.0.0", "2.1.3", "2.9.9", "0.9.8-beta1", "1.0.2-alpha1",
+        ]
+    )
+    func neverReleasedLines(text: String) {
+        #expect(OpenSSLVersion.parse(bare: text) == nil)
+        #expect(OpenSSLVersion.parse(text: "OpenSSL \(text) 9 Jun 2026") == nil)
+        #expect(OpenSSLVersion.parse(tag: "OpenSSL_" + text.replacingOccurrences(of: ".", with: "_")) == nil)
+        #expect(OpenSSLVersion.parse(tag: "openssl-" + text) == nil)
+        #expect(OpenSSLVersion(text) == nil)
+    }
+
+    @Test("the memberwise initializer refuses lines OpenSSL never had")
+    func memberwiseReleaseLines() {
+        #expect(OpenSSLVersion(major: 0, minor: 10, patch: 82) == nil)
+        #expect(OpenSSLVersion(major: 2, minor: 0, patch: 0) == nil)
+        #expect(OpenSSLVersion(major: 1, minor: 1, patch: 2) == nil)
+        #expect(OpenSSLVersion(major: 1, minor: 2, patch: 0) == nil)
+        #expect(OpenSSLVersion(major: 0, minor: 9, patch: 8, letters: "zh") != nil)
+        #expect(OpenSSLVersion(major: 1, minor: 0, patch: 2, letters: "u") != nil)
+    }
+
+    @Test(
         "ordering follows OpenSSL's release order",
         arguments: [
             ("3.5.2", "3.10.0"),

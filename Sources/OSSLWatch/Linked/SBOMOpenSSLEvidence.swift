@@ -1,0 +1,116 @@
+import Foundation
+
+/// What the CycloneDX documents of one wheel say about the OpenSSL built into it.
+///
+/// Every document is read, and a component counts only when its purl names upstream
+/// OpenSSL (`PackageURL.isUpstreamOpenSSL`): cryptography's wheels also carry the Rust
+/// dependency tree, whose `openssl` is the crate (`pkg:cargo/openssl@0.10.82`), and on
+/// musllinux auditwheel's list of system packages (`pkg:apk/...`).
+struct SBOMOpenSSLEvidence {
+    /// The one OpenSSL the documents agree on.
+    struct Statement {
+        var version: OpenSSLVersion
+        /// The tarball SHA-256 (lower-case hex), when a component records one.
+        var sha256: String?
+        /// The SBOM members that name it, in archive order.
+        var members: [String]
+    }
+
+    let wheel: String
+    private var found: [(member: String, version: OpenSSLVersion, sha256: String?)] = []
+    /// Components named openssl without a purl: what they are cannot be told, so they are
+    /// not counted; a no-match error names them so the user sees why.
+    private(set) var unidentified: [String] = []
+
+    init(wheel: String) {
+        self.wheel = wheel
+    }
+
+    /// Reads one SBOM member; a member that is not a JSON document is an error, not skipped,
+    /// since it may be the one that names the OpenSSL inside.
+    mutating func read(_ data: Data, member: String) throws(LinkedError) {
+        let place = "wheel \(wheel) SBOM \(member)"
+        let document: CycloneDXDocument
+        do {
+            document = try JSONDecoder().decode(CycloneDXDocument.self, from: data)
+        } catch {
+            throw LinkedError(
+                .unreadable, path: wheel, "\(place) is not a CycloneDX JSON document (\(Self.reason(error)))")
+        }
+        for component in document.allComponents {
+            guard let purlText = component.purl, let purl = PackageURL(purlText) else {
+                if component.name?.lowercased() == "openssl" {
+                    let version = component.version.map { " \($0.debugDescription)" } ?? ""
+                    unidentified.append("\(member) (\(component.name ?? "")\(version))")
+                }
+                continue
+            }
+            guard purl.isUpstreamOpenSSL else { continue }
+            let version = try version(of: component, purl: purl, place: place)
+            let sha256 = component.hashes?.first { $0.alg.uppercased() == "SHA-256" }?.content.lowercased()
+            if let sha256, sha256.utf8.count != 64 || !sha256.utf8.allSatisfy(Self.isLowerHex) {
+                throw LinkedError(.notAVersion, path: wheel, "\(place): OpenSSL's SHA-256 is not 64 hex digits")
+            }
+            found.append((member, version, sha256))
+        }
+    }
+
+    /// The OpenSSL all documents name, `nil` when none names one; several versions or
+    /// hashes are an error listing each with its member.
+    func statement() throws(LinkedError) -> Statement? {
+        guard let first = found.first else { return nil }
+        var versions: [OpenSSLVersion] = []
+        for entry in found where !versions.contains(entry.version) { versions.append(entry.version) }
+        guard versions.count == 1 else {
+            let list = found.map { "\($0.version) in \($0.member)" }.joined(separator: ", ")
+            throw LinkedError(
+                .ambiguous, path: wheel, "wheel \(wheel): its SBOMs name several OpenSSL versions (\(list))")
+        }
+        var hashes: [String] = []
+        for entry in found { if let hash = entry.sha256, !hashes.contains(hash) { hashes.append(hash) } }
+        guard hashes.count <= 1 else {
+            throw LinkedError(
+                .ambiguous, path: wheel,
+                "wheel \(wheel): its SBOMs give OpenSSL \(first.version) \(hashes.count) different SHA-256 hashes")
+        }
+        var members: [String] = []
+        for entry in found where !members.contains(entry.member) { members.append(entry.member) }
+        return Statement(version: first.version, sha256: hashes.first, members: members)
+    }
+
+    /// The component's version, from its `version` field and its purl's `@version` (a bare
+    /// version or a tag), which must agree when both are given.
+    private func version(of component: CycloneDXDocument.Component, purl: PackageURL, place: String)
+        throws(LinkedError) -> OpenSSLVersion
+    {
+        let parse = { (text: String) in OpenSSLVersion.parse(bare: text) ?? OpenSSLVersion.parse(tag: text) }
+        var versions: [OpenSSLVersion] = []
+        for text in [component.version, purl.version].compactMap({ $0 }) {
+            guard let version = parse(text) else {
+                throw LinkedError(
+                    .notAVersion, path: wheel, "\(place): OpenSSL version \(text.debugDescription) is not a version")
+            }
+            if !versions.contains(version) { versions.append(version) }
+        }
+        switch versions.count {
+        case 0:
+            throw LinkedError(.notAVersion, path: wheel, "\(place): the OpenSSL component has no version")
+        case 1:
+            return versions[0]
+        default:
+            throw LinkedError(
+                .ambiguous, path: wheel,
+                "\(place): the OpenSSL component says \(versions[0]) in its version but \(versions[1]) in its purl")
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        if case DecodingError.typeMismatch(_, let context) = error { return context.debugDescription }
+        return "\(error)"
+    }
+
+    private static func isLowerHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+}
