@@ -77,7 +77,7 @@ import Testing
                         argv: ["python3", "release.py", "bump-version"], workingDirectory: "/tmp/repo", timeout: 300,
                         environment: ["PYTHONDONTWRITEBYTECODE": "1"])))
         #expect(project.steps[3].action == .approval(message: "cut the release?"))
-        guard case .updatePin(let repository, let file, _, let sha256Pattern, _, _) = project.steps[1].action else {
+        guard case .updatePin(let repository, let file, _, let sha256Pattern, _, _, _) = project.steps[1].action else {
             Issue.record("pin is not update-pin")
             return
         }
