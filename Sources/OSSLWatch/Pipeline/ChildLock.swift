@@ -36,7 +36,8 @@ enum ChildLock {
             held = fcntl(fd, F_DUPFD_CLOEXEC, childDescriptor + 1)
             close(fd)
             guard held >= 0 else {
-                return .failure(StepError(.io, "cannot move the child lock \(path): \(String(cString: strerror(errno)))"))
+                return .failure(
+                    StepError(.io, "cannot move the child lock \(path): \(String(cString: strerror(errno)))"))
             }
         }
         while flock(held, LOCK_SH) != 0 {

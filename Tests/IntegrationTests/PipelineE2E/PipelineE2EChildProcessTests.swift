@@ -49,7 +49,9 @@ import Testing
         try await AsyncCleanup.run {
             let found = try await scenario.waitForRun()
             let run = try #require(found, "no run appeared; log: \(daemon.log)")
-            let view = try await scenario.wait(for: run) { $0.stepState("spawn") != "running" && $0.stepState("spawn") != "pending" }
+            let view = try await scenario.wait(for: run) {
+                $0.stepState("spawn") != "running" && $0.stepState("spawn") != "pending"
+            }
             try #require(view.stepState("spawn") == "done", "\(view); log: \(daemon.log)")
             let grandchild = try #require(Self.pid(at: pidFile))
             #expect(Self.isGone(grandchild), "the background sleep \(grandchild) outlived its step")

@@ -110,7 +110,8 @@ import Testing
     func leftoversAfterNormalExit() async throws {
         defer { PipelineScratch.remove(directory) }
         let pidFile = directory.appendingPathComponent("leftover.pid").path
-        let outcome = try await runner.run(sh("sleep 300 & echo $! > '\(pidFile)'", timeout: 60), step: "left", attempt: 1)
+        let outcome = try await runner.run(
+            sh("sleep 300 & echo $! > '\(pidFile)'", timeout: 60), step: "left", attempt: 1)
         #expect(outcome.termination == .exited(0))
         let grandchild = try #require(
             Int32(PipelineScratch.read(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
