@@ -168,7 +168,7 @@ public struct PinUpdater: Sendable {
     private func baseCommit(_ git: inout GitSession, remote: String?) async throws(StepError) -> String {
         if let remote, remote != "." {
             _ = try await git.output(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", remote])
-            guard let commit = try await git.resolve("refs/heads/\(base)@{upstream}") else {
+            guard let commit = try await git.resolve("\(base)@{upstream}") else {
                 throw StepError(
                     .repositoryState,
                     "the upstream of base branch \(base) (remote \(remote)) does not exist in \(repository) after a fetch"

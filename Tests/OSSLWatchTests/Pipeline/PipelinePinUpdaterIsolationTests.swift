@@ -57,3 +57,26 @@ extension PipelinePinUpdaterTests {
         #expect(parent != first.commit)
     }
 }
+
+extension PipelinePinUpdaterTests {
+    @Test("when main tracks a remote, the bump starts from the remote's main after a fetch")
+    func baseFetchedFromRemote() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let upstream = directory.appendingPathComponent("upstream.git").path
+        let other = directory.appendingPathComponent("other").path
+        try git(["clone", "--quiet", "--bare", repository.path, upstream])
+        try git(["remote", "add", "origin", upstream])
+        try git(["fetch", "--quiet", "origin"])
+        try git(["branch", "--quiet", "--set-upstream-to=origin/main", "main"])
+        try git(["clone", "--quiet", upstream, other])
+        try git([
+            "-C", other, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "--quiet", "--allow-empty",
+            "-m", "upstream moved",
+        ])
+        try git(["-C", other, "push", "--quiet", "origin", "HEAD:main"])
+        let moved = try git(["-C", other, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let update = try await updater().update(facts())
+        let parent = try git(["rev-parse", "\(update.commit)^"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(parent == moved)
+    }
+}
