@@ -86,4 +86,14 @@ static inline int osw_set_current_thread_name(const char *name) {
 #endif
 }
 
+// Makes the calling process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER),
+// so it can wait for every member of a command's process group. prctl is variadic.
+static inline int osw_set_child_subreaper(void) {
+#ifdef __linux__
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#else
+    return 0;
+#endif
+}
+
 #endif

@@ -6,7 +6,7 @@ extension ConfigParser {
     static let stepCommonKeys = ["name", "kind", "when", "idempotent"]
     static let stepKindKeys: [StepKind: [String]] = [
         .verifyTarball: ["tarball_url", "keyring", "fingerprint", "max_bytes"],
-        .updatePin: ["repository", "file", "pattern", "sha256_pattern", "author_name", "author_email"],
+        .updatePin: ["repository", "file", "pattern", "sha256_pattern", "author_name", "author_email", "base"],
         .command: ["argv", "working_directory", "timeout", "environment"],
         .approval: ["message"],
         .verifyArtifact: ["path", "max_bytes"],
@@ -130,10 +130,17 @@ extension ConfigParser {
                 throw patternNode.error(
                     .invalidRegex, "captures no sha256: add a (?<sha256>...) group or a sha256_pattern key")
             }
+            var base = PinUpdater.defaultBase
+            if let value = fields["base"] {
+                base = try value.nonEmptyString()
+                guard PinUpdater.isBranchName(base) else {
+                    throw value.error(.invalidValue, "must be a branch name like main (no spaces, not starting with -)")
+                }
+            }
             return .updatePin(
                 repository: repository, file: file, pattern: pattern, sha256Pattern: sha256Pattern,
                 authorName: try fields.required("author_name").nonEmptyString(),
-                authorEmail: try fields.required("author_email").nonEmptyString())
+                authorEmail: try fields.required("author_email").nonEmptyString(), base: base)
         case .command:
             let argvNode = try fields.required("argv")
             let argv = try argvNode.sequence().map { word throws(ConfigError) in try word.string() }

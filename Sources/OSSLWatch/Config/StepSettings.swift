@@ -17,10 +17,11 @@ public struct StepSettings: Sendable, Hashable {
         /// optional `fingerprint`, `max_bytes`.
         case verifyTarball(tarballURL: String, keyring: String, fingerprint: String?, maxBytes: Int)
         /// Rewrite `file` in the git checkout `repository` with `pattern` (group `version`) and
-        /// `sha256_pattern` (group `sha256`), committed as `author_name <author_email>`.
+        /// `sha256_pattern` (group `sha256`), committed as `author_name <author_email>` on a new
+        /// branch from the branch `base` (never from whatever is checked out).
         case updatePin(
             repository: String, file: String, pattern: String, sha256Pattern: String?, authorName: String,
-            authorEmail: String)
+            authorEmail: String, base: String = PinUpdater.defaultBase)
         /// An argv with working directory, timeout and extra environment.
         case command(CommandSpec)
         /// Wait for `osslwatch approve`; `message` tells the approver what they approve.

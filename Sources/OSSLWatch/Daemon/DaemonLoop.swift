@@ -21,8 +21,10 @@ struct DaemonLoop {
         var cancelled = false
     }
 
-    /// After cancelling a round that outlived `daemon.stopTimeout`, how long to wait for it to notice.
-    static let cancelGrace = Duration.seconds(2)
+    /// After cancelling a round that outlived `daemon.stopTimeout`, how long to wait for it to
+    /// notice: a cancelled command's whole group must be gone (grace, SIGKILL, wait) and its
+    /// step recorded before the daemon exits.
+    static let cancelGrace = CommandRunner.longestStop + .seconds(2)
 
     let options: Daemon.Options
     let store: Store

@@ -3,7 +3,8 @@ import Foundation
 /// Runs the programs a run needs (configured `command` steps, git, gpgv) the one safe way:
 /// an argv through `posix_spawn`, never a shell; a minimal environment plus the run's facts,
 /// never the daemon's own (which may hold secrets); output to per-attempt log files; a
-/// timeout that stops the whole process group, grandchildren included.
+/// timeout that stops the whole process group, grandchildren included, and no leftover of
+/// the group once the command has ended.
 ///
 /// The wait happens on a dedicated thread, never on Swift's small cooperative pool, so a
 /// slow build cannot starve the daemon's other tasks. Cancelling the calling task stops the
@@ -17,18 +18,33 @@ public struct CommandRunner: Sendable {
     public var gracePeriod: Double
     /// When set, `run` starts nothing and returns what it would run, for `--dry-run`.
     public var dryRun: Bool
+    /// The `ChildLock` file every child holds shared (`<state directory>/children.lock`), so
+    /// git lock recovery can prove no child still runs; `nil` for none.
+    public var childLockPath: String?
+
+    /// Seconds a stopped command gets between SIGTERM and SIGKILL.
+    public static let defaultGracePeriod = 5.0
+
+    /// The longest a cancelled command with the default grace takes to be gone: the grace,
+    /// then the wait for its SIGKILLed group. The daemon waits at least this long after
+    /// cancelling a step, so it never exits before its children.
+    public static var longestStop: Duration {
+        SpawnedProcess.seconds(defaultGracePeriod) + SpawnedProcess.killWait
+    }
 
     public init(
         logDirectory: String,
         baseEnvironment: [String: String] = CommandRunner.minimalEnvironment(
             from: ProcessInfo.processInfo.environment),
-        gracePeriod: Double = 5,
-        dryRun: Bool = false
+        gracePeriod: Double = CommandRunner.defaultGracePeriod,
+        dryRun: Bool = false,
+        childLockPath: String? = nil
     ) {
         self.logDirectory = logDirectory
         self.baseEnvironment = baseEnvironment
         self.gracePeriod = gracePeriod
         self.dryRun = dryRun
+        self.childLockPath = childLockPath
     }
 
     /// The three variables a program needs to behave normally (`PATH`, `HOME`, `LANG`) taken
@@ -100,7 +116,7 @@ public struct CommandRunner: Sendable {
         let request = SpawnRequest(
             executable: executable, argv: spec.argv, environment: environment,
             workingDirectory: spec.workingDirectory, stdoutPath: logs.stdout, stderrPath: logs.stderr,
-            timeout: spec.timeout, gracePeriod: gracePeriod)
+            timeout: spec.timeout, gracePeriod: gracePeriod, childLockPath: childLockPath)
         let result = await DedicatedThread.run(name: "osslwatch-command") { cancellation in
             SpawnedProcess.run(request, cancellation: cancellation)
         }

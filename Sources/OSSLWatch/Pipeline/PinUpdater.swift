@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The update-pin step: commits the new OpenSSL version and digest to the pin file in a
 /// local git checkout, on a branch named from the target, and never pushes (a `command`
@@ -8,7 +9,12 @@ import Foundation
 /// and the branch is created in one `update-ref` that fails if it exists; only then is it
 /// checked out. So a crash at any point leaves either no branch or a branch holding exactly
 /// this change, and the worktree is never half-edited: running the step again is safe and
-/// makes no second commit.
+/// makes no second commit. A git lock file such a crash leaves is removed on the next
+/// attempt once `GitLockRecovery` proves no git of ours holds it.
+///
+/// The branch starts from `base` (after a fetch when the base tracks a remote), never from
+/// whatever is checked out, so bumps are never stacked. All git runs through `GitSession`,
+/// which runs no hook, fsmonitor or filter of the checkout.
 public struct PinUpdater: Sendable {
     /// The git checkout (its top-level directory).
     public var repository: String
@@ -23,10 +29,17 @@ public struct PinUpdater: Sendable {
     public var runner: CommandRunner
     /// Seconds any one git command may take.
     public var gitTimeout: Double
+    /// The branch every bump starts from.
+    public var base: String
+    /// Where stale git lock removals are logged.
+    public var logger: Logger?
+
+    /// `main`: the branch bumps start from when the config names none.
+    public static let defaultBase = "main"
 
     public init(
         repository: String, pinFile: String, rewriter: PinRewriter, authorName: String, authorEmail: String,
-        runner: CommandRunner, gitTimeout: Double = 120
+        runner: CommandRunner, gitTimeout: Double = 120, base: String = PinUpdater.defaultBase, logger: Logger? = nil
     ) {
         self.repository = repository
         self.pinFile = pinFile
@@ -35,6 +48,18 @@ public struct PinUpdater: Sendable {
         self.authorEmail = authorEmail
         self.runner = runner
         self.gitTimeout = gitTimeout
+        self.base = base
+        self.logger = logger
+    }
+
+    /// Whether `name` can be a base branch: not an option, no whitespace, control characters,
+    /// `..` or characters git refuses in ref names.
+    public static func isBranchName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("-") && !name.hasPrefix("/") && !name.hasSuffix("/")
+            && !name.hasSuffix(".lock") && !name.contains("..") && !name.contains("@{") && !name.contains("//")
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.value > 0x20 && scalar.value != 0x7f && !"~^:?*[\\".unicodeScalars.contains(scalar)
+            }
     }
 
     /// `osslwatch/openssl-3.5.4`: one branch per target, so a re-run finds its own work.
@@ -48,16 +73,21 @@ public struct PinUpdater: Sendable {
     }
 
     /// Commits the pin of `facts.target` with `facts.sha256` (which must be set: verify-tarball
-    /// runs first) on a new branch from the current HEAD and checks it out.
+    /// runs first) on a new branch from `base` and checks it out.
     public func update(_ facts: RunFacts, attempt: Int = 1) async throws(StepError) -> PinUpdate {
         guard let sha256 = facts.sha256 else {
             throw StepError(.invalidInput, "update-pin needs the verified SHA-256: run verify-tarball first")
         }
         try checkIdentity()
         try checkPinPath()
-        var git = GitSession(
-            repository: repository, runner: runner, timeout: gitTimeout, attempt: attempt,
-            identity: ["-c", "user.name=\(authorName)", "-c", "user.email=\(authorEmail)"])
+        guard Self.isBranchName(base) else {
+            throw StepError(.invalidInput, "base \(base.debugDescription) is not a branch name")
+        }
+        var git = GitSession(repository: repository, runner: runner, timeout: gitTimeout, attempt: attempt)
+        let identity = ["-c", "user.name=\(authorName)", "-c", "user.email=\(authorEmail)"]
+        let remote = try await git.optional(["config", "--get", "branch.\(base).remote"])
+        try await recoverLocks(&git, remote: remote)
+        try await git.neutraliseFilters()
         let branch = Self.branchName(for: facts.target)
         let status = try await git.output(["status", "--porcelain=v1", "--untracked-files=all"])
         if let first = status.split(separator: "\n").first {
@@ -69,13 +99,13 @@ public struct PinUpdater: Sendable {
         if let existing = try await git.resolve("refs/heads/\(branch)") {
             return try await reuse(branch: branch, tip: existing, facts: facts, sha256: sha256, git: &git)
         }
-        let head = try await git.output(["rev-parse", "--verify", "HEAD^{commit}"]).trimmed
-        let entry = try await git.output(["ls-tree", "HEAD", "--", pinFile]).trimmed
+        let head = try await baseCommit(&git, remote: remote)
+        let entry = try await git.output(["ls-tree", head, "--", pinFile]).trimmed
         guard let mode = entry.split(separator: " ").first, mode == "100644" || mode == "100755" else {
             throw StepError(
-                .missingFile, "pin file \(pinFile) is not a regular file committed at HEAD of \(repository)")
+                .missingFile, "pin file \(pinFile) is not a regular file committed on \(base) of \(repository)")
         }
-        let original = try await git.output(["cat-file", "blob", "HEAD:\(pinFile)"])
+        let original = try await git.output(["cat-file", "blob", "\(head):\(pinFile)"])
         let rewritten = try rewriter.rewrite(original, target: facts.target, sha256: sha256, file: pinFile)
         guard rewritten != original else {
             throw StepError(
@@ -104,7 +134,7 @@ public struct PinUpdater: Sendable {
             Made by osslwatch (run \(facts.runID)).
             """
         let commit = try await git.output(
-            git.identity + ["commit-tree", tree, "-p", head, "-m", Self.subject(for: facts.target), "-m", body]
+            identity + ["commit-tree", tree, "-p", head, "-m", Self.subject(for: facts.target), "-m", body]
         ).trimmed
         _ = try await git.output(["update-ref", "refs/heads/\(branch)", commit, ""])
         _ = try await git.output(["checkout", "--quiet", branch])
@@ -133,6 +163,42 @@ public struct PinUpdater: Sendable {
         return PinUpdate(branch: branch, commit: tip, created: false)
     }
 
+    /// The commit bumps start from: the base's upstream after a fetch when the base tracks a
+    /// remote (`branch.<base>.remote`), else the local base branch.
+    private func baseCommit(_ git: inout GitSession, remote: String?) async throws(StepError) -> String {
+        if let remote, remote != "." {
+            _ = try await git.output(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", remote])
+            guard let commit = try await git.resolve("\(base)@{upstream}") else {
+                throw StepError(
+                    .repositoryState,
+                    "the upstream of base branch \(base) (remote \(remote)) does not exist in \(repository) after a fetch"
+                )
+            }
+            return commit
+        }
+        guard let commit = try await git.resolve("refs/heads/\(base)") else {
+            throw StepError(
+                .repositoryState,
+                "base branch \(base) does not exist in \(repository): set base: to the branch bumps start from")
+        }
+        return commit
+    }
+
+    /// Removes git lock files a killed earlier attempt left, once no git of ours can hold them.
+    private func recoverLocks(_ git: inout GitSession, remote: String?) async throws(StepError) {
+        guard let childLock = runner.childLockPath else { return }
+        let dirs = try await git.output(["rev-parse", "--absolute-git-dir", "--git-common-dir"])
+            .split(separator: "\n").map(String.init)
+        guard dirs.count == 2 else {
+            throw StepError(.repositoryState, "git rev-parse did not name the git dir of \(repository)")
+        }
+        let common = dirs[1].hasPrefix("/") ? dirs[1] : (repository as NSString).appendingPathComponent(dirs[1])
+        let recovery = GitLockRecovery(
+            gitDirectory: dirs[0], commonDirectory: common, remote: remote == "." ? nil : remote,
+            childLockPath: childLock, logger: logger)
+        _ = try await recovery.recover(timeout: gitTimeout)
+    }
+
     private func checkIdentity() throws(StepError) {
         for value in [authorName, authorEmail]
         where value.isEmpty || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -150,52 +216,6 @@ public struct PinUpdater: Sendable {
             throw StepError(
                 .invalidInput, "pin file \(pinFile.debugDescription) must be a plain path inside the checkout")
         }
-    }
-}
-
-/// git commands of one update-pin attempt, each with its own log files.
-private struct GitSession {
-    let repository: String
-    let runner: CommandRunner
-    let timeout: Double
-    let attempt: Int
-    let identity: [String]
-    var count = 0
-
-    /// Runs `git <arguments>` in the checkout and returns its stdout, or throws with its stderr log path.
-    mutating func output(_ arguments: [String], environment: [String: String] = [:]) async throws(StepError)
-        -> String
-    {
-        let outcome = try await run(arguments, environment: environment)
-        do {
-            try outcome.requireSuccess()
-        } catch {
-            let detail = (try? PipelineFiles.readText(outcome.stderrPath ?? "", kind: "log", maxBytes: 4096)) ?? ""
-            let firstLine = detail.split(separator: "\n").first.map { ": \($0)" } ?? ""
-            throw StepError(
-                error.code == .commandFailed ? .repositoryState : error.code,
-                "git \(arguments.first ?? "") in \(repository) failed\(firstLine) (\(error.message))")
-        }
-        return try PipelineFiles.readText(outcome.stdoutPath ?? "", kind: "git output", maxBytes: 8 << 20)
-    }
-
-    /// The commit a ref names, or `nil` when it does not exist.
-    mutating func resolve(_ ref: String) async throws(StepError) -> String? {
-        let outcome = try await run(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], environment: [:])
-        guard outcome.termination == .exited(0) else { return nil }
-        let text = try PipelineFiles.readText(outcome.stdoutPath ?? "", kind: "git output", maxBytes: 4096)
-        return text.trimmed
-    }
-
-    private mutating func run(_ arguments: [String], environment: [String: String]) async throws(StepError)
-        -> CommandOutcome
-    {
-        count += 1
-        var extra = environment
-        extra["GIT_TERMINAL_PROMPT"] = "0"
-        let spec = CommandSpec(
-            argv: ["git"] + arguments, workingDirectory: repository, timeout: timeout, environment: extra)
-        return try await runner.run(spec, step: "update-pin-git\(count)", attempt: attempt)
     }
 }
 

@@ -14,12 +14,17 @@ struct SpawnRequest: Sendable {
     var stderrPath: String
     var timeout: Double
     var gracePeriod: Double
+    /// The file whose shared `flock` every child holds through an inherited descriptor
+    /// (`ChildLock`), or `nil` for none.
+    var childLockPath: String? = nil
 }
 
 /// The blocking part of `CommandRunner`: `posix_spawn` into a new process group with default
 /// signal dispositions (the daemon ignores or blocks signals its children must not inherit),
-/// stdin from /dev/null, no inherited descriptors, then a wait that enforces the timeout.
-/// Runs on a dedicated thread only.
+/// stdin from /dev/null, no inherited descriptors but the child lock on fd 3, then a wait
+/// that enforces the timeout and ends only when the whole group is gone. The daemon is made
+/// a child subreaper, so members orphaned by their parent come back to it and are reaped
+/// here instead of lingering as zombies no one waits for. Runs on a dedicated thread only.
 enum SpawnedProcess {
     static func run(_ request: SpawnRequest, cancellation: CancellationFlag)
         -> Result<(CommandOutcome.Termination, Duration), StepError>
@@ -34,6 +39,15 @@ enum SpawnedProcess {
             return .failure(StepError(.io, "cannot create log \(request.stderrPath): \(errorText(errno))"))
         }
         defer { close(errFD) }
+        var lockFD: Int32 = -1
+        if let path = request.childLockPath {
+            switch ChildLock.holdShared(path) {
+            case .success(let fd): lockFD = fd
+            case .failure(let error): return .failure(error)
+            }
+        }
+        defer { if lockFD >= 0 { close(lockFD) } }
+        _ = Subreaper.enabled
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -46,8 +60,11 @@ enum SpawnedProcess {
                 return .failure(StepError(.spawnFailed, "cannot start in \(directory): the C library lacks addchdir"))
             }
         }
+        if lockFD >= 0 {
+            posix_spawn_file_actions_adddup2(&actions, lockFD, ChildLock.childDescriptor)
+        }
         if let addCloseFrom = GNUSpawnActions.addCloseFrom {
-            _ = addCloseFrom(&actions, 3)
+            _ = addCloseFrom(&actions, lockFD >= 0 ? ChildLock.childDescriptor + 1 : 3)
         }
 
         var attributes = posix_spawnattr_t()
@@ -81,7 +98,8 @@ enum SpawnedProcess {
     }
 
     /// Waits for the leader, sending SIGTERM to the group at the deadline (or on cancellation)
-    /// and SIGKILL after the grace period; once stopped, leftovers in the group are killed too.
+    /// and SIGKILL after the grace period. Whichever way the leader ended, leftovers in its
+    /// group (a background grandchild) get SIGTERM, the grace, SIGKILL, and are waited for.
     private static func wait(
         for pid: pid_t, request: SpawnRequest, start: ContinuousClock.Instant, cancellation: CancellationFlag
     ) -> Result<CommandOutcome.Termination, StepError> {
@@ -118,22 +136,41 @@ enum SpawnedProcess {
             finishGroup(pid, killAt: killAt)
             return .success(stoppedBy)
         }
+        if kill(-pid, 0) == 0 {
+            kill(-pid, SIGTERM)
+            finishGroup(pid, killAt: ContinuousClock.now + seconds(request.gracePeriod))
+        }
         if status & 0x7f == 0 { return .success(.exited((status >> 8) & 0xff)) }
         return .success(.signaled(status & 0x7f))
     }
 
-    /// After a stopped leader, gives the rest of its group what is left of the grace period
-    /// to exit on SIGTERM, then SIGKILLs whatever remains.
+    /// After the leader is gone, gives the rest of its group what is left of the grace period
+    /// to exit on SIGTERM, then SIGKILLs whatever remains and waits until no member is left
+    /// (reaping those orphaned to the daemon), at most `killWait` more: a process stuck in the
+    /// kernel cannot be waited for forever.
     private static func finishGroup(_ group: pid_t, killAt: ContinuousClock.Instant?) {
-        guard let killAt else {
-            kill(-group, SIGKILL)
-            return
-        }
-        while ContinuousClock.now < killAt {
-            if kill(-group, 0) != 0 { return }
-            usleep(10_000)
+        if let killAt {
+            while ContinuousClock.now < killAt {
+                if reapGroup(group) { return }
+                usleep(10_000)
+            }
         }
         kill(-group, SIGKILL)
+        let giveUp = ContinuousClock.now + killWait
+        while ContinuousClock.now < giveUp {
+            if reapGroup(group) { return }
+            usleep(10_000)
+        }
+    }
+
+    /// How long a SIGKILLed group may take to disappear.
+    static let killWait = Duration.seconds(5)
+
+    /// Reaps the group's members that are the daemon's children; true once none is left.
+    private static func reapGroup(_ group: pid_t) -> Bool {
+        var status: Int32 = 0
+        while waitpid(-group, &status, WNOHANG) > 0 {}
+        return kill(-group, 0) != 0 && errno == ESRCH
     }
 
     static func seconds(_ value: Double) -> Duration {

@@ -51,7 +51,9 @@ public struct StepExecutor: StepExecuting {
         -> StepResult
     {
         let directory = runDirectory(facts.runID)
-        let runner = CommandRunner(logDirectory: logDirectory(facts.runID))
+        let runner = CommandRunner(
+            logDirectory: logDirectory(facts.runID),
+            childLockPath: ChildLock.path(stateDirectory: stateDirectory))
         do {
             switch step.action {
             case .verifyTarball(let template, let keyring, let fingerprint, let maxBytes):
@@ -63,11 +65,11 @@ public struct StepExecutor: StepExecuting {
                 return StepResult(
                     state: .done, reason: "sha256 \(verified.sha256), signed by \(verified.signerFingerprint)",
                     sha256: verified.sha256)
-            case .updatePin(let repository, let file, let pattern, let sha256Pattern, let name, let email):
+            case .updatePin(let repository, let file, let pattern, let sha256Pattern, let name, let email, let base):
                 let updater = PinUpdater(
                     repository: repository, pinFile: file,
                     rewriter: PinRewriter(versionPattern: pattern, sha256Pattern: sha256Pattern), authorName: name,
-                    authorEmail: email, runner: runner)
+                    authorEmail: email, runner: runner, base: base, logger: logger)
                 let update = try await updater.update(facts, attempt: attempt)
                 let how = update.created ? "committed" : "already committed"
                 return StepResult(state: .done, reason: "\(how) \(update.commit) on \(update.branch)")

@@ -54,7 +54,9 @@ import Testing
         let script = scenario.work.appendingPathComponent("journal.py").path
         try Self.journalScript.write(toFile: script, atomically: true, encoding: .utf8)
         try scenario.writeConfig(steps: steps(scenario, script: script))
-        let seed = UInt64.random(in: 1...UInt64.max)
+        let seed =
+            ProcessInfo.processInfo.environment["OSSLWATCH_FAULT_SEED"].flatMap { UInt64($0) }
+            ?? UInt64.random(in: 1...UInt64.max)
         var moments = Moments(state: seed)
         let context = "seed \(seed)"
         let began = ContinuousClock.now

@@ -77,13 +77,15 @@ import Testing
                         argv: ["python3", "release.py", "bump-version"], workingDirectory: "/tmp/repo", timeout: 300,
                         environment: ["PYTHONDONTWRITEBYTECODE": "1"])))
         #expect(project.steps[3].action == .approval(message: "cut the release?"))
-        guard case .updatePin(let repository, let file, _, let sha256Pattern, _, _) = project.steps[1].action else {
+        guard case .updatePin(let repository, let file, _, let sha256Pattern, _, _, let base) = project.steps[1].action
+        else {
             Issue.record("pin is not update-pin")
             return
         }
         #expect(repository == "/tmp/infra")
         #expect(file == "cryptography-linux/openssl-version.sh")
         #expect(sha256Pattern != nil)
+        #expect(base == "main")
     }
 
     @Test("a project without steps has none, at-next-gate supersede and no dry run")
@@ -166,6 +168,10 @@ import Testing
             ),
             ("steps:\n  - {name: a, kind: verify-artifact}", "projects[0].steps[0].path", "required key"),
             ("steps:\n  - {name: Bad Name, kind: announce}", "projects[0].steps[0].name", "not a valid name"),
+            (
+                "steps:\n  - {name: a, kind: verify-tarball, keyring: k}\n  - {name: b, kind: update-pin, repository: r, file: f, pattern: '(?<version>x)(?<sha256>y)', author_name: n, author_email: e, base: '--orphan'}",
+                "projects[0].steps[1].base", "branch name"
+            ),
             ("steps: {name: a}", "projects[0].steps", "expected a list"),
             ("supersede: later", "projects[0].supersede", "at-next-gate"),
             ("dry_run: maybe", "projects[0].dry_run", "true or false"),

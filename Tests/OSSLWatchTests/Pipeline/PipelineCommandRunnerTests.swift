@@ -106,6 +106,18 @@ import Testing
         #expect(await PipelineScratch.eventually(within: 5) { PipelineScratch.isGone(grandchild) })
     }
 
+    @Test("after a normal exit, a background grandchild left in the group is gone before run returns")
+    func leftoversAfterNormalExit() async throws {
+        defer { PipelineScratch.remove(directory) }
+        let pidFile = directory.appendingPathComponent("leftover.pid").path
+        let outcome = try await runner.run(
+            sh("sleep 300 & echo $! > '\(pidFile)'", timeout: 60), step: "left", attempt: 1)
+        #expect(outcome.termination == .exited(0))
+        let grandchild = try #require(
+            Int32(PipelineScratch.read(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(PipelineScratch.isGone(grandchild), "the background sleep \(grandchild) outlived its command")
+    }
+
     @Test("a group that ignores SIGTERM is killed with SIGKILL after the grace period")
     func sigkillAfterGrace() async throws {
         defer { PipelineScratch.remove(directory) }
