@@ -68,6 +68,12 @@ public struct Daemon: Sendable {
                 "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
                 "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
             ])
+        if let watchdog, watchdog.timeout <= .seconds(configuration.http.timeout) {
+            // The pings follow the round's transfers, each bounded by http.timeout.
+            logger.warning(
+                "the watchdog timeout is not above http.timeout: a slow transfer that is still within its bound stops the pings",
+                metadata: ["watchdog": "\(watchdog.timeout)", "http_timeout": "\(configuration.http.timeout)s"])
+        }
         let store: Store
         do {
             store = try Store(directory: configuration.stateDirectory)
