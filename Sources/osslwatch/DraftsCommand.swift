@@ -154,8 +154,7 @@ struct DraftChangeOptions: ParsableArguments {
         }
         var what = "draft \(record.id): \(verb) recorded; it is \(record.state.rawValue)"
         if let run = record.runID { what += " (run \(run))" }
-        let file = daemonPIDFile.file
-        switch Trigger.deliver(pid: nil, pidFile: file) {
+        switch Trigger.deliver(pid: nil, stateDirectory: configuration.stateDirectory) {
         case .signalled(let pid):
             print("\(what)\nsent SIGUSR1 to the osslwatch daemon (pid \(pid)); it sends the message now")
         case .notRunning(let reason):

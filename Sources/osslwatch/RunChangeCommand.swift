@@ -13,8 +13,8 @@ struct RunChangeOptions: ParsableArguments {
 
     /// The help text every change command ends with.
     static let exitStatus = """
-        The change is recorded in the state store first, then the daemon found through its pid \
-        file gets SIGUSR1 and acts on it at once. When the daemon is not running the change \
+        The change is recorded in the state store first, then the daemon holding the state \
+        directory's lock gets SIGUSR1 and acts on it at once. When the daemon is not running the change \
         stays recorded and applies when `osslwatch run` next starts; the command still exits 0.
 
         Exit status:
@@ -39,8 +39,9 @@ struct RunChangeOptions: ParsableArguments {
             printError("osslwatch \(action.verb): \(error)")
             throw ExitCode(error.exitStatus)
         }
-        let file = daemonPIDFile.file
-        let outcome = RunChangeOutcome(action: action, run: updated, delivery: Trigger.deliver(pid: nil, pidFile: file))
+        let outcome = RunChangeOutcome(
+            action: action, run: updated,
+            delivery: Trigger.deliver(pid: nil, stateDirectory: configuration.stateDirectory))
         if outcome.exitStatus == 0 {
             print(outcome.lines.joined(separator: "\n"))
         } else {

@@ -21,8 +21,12 @@ struct RunCommand: AsyncParsableCommand {
             and WATCHDOG=1 on $NOTIFY_SOCKET. The pid file is written once the state store is open \
             and removed at exit.
 
+            One daemon per state directory: it holds <state_directory>/daemon.lock while it runs, \
+            and a second one exits at once with 75, naming the first one's pid.
+
             Exit status: 0 after a stop signal; 78 for an invalid configuration; 73 when the \
-            state store or the pid file cannot be created.
+            state store or the pid file cannot be created; 75 when another daemon holds the \
+            state directory.
             """
     )
 
@@ -32,7 +36,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
-        help: "Log each pipeline command with its argv and environment instead of running it (as dry_run: true).")
+        help: """
+            Work on a copy of the state store (removed at exit) and only log what each command and \
+            update-pin step would do: nothing the service uses changes.
+            """)
     var dryRun = false
 
     func run() async throws {
@@ -40,12 +47,28 @@ struct RunCommand: AsyncParsableCommand {
         if !SignalListener.start(into: inbox) {
             printError("osslwatch: warning: signal handlers not installed; a signal ends the process at once")
         }
-        let configuration = try options.loadConfiguration()
+        var configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         let environment = ProcessInfo.processInfo.environment
+        var pidFilePath = daemonPIDFile.path
+        var copy: DryRunCopy?
+        if dryRun {
+            do {
+                let made = try DryRunCopy.make(for: configuration)
+                (copy, configuration) = made
+                pidFilePath = (made.0.directory as NSString).appendingPathComponent(PIDFile.fileName)
+                logger.notice(
+                    "dry run: working on a copy of the store; the service's store and repositories stay as they are",
+                    metadata: ["store": "\(made.0.source)", "copy": "\(made.0.directory)"])
+            } catch {
+                printError("osslwatch: dry run: \(error)")
+                throw ExitCode(73)
+            }
+        }
+        defer { copy?.remove() }
         let daemon = Daemon(
             options: Daemon.Options(
-                configPath: options.config, pidFilePath: daemonPIDFile.path,
+                configPath: options.config, pidFilePath: pidFilePath,
                 environment: environment, signalsBlockedEarly: SignalListener.installedEarly, dryRun: dryRun),
             logger: logger, inbox: inbox)
         do {

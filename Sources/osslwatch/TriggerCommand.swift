@@ -7,21 +7,21 @@ struct TriggerCommand: AsyncParsableCommand {
         commandName: "trigger",
         abstract: "Ask the running daemon to poll every feed now, or to run for a given OpenSSL version.",
         discussion: """
-            Records a request in the state store, then sends SIGUSR1 to the daemon found through \
-            its pid file (or --pid). Without --version the request is a poll of every feed; with \
+            Records a request in the state store, then sends SIGUSR1 to the daemon that holds the \
+            state directory's lock (daemon.lock; --pid, when given, must be that process). Without --version the request is a poll of every feed; with \
             --version it is a forced run for that version (for --project, which may be left out \
             when only one project is configured). Versions are parsed strictly (3.5.4, \
             openssl-3.5.4, 1.1.1w, 3.6.0-beta1); anything else is refused and nothing is recorded.
 
-            When the daemon is not running (no pid file, a stale pid, or a pid that is not \
-            osslwatch), the request stays recorded, is handled when `osslwatch run` next starts, \
+            When no daemon holds the lock (a pid file left by a killed daemon is never trusted, \
+            so a recycled pid is never signalled), the request stays recorded, is handled when `osslwatch run` next starts, \
             and trigger exits 69. `osslwatch status` lists pending requests.
 
             Exit status:
                0  request recorded and the daemon signalled
               64  usage: unknown project, --version without --project among several, --project without --version
               65  --version is not an OpenSSL version
-              69  request recorded, but the daemon is not running (or its pid file is unreadable)
+              69  request recorded, but the daemon is not running (or --pid is not it)
               73  the state store cannot be opened
               77  not permitted to signal the daemon (run as its user or root)
               78  the configuration is invalid
@@ -57,12 +57,10 @@ struct TriggerCommand: AsyncParsableCommand {
             throw ExitCode(error.exitStatus)
         }
         let store = try openStore(configuration)
-        let file = daemonPIDFile.file
         let outcome: TriggerOutcome
         do {
             outcome = try Trigger.perform(
-                configuration: configuration, store: store, project: project, version: version, pid: pid,
-                pidFile: file)
+                configuration: configuration, store: store, project: project, version: version, pid: pid)
         } catch let error as StoreError {
             printError("osslwatch trigger: cannot record the request: \(error)")
             throw ExitCode(error.exitStatus)

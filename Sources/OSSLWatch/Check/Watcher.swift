@@ -10,6 +10,9 @@ public struct Watcher: Sendable {
     public let store: Store
     public let client: HTTPClient
     public let logger: Logger
+    /// Called each time a transfer of a round ends (a feed polled, a checksum fetched): the
+    /// daemon's watchdog is fed by this progress, not by a timer beside the work.
+    public var progressed: @Sendable () -> Void = {}
 
     public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger) {
         self.configuration = configuration
@@ -55,7 +58,10 @@ public struct Watcher: Sendable {
                 group.addTask { (index, await poll(feed, now: now, force: force)) }
             }
             var outcomes: [(Int, FeedPollOutcome)] = []
-            for await outcome in group { outcomes.append(outcome) }
+            for await outcome in group {
+                outcomes.append(outcome)
+                progressed()
+            }
             return outcomes
         }
     }
@@ -201,6 +207,7 @@ public struct Watcher: Sendable {
             let url = rule.tarballURL(for: release.version)
             let result = await TarballChecksum.confirm(
                 version: release.version, tarballURL: url, client: client, maxBytes: rule.maxTarballBytes)
+            progressed()
             logger.info(
                 "checksum confirmation",
                 metadata: ["version": "\(release.version)", "url": "\(url)", "result": "\(result)"])

@@ -6,11 +6,12 @@ import Foundation
     import Musl
 #endif
 
-/// The daemon's pid file: how `osslwatch trigger` finds the process to signal.
+/// The daemon's pid file, for people and tools that look for it (systemd's `PIDFile=`, scripts).
 ///
-/// The daemon writes it atomically at start and removes it at exit; a reader checks that the
-/// pid is alive and is an osslwatch before anyone signals it, so a stale file or a recycled
-/// pid never sends SIGUSR1 to an unrelated process.
+/// The daemon writes it atomically at start and removes it at exit. The commands that signal
+/// the daemon do not trust it: they ask the kernel who holds the state directory's
+/// `StateLock`, since a file left by a killed daemon may name a pid that now belongs to
+/// anything, even to a process that is also called osslwatch.
 public struct PIDFile: Sendable {
     /// The file name inside the runtime directory.
     public static let fileName = "osslwatch.pid"

@@ -1,14 +1,14 @@
 import Foundation
 
-/// What `osslwatch status` shows, read from the store and the pid file only: it works whether
+/// What `osslwatch status` shows, read from the store and the state directory's lock only: it works whether
 /// or not the daemon runs, and never touches the network. Release runs are in `RunsReport`.
 public struct StatusReport: Sendable, Encodable {
-    /// Whether a daemon is there to signal, as the pid file tells.
+    /// Whether a daemon is there to signal: the process holding the state directory's lock.
     public struct DaemonState: Sendable, Encodable, Hashable {
         public var running: Bool
         public var pid: Int32?
         public var pidFile: String
-        /// Why it is considered not running (no pid file, stale pid, ...); nil when running.
+        /// Why it is considered not running (no daemon holds the lock, ...); nil when running.
         public var detail: String?
     }
 
@@ -56,7 +56,7 @@ public struct StatusReport: Sendable, Encodable {
     /// How many advisories the store holds: with none, "no known CVE" means nothing.
     public var knownAdvisories: Int = 0
 
-    /// Reads the store and checks the pid file.
+    /// Reads the store and asks who holds the state directory's lock (`pidFile` is only shown).
     public static func load(configuration: Configuration, store: Store, pidFile: PIDFile, now: Date = Date())
         throws(StoreError) -> StatusReport
     {
@@ -83,10 +83,15 @@ public struct StatusReport: Sendable, Encodable {
         }
         let daemon: DaemonState
         do {
-            let pid = try pidFile.read()
-            daemon = DaemonState(running: true, pid: pid, pidFile: pidFile.path, detail: nil)
+            if let pid = try StateLock.holder(directory: configuration.stateDirectory) {
+                daemon = DaemonState(running: true, pid: pid, pidFile: pidFile.path, detail: nil)
+            } else {
+                daemon = DaemonState(
+                    running: false, pid: nil, pidFile: pidFile.path,
+                    detail: "no daemon holds \(StateLock.path(in: configuration.stateDirectory))")
+            }
         } catch {
-            daemon = DaemonState(running: false, pid: nil, pidFile: pidFile.path, detail: error.message)
+            daemon = DaemonState(running: false, pid: nil, pidFile: pidFile.path, detail: error.description)
         }
         return StatusReport(
             generatedAt: now, configFile: configuration.file, stateDirectory: configuration.stateDirectory,

@@ -48,30 +48,37 @@ public enum Trigger {
         return (.run, target, parsed)
     }
 
-    /// Records the request in `store` and signals the daemon: the one named by `pid` when given,
-    /// else the one in `pidFile`. Only a live process named osslwatch is signalled.
+    /// Records the request in `store` and signals the daemon of `configuration`'s state directory.
+    /// `pid`, when given, must be that daemon.
     public static func perform(
         configuration: Configuration, store: Store, project: String?, version: String?, pid: pid_t?,
-        pidFile: PIDFile, now: Date = Date()
+        now: Date = Date()
     ) throws -> TriggerOutcome {
         let valid = try validate(configuration: configuration, project: project, version: version)
         let request = try store.addRequest(kind: valid.kind, project: valid.project, version: valid.version, at: now)
-        return TriggerOutcome(request: request, delivery: deliver(pid: pid, pidFile: pidFile))
+        return TriggerOutcome(
+            request: request, delivery: deliver(pid: pid, stateDirectory: configuration.stateDirectory))
     }
 
-    /// Sends SIGUSR1 to the daemon, after checking it is one.
-    public static func deliver(pid: pid_t?, pidFile: PIDFile) -> TriggerOutcome.Delivery {
-        let target: pid_t
+    /// Sends SIGUSR1 to the process that holds `stateDirectory`'s `StateLock`, the only one that
+    /// reads the store the request went to. The kernel names that process, and only while it
+    /// lives, so a pid file left by a killed daemon, whose pid now belongs to anything else, is
+    /// never signalled. `pid` (`--pid`) is signalled only when it is that holder.
+    public static func deliver(pid: pid_t?, stateDirectory: String) -> TriggerOutcome.Delivery {
+        let holder: pid_t?
         do {
-            if let pid {
-                try PIDFile.check(pid, path: "--pid \(pid)")
-                target = pid
-            } else {
-                target = try pidFile.read()
-            }
+            holder = try StateLock.holder(directory: stateDirectory)
         } catch {
-            if error.meansNotRunning { return .notRunning(error.description) }
             return .failed(error.description, exitStatus: 69)
+        }
+        guard let target = holder else {
+            let lock = StateLock.path(in: stateDirectory)
+            if let pid { return .notRunning("no daemon holds \(lock), so pid \(pid) is not one") }
+            return .notRunning("no daemon holds \(lock)")
+        }
+        if let pid, pid != target {
+            return .failed(
+                "pid \(pid) is not the daemon of \(stateDirectory): pid \(target) holds its lock", exitStatus: 69)
         }
         guard kill(target, SIGUSR1) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -5,8 +5,11 @@ import Logging
 /// systemd `Type=notify` service (see `SystemdNotifier`) or in a terminal.
 ///
 /// The store is opened once and shared with the CLI, which asks for work by writing a request
-/// there and sending SIGUSR1. The pid file is written once the store is open and removed on
-/// the way out; a stale one (from a killed daemon) is simply replaced.
+/// there and sending SIGUSR1. Before the store opens, the daemon takes the state directory's
+/// `StateLock` and holds it until it ends: a second daemon on the same store exits at once
+/// (75) instead of taking the first one's running steps for crashed ones. The pid file is
+/// written once the store is open and removed on the way out; a stale one (from a killed
+/// daemon) is simply replaced.
 public struct Daemon: Sendable {
     /// What the command line and the environment decide.
     public struct Options: Sendable {
@@ -47,17 +50,30 @@ public struct Daemon: Sendable {
         let pid = getpid()
         let watchdog = WatchdogSettings(environment: options.environment, pid: pid)
         let notifier = SystemdNotifier(environment: options.environment)
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(directory: configuration.stateDirectory)
+        } catch {
+            throw DaemonError(.stateLocked(error), error.description)
+        }
         logger.notice(
             "starting",
             metadata: [
                 "pid": "\(pid)", "config": "\(options.configPath)", "state_dir": "\(configuration.stateDirectory)",
-                "pid_file": "\(options.pidFilePath)", "feeds": "\(Self.describe(configuration.feeds))",
+                "pid_file": "\(options.pidFilePath)", "lock": "\(lock.path)",
+                "feeds": "\(Self.describe(configuration.feeds))",
                 "projects": "\(configuration.projects.map(\.name).joined(separator: ","))",
                 "signals_blocked_early": "\(options.signalsBlockedEarly)",
                 "signals_installed_at": "\(SignalListener.installedAtNanoseconds)ns",
                 "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
                 "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
             ])
+        if let watchdog, watchdog.timeout <= .seconds(configuration.http.timeout) {
+            // The pings follow the round's transfers, each bounded by http.timeout.
+            logger.warning(
+                "the watchdog timeout is not above http.timeout: a slow transfer that is still within its bound stops the pings",
+                metadata: ["watchdog": "\(watchdog.timeout)", "http_timeout": "\(configuration.http.timeout)s"])
+        }
         let store: Store
         do {
             store = try Store(directory: configuration.stateDirectory)
@@ -72,6 +88,7 @@ public struct Daemon: Sendable {
         }
         defer { pidFile.remove() }
         let started = ContinuousClock.now
+        defer { withExtendedLifetime(lock) {} }
         var loop = DaemonLoop(
             configuration: configuration, store: store, options: options, logger: logger, inbox: inbox,
             notifier: notifier, watchdog: watchdog)

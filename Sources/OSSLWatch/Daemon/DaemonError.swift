@@ -3,6 +3,8 @@ public struct DaemonError: Error, CustomStringConvertible, Sendable {
     public enum Code: Sendable, Hashable {
         case cannotOpenStore
         case cannotWritePIDFile
+        /// Another daemon holds the state directory's lock (or the lock could not be taken).
+        case stateLocked(StateLockError)
     }
 
     public let code: Code
@@ -15,6 +17,10 @@ public struct DaemonError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    /// sysexits: both are EX_CANTCREAT (73), a file the service needs could not be created.
-    public var exitCode: Int32 { 73 }
+    /// sysexits: EX_TEMPFAIL (75) while another daemon holds the store; otherwise EX_CANTCREAT
+    /// (73), a file the service needs could not be created.
+    public var exitCode: Int32 {
+        if case .stateLocked(let error) = code { return error.exitStatus }
+        return 73
+    }
 }

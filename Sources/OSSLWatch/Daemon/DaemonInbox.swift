@@ -28,6 +28,7 @@ public final class DaemonInbox: Sendable {
     }
 
     private let events = Mutex(Events())
+    private let lastProgress = Mutex<ContinuousClock.Instant?>(nil)
     private let continuation: AsyncStream<Void>.Continuation
     /// One element per batch of events; the buffer holds one, so rings coalesce.
     public let bell: AsyncStream<Void>
@@ -58,6 +59,15 @@ public final class DaemonInbox: Sendable {
         events.withLock { $0.finishedPipelines += 1 }
         ring()
     }
+
+    /// Records that the poll round in flight made progress (a transfer ended). It does not
+    /// wake the loop: the loop reads it when it decides whether to ping the watchdog.
+    public func roundProgressed() {
+        lastProgress.withLock { $0 = .now }
+    }
+
+    /// When the work in flight last made progress; nil before any.
+    public var progressedAt: ContinuousClock.Instant? { lastProgress.withLock { $0 } }
 
     /// Wakes the loop without an event (a timer).
     public func ring() {

@@ -170,12 +170,16 @@ struct DaemonLoop {
     private mutating func reload() {
         notifier.send(.reloading(monotonicMicroseconds: NotifyMessage.monotonicMicroseconds()))
         do {
-            let loaded = try ConfigLoader.load(path: options.configPath, environment: options.environment)
-            if loaded.stateDirectory != configuration.stateDirectory {
+            var loaded = try ConfigLoader.load(path: options.configPath, environment: options.environment)
+            if loaded.stateDirectory != configuration.stateDirectory, !options.dryRun {
                 logger.warning(
                     "state_directory changes only at restart; the open store stays",
                     metadata: ["open": "\(configuration.stateDirectory)", "configured": "\(loaded.stateDirectory)"])
             }
+            // The store, its lock and the run directories stay where they were opened (a dry
+            // run's copy among them), and a dry run writes no metrics file.
+            loaded.stateDirectory = configuration.stateDirectory
+            if options.dryRun { loaded.daemon.metricsFile = nil }
             configuration = loaded
             watcher = Self.watcher(
                 for: loaded, store: store, environment: options.environment, logger: logger)
@@ -305,7 +309,12 @@ struct DaemonLoop {
         forcePoll = false
         let requests = pollRequests
         pollRequests = []
-        let performer = DaemonRound(watcher: watcher, logger: logger)
+        logger.info(
+            "poll round started",
+            metadata: ["feeds": "\(feeds.map(\.name).joined(separator: ","))", "forced": "\(force)"])
+        var roundWatcher = watcher
+        roundWatcher.progressed = { [inbox] in inbox.roundProgressed() }
+        let performer = DaemonRound(watcher: roundWatcher, logger: logger)
         let task = Task { [inbox] in
             let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
             inbox.finished(summary)
@@ -334,29 +343,34 @@ struct DaemonLoop {
 
     // MARK: watchdog and sleep
 
-    /// Pings from this loop, so a loop that stops turning stops the pings. A round that runs
-    /// far longer than its transfers may take also stops them: systemd then restarts us.
+    /// Pings only when the work proves it is alive: this loop turned (a loop that stops turning
+    /// stops the pings), and a poll round in flight made progress (a transfer ended) within the
+    /// watchdog's timeout. A round stuck anywhere, in a transfer that outlives its own timeout,
+    /// a store call or a starved pool, stops the pings, and systemd restarts the service.
+    /// Every transfer is bounded by http.timeout, so WatchdogSec must exceed it (the shipped
+    /// unit has 2 min against 60 s).
     private mutating func pingWatchdogIfDue() {
         guard let watchdog, let next = nextPing else { return }
         let now = ContinuousClock.now
         guard now >= next else { return }
         nextPing = now + watchdog.pingInterval
-        if let round, now - round.started > hungRoundBound {
-            if !hungReported {
-                logger.critical(
-                    "poll round hung; watchdog pings stop",
-                    metadata: ["running_for": "\(now - round.started)", "bound": "\(hungRoundBound)"])
-                hungReported = true
+        if let round {
+            let lastSign = max(round.started, inbox.progressedAt ?? round.started)
+            let silent = now - lastSign
+            if silent >= watchdog.timeout {
+                if !hungReported {
+                    logger.critical(
+                        "poll round made no progress; watchdog pings stop",
+                        metadata: ["silent_for": "\(silent)", "watchdog": "\(watchdog.timeout)"])
+                    notifier.send(
+                        .status("poll round made no progress for \(Int(silent.seconds))s; watchdog pings stop"))
+                    hungReported = true
+                }
+                return
             }
-            return
         }
+        hungReported = false
         notifier.send(.watchdog)
-    }
-
-    /// Each feed transfer and each tarball is bounded by http.timeout; a round allows several
-    /// of them in turn and a minute more.
-    private var hungRoundBound: Duration {
-        .seconds(configuration.http.timeout * 4 + 60)
     }
 
     private func nextWake() -> ContinuousClock.Instant? {

@@ -5,6 +5,9 @@ public struct WatchdogSettings: Sendable, Hashable {
     /// systemd's timeout; the daemon pings at half of it, as sd_watchdog_enabled(3) advises.
     public var timeoutMicroseconds: UInt64
 
+    /// systemd's timeout as a duration: work silent this long stops the pings.
+    public var timeout: Duration { .microseconds(Int64(clamping: timeoutMicroseconds)) }
+
     /// The time between two `WATCHDOG=1`.
     public var pingInterval: Duration { .microseconds(Int64(clamping: timeoutMicroseconds / 2)) }
 

@@ -22,7 +22,7 @@ public struct StepExecutor: StepExecuting {
     public var stateDirectory: String
     public var client: HTTPClient
     public var logger: Logger
-    /// `--dry-run`: command steps print their argv and environment instead of running.
+    /// `--dry-run`: command and update-pin steps log what they would do instead of doing it.
     public var dryRun: Bool
 
     public init(stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool) {
@@ -66,6 +66,17 @@ public struct StepExecutor: StepExecuting {
                     state: .done, reason: "sha256 \(verified.sha256), signed by \(verified.signerFingerprint)",
                     sha256: verified.sha256)
             case .updatePin(let repository, let file, let pattern, let sha256Pattern, let name, let email, let base):
+                if dryRun || project.dryRun {
+                    // A dry run leaves every repository as it is: no branch, no commit.
+                    logger.notice(
+                        "dry run: pin not updated",
+                        metadata: [
+                            "run": "\(facts.runID)", "project": "\(facts.project)", "step": "\(step.name)",
+                            "repository": "\(repository)", "file": "\(file)", "version": "\(facts.target)",
+                            "sha256": "\(facts.sha256 ?? "-")",
+                        ])
+                    return StepResult(state: .done, reason: "dry run")
+                }
                 let updater = PinUpdater(
                     repository: repository, pinFile: file,
                     rewriter: PinRewriter(versionPattern: pattern, sha256Pattern: sha256Pattern), authorName: name,

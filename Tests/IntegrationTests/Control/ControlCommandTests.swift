@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatch
 import Testing
 
 /// `osslwatch status` and `osslwatch trigger` as an operator runs them: the real binary against
@@ -37,7 +38,8 @@ struct ControlCommandTests {
 
         let text = try await status(scenario, pidFile: pidFile, json: false)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("daemon     not running (\(pidFile): no pid file)"), "\(text.stdout)")
+        let lock = StateLock.path(in: scenario.stateDirectory)
+        #expect(text.stdout.contains("daemon     not running (\(pidFile): no daemon holds \(lock))"), "\(text.stdout)")
         #expect(text.stdout.contains("cryptography: no verdict yet"))
         #expect(text.stdout.contains("Pending requests: none"))
         #expect(!text.stdout.contains("Runs"), "runs do not exist yet and must not be shown")
@@ -123,17 +125,18 @@ struct ControlCommandTests {
         let poll = try await OSSLWatchBinary.run(["trigger", "--config", scenario.configPath, "--pid-file", pidFile])
         #expect(poll.status == 69, "\(poll.stdout)\(poll.stderr)")
         #expect(poll.stderr.contains("request 1 recorded: poll every feed now"), "\(poll.stderr)")
-        #expect(poll.stderr.contains("the daemon is not running (\(pidFile): no pid file); nothing was signalled"))
+        let lock = StateLock.path(in: scenario.stateDirectory)
+        #expect(poll.stderr.contains("the daemon is not running (no daemon holds \(lock)); nothing was signalled"))
         #expect(poll.stderr.contains("handled when `osslwatch run` next starts"))
 
-        // A stale pid file (a process that has exited) is "not running" too, and nothing is signalled.
+        // A stale pid file (a process that has exited) changes nothing: no daemon holds the lock.
         try "999999\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
         let run = try await OSSLWatchBinary.run([
             "trigger", "--config", scenario.configPath, "--pid-file", pidFile, "--version", "openssl-3.5.4",
         ])
         #expect(run.status == 69, "\(run.stderr)")
         #expect(run.stderr.contains("request 2 recorded: run for cryptography to OpenSSL 3.5.4"), "\(run.stderr)")
-        #expect(run.stderr.contains("process 999999 is gone (a stale pid file)"))
+        #expect(run.stderr.contains("the daemon is not running (no daemon holds \(lock))"), "\(run.stderr)")
 
         let requests = try await pending(try status(scenario, pidFile: pidFile))
         #expect(requests.map { $0["kind"] as? String } == ["poll", "run"])

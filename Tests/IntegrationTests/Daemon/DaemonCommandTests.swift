@@ -167,8 +167,10 @@ struct DaemonCommandTests {
         let stalled = scenario.stalledFeed(kind: "github-releases-atom", file: "releases.atom")
         try scenario.writeConfig(feeds: stalled, timeout: 60, stopTimeout: 1)
         let daemon = try scenario.start()
+        // The event the test needs: the round holding the stalled poll is in flight. READY=1
+        // comes before the loop starts any round, so it is not that event.
         let started = await Wait.until(timeout: .seconds(10)) {
-            scenario.notifications("READY=1") == 1 && !daemon.logLines(containing: "starting").isEmpty
+            scenario.notifications("READY=1") == 1 && !daemon.logLines(containing: "poll round started").isEmpty
         }
         try #require(started, "\(daemon.log)")
         let stopSent = ContinuousClock.now
@@ -178,6 +180,32 @@ struct DaemonCommandTests {
         #expect(daemon.logLines(containing: "round_running=true").count == 1, "\(daemon.log)")
         #expect(daemon.logLines(containing: "poll round cancelled").count == 1, "\(daemon.log)")
         #expect(scenario.notifications("STOPPING=1") == 1)
+    }
+
+    @Test("a poll round that makes no progress stops the watchdog pings while the loop still turns")
+    func stuckRoundStopsWatchdog() async throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        // The round waits on a server that never answers, for up to http.timeout (60 s): far
+        // longer than WATCHDOG_USEC (1 s), so it is the stuck work the watchdog must see.
+        let stalled = scenario.stalledFeed(kind: "github-releases-atom", file: "releases.atom")
+        try scenario.writeConfig(feeds: stalled, timeout: 60, stopTimeout: 1)
+        let daemon = try scenario.start(watchdogMicroseconds: 1_000_000)
+        let stopped = await Wait.until(timeout: .seconds(30)) {
+            scenario.notify.texts.contains { $0.hasPrefix("STATUS=poll round made no progress") }
+        }
+        try #require(stopped, "\(scenario.notify.texts); log: \(daemon.log)")
+        // The loop still turns: a SIGHUP is answered with RELOADING=1 and READY=1, and yet no
+        // WATCHDOG=1 follows the status that said the pings stop.
+        daemon.send(SIGHUP)
+        let reloaded = await Wait.until(timeout: .seconds(10)) { scenario.notifications("READY=1") == 2 }
+        #expect(reloaded, "\(scenario.notify.texts); log: \(daemon.log)")
+        let texts = scenario.notify.texts
+        let silent = try #require(texts.firstIndex { $0.hasPrefix("STATUS=poll round made no progress") })
+        let answered = try #require(texts.lastIndex(of: "READY=1"))
+        #expect(silent < answered && !texts[silent...answered].contains("WATCHDOG=1"), "\(texts)")
+        #expect(daemon.logLines(containing: "watchdog pings stop").count == 1, "\(daemon.log)")
+        await scenario.stop(daemon, within: .seconds(8))
     }
 
     @Test(

@@ -20,7 +20,10 @@ final class DaemonProcess {
     let spawnReturnedAt: Int64
     private var status: Int32?
 
-    init(arguments: [String], environment: [String: String], logPath: String) throws {
+    /// Spawns `executable` (the osslwatch launcher unless given) with `arguments`.
+    init(
+        arguments: [String], environment: [String: String], logPath: String, executable: String = OSSLWatchBinary.path
+    ) throws {
         self.logPath = logPath
         var env = ProcessInfo.processInfo.environment
         for key in [
@@ -49,7 +52,7 @@ final class DaemonProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let path = OSSLWatchBinary.path
+        let path = executable
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

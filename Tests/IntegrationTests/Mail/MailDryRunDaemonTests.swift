@@ -24,6 +24,8 @@ import Testing
             environment: ["NOTIFY_SOCKET": e2e.daemon.notify.path],
             logPath: e2e.daemon.base.work.appendingPathComponent("daemon.log").path)
         try await AsyncCleanup.run {
+            // The dry run records in its copy of the store; the CLI follows it there.
+            try await e2e.followDryRun(daemon)
             let found = try await e2e.waitForRun(timeout: .seconds(60))
             let run = try #require(found, "no run appeared; log: \(daemon.log)")
             let waiting = try await e2e.wait(for: run, timeout: .seconds(120)) {

@@ -8,7 +8,8 @@ import Testing
 @Suite struct PipelineE2EFaultInjectionTests {
     static let commands = (1...16).map { "c\($0)" }
 
-    /// xorshift64*, seeded per test run and printed on failure so a failing sequence can be replayed.
+    /// xorshift64*, seeded per test run and printed, so a failing sequence can be replayed with
+    /// `OSSLWATCH_FAULT_SEED=<seed>`.
     struct Moments: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
@@ -54,9 +55,8 @@ import Testing
         let script = scenario.work.appendingPathComponent("journal.py").path
         try Self.journalScript.write(toFile: script, atomically: true, encoding: .utf8)
         try scenario.writeConfig(steps: steps(scenario, script: script))
-        let seed =
-            ProcessInfo.processInfo.environment["OSSLWATCH_FAULT_SEED"].flatMap { UInt64($0) }
-            ?? UInt64.random(in: 1...UInt64.max)
+        let seed = try Self.seed(ProcessInfo.processInfo.environment)
+        print("fault injection: seed \(seed) (replay with OSSLWATCH_FAULT_SEED=\(seed))")
         var moments = Moments(state: seed)
         let context = "seed \(seed)"
         let began = ContinuousClock.now
@@ -74,7 +74,14 @@ import Testing
             // for a condition.
             if kill % 2 == 1 {
                 let spawned = ContinuousClock.now
-                _ = await Wait.until(timeout: .seconds(10)) { scenario.daemon.notifications("READY=1") > ready }
+                let isReady = await Wait.until(timeout: .seconds(10)) {
+                    scenario.daemon.notifications("READY=1") > ready || !daemon.isRunning
+                }
+                // A daemon that starts and then does nothing is the failure this test exists to
+                // see: say so with its log rather than let the kills go on.
+                #expect(
+                    isReady && daemon.isRunning,
+                    "\(context): kill \(kill): no READY=1 within 10 s (\(daemon.exitDescription)); log: \(daemon.log)")
                 readyAfter.append(ContinuousClock.now - spawned)
                 try await Task.sleep(for: .seconds(Double.random(in: 0...0.35, using: &moments)))
             } else {
@@ -133,6 +140,15 @@ import Testing
         } finally: {
             await daemon.terminate(within: .seconds(15))
         }
+    }
+
+    /// `OSSLWATCH_FAULT_SEED` when set (a failing sequence replayed), else a fresh random one.
+    static func seed(_ environment: [String: String]) throws -> UInt64 {
+        guard let text = environment["OSSLWATCH_FAULT_SEED"], !text.isEmpty else {
+            return UInt64.random(in: 1...UInt64.max)
+        }
+        return try #require(
+            UInt64(text).flatMap { $0 == 0 ? nil : $0 }, "OSSLWATCH_FAULT_SEED=\(text) is not a seed (1...2^64-1)")
     }
 
     /// Acts as the operator on a stopped or running daemon: a needs-attention command is skipped

@@ -136,6 +136,23 @@ struct PipelineE2EScenario {
         try daemon.start(watchdogMicroseconds: nil, logName: logName)
     }
 
+    /// Waits until the dry run `daemon` has made its copy of the store, then points the config
+    /// file at that copy, so `runs`, `drafts`, `approve`... (which read the config) see what the
+    /// dry run records. The daemon read the file at its start and keeps its own directory.
+    func followDryRun(_ daemon: DaemonProcess) async throws {
+        var copy: String?
+        _ = await Wait.until(timeout: .seconds(30)) {
+            copy = daemon.log.firstMatch(of: /dry run: working on a copy.* copy=(\S+)/).map { String($0.1) }
+            return copy != nil || !daemon.isRunning
+        }
+        guard let copy else {
+            throw OSSLWatchBinary.Failure(description: "the dry run made no copy; log: \(daemon.log)")
+        }
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "state_directory: \(stateDirectory)\n", with: "state_directory: \(copy)\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
     /// `osslwatch ARGS --config <this config> --pid-file <this pid file>` where the command takes them.
     func osslwatch(_ arguments: [String]) async throws -> OSSLWatchBinary.Result {
         var full = arguments + ["--config", configPath]

@@ -137,13 +137,16 @@ import Testing
             environment: ["NOTIFY_SOCKET": scenario.daemon.notify.path],
             logPath: scenario.work.appendingPathComponent("daemon.log").path)
         try await AsyncCleanup.run {
+            // The dry run records its run in its copy of the store, which the CLI then reads.
+            try await scenario.followDryRun(daemon)
             let found = try await scenario.waitForRun()
             let run = try #require(found, "no run; log: \(daemon.log)")
             let done = try await scenario.wait(for: run) { $0.state != "active" }
             #expect(done.state == "done", "\(done)")
             #expect(done.stepReason("after-gate") == "dry run")
             #expect(scenario.journalCounts().isEmpty)
-            let line = try #require(daemon.logLines(containing: "dry run").first, "log: \(daemon.log)")
+            let line = try #require(
+                daemon.logLines(containing: "dry run: command not started").first, "log: \(daemon.log)")
             #expect(line.contains("journal.py") && line.contains("OSSLWATCH_NEXT_RELEASE=46.0.2"), "\(line)")
             #expect(line.contains("OSSLWATCH_VERSION=3.5.4"), "\(line)")
         } finally: {

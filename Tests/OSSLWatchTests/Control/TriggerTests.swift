@@ -45,17 +45,37 @@ import Testing
         }
     }
 
-    @Test("delivery signals a live osslwatch, and reports a stale or foreign pid as not running")
+    @Test("delivery signals only the process holding the state directory's lock, never one a pid file or --pid names")
     func delivery() throws {
         let directory = try PIDFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let file = PIDFile(path: directory + "/osslwatch.pid")
-        if case .notRunning = Trigger.deliver(pid: nil, pidFile: file) {} else { Issue.record("missing file") }
-        if case .notRunning = Trigger.deliver(pid: getpid(), pidFile: file) {} else { Issue.record("foreign pid") }
-        let standIn = try StandInProcess.start(directory: directory)
-        defer { standIn.stop() }
-        try file.write(pid: standIn.pid)
-        #expect(Trigger.deliver(pid: nil, pidFile: file) == .signalled(standIn.pid))
-        #expect(standIn.waitForSignals(1) == 1)
+        let state = directory + "/state"
+        if case .notRunning = Trigger.deliver(pid: nil, stateDirectory: state) {} else { Issue.record("no lock file") }
+        // A live process named osslwatch, as a recycled pid of a killed daemon would be, that
+        // holds no lock: never signalled, whatever names it.
+        let recycled = try StandInProcess.start(directory: directory)
+        defer { recycled.stop() }
+        try PIDFile(path: directory + "/osslwatch.pid").write(pid: recycled.pid)
+        _ = try StateLock.acquire(directory: state)
+        if case .notRunning = Trigger.deliver(pid: nil, stateDirectory: state) {} else { Issue.record("unlocked") }
+        if case .notRunning = Trigger.deliver(pid: recycled.pid, stateDirectory: state) {
+        } else {
+            Issue.record("--pid of a process without the lock")
+        }
+        #expect(recycled.signalsReceived == 0)
+
+        try FileManager.default.createDirectory(atPath: directory + "/held", withIntermediateDirectories: true)
+        let daemon = try StandInProcess.start(directory: directory + "/held", holdingLockOf: state)
+        defer { daemon.stop() }
+        #expect(try StateLock.holder(directory: state) == daemon.pid)
+        if case .failed(_, 69) = Trigger.deliver(pid: recycled.pid, stateDirectory: state) {
+        } else {
+            Issue.record("--pid of another process than the holder")
+        }
+        #expect(Trigger.deliver(pid: nil, stateDirectory: state) == .signalled(daemon.pid))
+        #expect(daemon.waitForSignals(1) == 1)
+        #expect(recycled.signalsReceived == 0)
+        let error = try #require(throws: StateLockError.self) { try StateLock.acquire(directory: state) }
+        #expect(error.code == .held && error.holder == daemon.pid && error.exitStatus == 75, "\(error)")
     }
 }
