@@ -65,7 +65,13 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(73)
             }
         }
-        defer { copy?.remove() }
+        defer {
+            do {
+                try copy?.remove()
+            } catch {
+                printError("osslwatch: warning: cannot remove the dry run's copy \(copy?.directory ?? ""): \(error)")
+            }
+        }
         let daemon = Daemon(
             options: Daemon.Options(
                 configPath: options.config, pidFilePath: pidFilePath,

@@ -80,6 +80,7 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(.cannotOpenStore, "cannot open the state store: \(error)")
         }
+        defer { store.close() }
         let pidFile = PIDFile(path: options.pidFilePath)
         do {
             try pidFile.write(pid: pid)

@@ -28,7 +28,7 @@ public struct DryRunCopy: Sendable {
         do {
             try Store.snapshot(from: configuration.stateDirectory, to: copy.directory)
         } catch {
-            copy.remove()
+            try? copy.remove()
             throw error
         }
         var dry = configuration
@@ -38,7 +38,7 @@ public struct DryRunCopy: Sendable {
     }
 
     /// Removes the copy and everything the dry run wrote into it.
-    public func remove() {
-        try? FileManager.default.removeItem(atPath: directory)
+    public func remove() throws {
+        try FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -61,6 +61,13 @@ public final class Store: Sendable {
         }
     }
 
+    /// Closes the database at once instead of when the last reference goes, so that a caller
+    /// removing the state directory afterwards (the dry run's copy) does not race SQLite
+    /// deleting its `-wal` and `-shm` files as it closes. A store still in use stays open.
+    public func close() {
+        try? pool.close()
+    }
+
     /// The names of the migrations applied, oldest first; for diagnostics and tests.
     /// Every schema migration this build knows, in order; a fully migrated store has applied all.
     public static var migrationNames: [String] { StoreSchema.migrator.migrations }
