@@ -256,7 +256,9 @@ struct DaemonCommandTests {
         print("spawn to signal handlers in osslwatch-daemon (ms): \(format(handlerWindows))")
         print("mask already blocked 1 ms after spawn: \(blockedAtCheck) of \(attempts)")
         #expect(handlerWindows.count == attempts)
-        #expect(handlerWindows.allSatisfy { $0 > 0 && $0 < 250 }, "\(handlerWindows)")
+        // The windows are figures, printed above; an upper bound would be a timed assertion that
+        // a loaded machine breaks (seen at load 11). What the test proves is the clean exits.
+        #expect(handlerWindows.allSatisfy { $0 > 0 }, "\(handlerWindows)")
     }
 
     @Test("a SIGUSR1 sent as soon as the launcher holds it is counted once, not fatal")
