@@ -1,8 +1,24 @@
 import Foundation
 
-// Entry points for libFuzzer, whose own `main` runs the show. The first argument names the
-// harness (`--list` prints them); libFuzzer re-runs the binary without it for `-fork` and
-// `-merge`, so the choice also travels in the environment variable OSSLWATCH_FUZZ_HARNESS.
+// Entry points for libFuzzer. SwiftPM links an executable's `main` to `<module>_main`, and this
+// module has no top-level code, so it defines that function and hands the command line to
+// libFuzzer's driver. The first argument names the harness (`--list` prints them); libFuzzer
+// re-runs the binary without it for `-fork` and `-merge`, so the choice also travels in the
+// environment variable OSSLWATCH_FUZZ_HARNESS.
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("OSSLWatchFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { data, size in fuzzTestOneInput(data, size) }
+}
 
 private let environmentKey = "OSSLWATCH_FUZZ_HARNESS"
 
