@@ -7,7 +7,7 @@ STATE_DIR ?= $(CURDIR)/var/state
 BIN_DEBUG := .build/debug/osslwatch
 BIN_RELEASE := .build/release/osslwatch
 
-.PHONY: setup build release run demo test lint format test-services-start test-services-stop bench clean install uninstall install-binary
+.PHONY: setup build release run demo test lint format test-services-start test-services-stop bench fuzz clean install uninstall install-binary
 
 setup:
 	@scripts/setup
@@ -98,6 +98,13 @@ uninstall:
 
 bench: release
 	bench/run
+
+# Builds the libFuzzer harnesses (the package in fuzzing/, never part of `swift build` or
+# `make test`) and runs each for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions;
+# `make fuzz FUZZ_HARNESSES="atom-releases config"` runs only those. Prints executions, exec/s,
+# crashes and corpus size per harness; crashing inputs land in var/fuzz/artifacts/.
+fuzz: setup
+	scripts/fuzz $(FUZZ_HARNESSES)
 
 clean:
 	rm -rf .build var

@@ -59,7 +59,9 @@ private struct MetadataDocument: Decodable {
         let container = try decoder.container(keyedBy: Key.self)
         keyCount = container.allKeys.count
         var series: [SeriesInfo] = []
-        for key in container.allKeys {
+        // allKeys comes out of a dictionary in no fixed order; sorted, a document with two bad
+        // series fails with the same error at every poll.
+        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
             guard let name = Series(key.stringValue) else { continue }
             let label = FeedBody.printable(key.stringValue)
             let fields: Fields
