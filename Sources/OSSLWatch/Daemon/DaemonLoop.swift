@@ -313,7 +313,7 @@ struct DaemonLoop {
             "poll round started",
             metadata: ["feeds": "\(feeds.map(\.name).joined(separator: ","))", "forced": "\(force)"])
         var roundWatcher = watcher
-        roundWatcher.progressed = { [inbox] in inbox.roundProgressed() }
+        roundWatcher.client = watcher.client.reportingTransfers { [inbox] in inbox.roundProgressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
         let task = Task { [inbox] in
             let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
