@@ -53,6 +53,11 @@ struct DaemonLoop {
     var outboxDue: Date?
     /// Why the release feeds are polled fast, as of the last schedule refresh (logged on change).
     var fastPoll = FastPollPlan.normal
+    /// Why the verdicts must be derived from the store before the next feed is due, if they
+    /// must: at start (a daemon killed after a round saved its polls but before it saved its
+    /// verdicts left none, and the feeds wait their whole interval) and after a reload (the
+    /// projects may have changed). Any round that starts derives them anyway.
+    var verdictsWanted: String? = "start"
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
@@ -181,6 +186,7 @@ struct DaemonLoop {
             loaded.stateDirectory = configuration.stateDirectory
             if options.dryRun { loaded.daemon.metricsFile = nil }
             configuration = loaded
+            verdictsWanted = "reload"
             watcher = Self.watcher(
                 for: loaded, store: store, environment: options.environment, logger: logger)
             jitters = jitters.filter { name, _ in loaded.feeds.contains { $0.name == name } }
@@ -305,7 +311,11 @@ struct DaemonLoop {
         let now = Date()
         let force = forcePoll
         let feeds = force ? configuration.feeds : configuration.feeds.filter { (dues[$0.name] ?? now) <= now }
-        guard !feeds.isEmpty else { return }
+        guard !feeds.isEmpty else {
+            if let reason = verdictsWanted { startRederiving(reason) }
+            return
+        }
+        verdictsWanted = nil
         forcePoll = false
         let requests = pollRequests
         pollRequests = []
@@ -320,6 +330,17 @@ struct DaemonLoop {
             inbox.finished(summary)
         }
         round = RunningRound(task: task, started: .now, requests: requests)
+    }
+
+    /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
+    /// treat it as one), so the pipeline advance that follows it sees them.
+    private mutating func startRederiving(_ reason: String) {
+        verdictsWanted = nil
+        let performer = DaemonRound(watcher: watcher, logger: logger)
+        let task = Task { [inbox] in
+            inbox.finished(await performer.rederive(reason: reason))
+        }
+        round = RunningRound(task: task, started: .now, requests: [])
     }
 
     /// Advances the runs in a task of its own, so signals and the watchdog are served while a
