@@ -202,14 +202,18 @@ final class WheelArchive {
             let commentLength = Int(Self.uint16(directory, at + 32))
             let next = at + 46 + nameLength + extraLength + commentLength
             guard next <= directory.count else { throw notAZip("central directory entry runs past its end") }
-            let name = String(decoding: directory[directory.startIndex + at + 46..<directory.startIndex + at + 46 + nameLength], as: UTF8.self)
+            let name = String(
+                decoding: directory[directory.startIndex + at + 46..<directory.startIndex + at + 46 + nameLength],
+                as: UTF8.self)
             var member = Member(
                 path: name, method: Self.uint16(directory, at + 10), crc32: Self.uint32(directory, at + 16),
                 compressedSize: UInt64(Self.uint32(directory, at + 20)),
                 uncompressedSize: UInt64(Self.uint32(directory, at + 24)),
                 localHeaderOffset: UInt64(Self.uint32(directory, at + 42)))
             try applyZIP64(
-                directory[directory.startIndex + at + 46 + nameLength..<directory.startIndex + at + 46 + nameLength + extraLength],
+                directory[
+                    directory.startIndex + at + 46 + nameLength..<directory.startIndex + at + 46 + nameLength
+                        + extraLength],
                 to: &member)
             if Self.uint16(directory, at + 8) & 1 != 0 {
                 throw LinkedError(.unreadable, path: path, "wheel \(path) member \(name) is encrypted")
