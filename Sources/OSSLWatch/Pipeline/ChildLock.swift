@@ -57,8 +57,7 @@ enum ChildLock {
     static func holdExclusive(
         _ path: String, until deadline: ContinuousClock.Instant, cancellation: CancellationFlag,
         stop: CancellationFlag? = nil
-    ) -> Result<Int32?, StepError>
-    {
+    ) -> Result<Int32?, StepError> {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             return .failure(StepError(.io, "cannot open the child lock \(path): \(String(cString: strerror(errno)))"))

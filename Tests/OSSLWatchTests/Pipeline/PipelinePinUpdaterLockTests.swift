@@ -36,7 +36,8 @@ extension PipelinePinUpdaterTests {
     /// nanoseconds before this process did.
     func journalInterrupted(ago: Int64 = 2_000_000_000) throws {
         try FileManager.default.createDirectory(atPath: journal.directory, withIntermediateDirectories: true)
-        try stamp((journal.directory as NSString).appendingPathComponent("running"), GitAttemptJournal.processStart - ago)
+        try stamp(
+            (journal.directory as NSString).appendingPathComponent("running"), GitAttemptJournal.processStart - ago)
     }
 
     /// The lock files a SIGKILL during update-ref and checkout leaves behind, made (per the
@@ -54,7 +55,8 @@ extension PipelinePinUpdaterTests {
         return paths
     }
 
-    @Test("a lock made after osslwatch's last git command ended is someone else's: it stays and the step says what to do")
+    @Test(
+        "a lock made after osslwatch's last git command ended is someone else's: it stays and the step says what to do")
     func freshForeignLockKept() async throws {
         defer { PipelineScratch.remove(directory) }
         // A first bump journals osslwatch's git commands; then a person's git takes the index.
