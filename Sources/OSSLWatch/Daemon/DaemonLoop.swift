@@ -349,11 +349,12 @@ struct DaemonLoop {
         guard pipelineWanted, pipeline == nil else { return }
         pipelineWanted = false
         let stop = CancellationFlag()
+        var executor = StepExecutor(
+            stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
+            dryRun: options.dryRun)
+        executor.stopFlag = stop
         let runner = PipelineRunner(
-            configuration: configuration, store: store, logger: logger,
-            executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
-                dryRun: options.dryRun),
+            configuration: configuration, store: store, logger: logger, executor: executor,
             stopFlag: stop, dryRun: options.dryRun)
         let task = Task { [inbox] in
             await runner.advance(now: Date())
