@@ -28,7 +28,11 @@ struct GitAttemptJournal {
         let through: Int64
         let interrupted: Bool
 
-        func contains(_ time: Int64) -> Bool { from <= time && time <= through }
+        /// Strictly before `through`: file times come from the kernel's coarse clock (a tick of
+        /// a few milliseconds), so a lock a person's git takes in the same tick as our command's
+        /// end (or the daemon's start) would otherwise pass for ours; a lock of ours that ties
+        /// is left for a human, the safe side.
+        func contains(_ time: Int64) -> Bool { from <= time && time < through }
     }
 
     /// `<state directory>/git-journal`.
