@@ -36,10 +36,10 @@ demo: build
 	OSSLWATCH=$(BIN_DEBUG) scripts/demo
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench fuzzing/Package.swift fuzzing/Sources
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench fuzzing/Package.swift fuzzing/Sources
 
 # Starts the real services the tests use, runs lint, every test, `make demo` in its checking mode
 # and the systemd test, and stops the services

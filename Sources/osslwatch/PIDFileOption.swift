@@ -2,13 +2,16 @@ import ArgumentParser
 import Foundation
 import OSSLWatch
 
-/// `--pid-file`, shared by every command that finds the running daemon (or, for `run`, writes
-/// the file the others read), so all of them agree on the option and its default.
+/// `--pid-file`: the file `run` writes. The commands that signal the daemon accept it (scripts
+/// pass it) but find the daemon through the state directory's `StateLock`, which a recycled
+/// pid cannot fake.
 struct PIDFileOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Pid file (default: $RUNTIME_DIRECTORY/osslwatch.pid, else /run/osslwatch/osslwatch.pid).",
+            "Pid file the daemon writes for people and tools (default: $RUNTIME_DIRECTORY/osslwatch.pid, else "
+                + "/run/osslwatch/osslwatch.pid). Other commands accept it but find the daemon through the lock on "
+                + "its state directory, never through this file.",
             valueName: "path"))
     var pidFile: String?
 

@@ -8,11 +8,10 @@ import Logging
 public struct Watcher: Sendable {
     public let configuration: Configuration
     public let store: Store
-    public let client: HTTPClient
+    /// Every transfer of a round goes through it; the daemon gives each round a client that
+    /// reports the end of each transfer (`HTTPClient.reportingTransfers(to:)`) to its watchdog.
+    public var client: HTTPClient
     public let logger: Logger
-    /// Called each time a transfer of a round ends (a feed polled, a checksum fetched): the
-    /// daemon's watchdog is fed by this progress, not by a timer beside the work.
-    public var progressed: @Sendable () -> Void = {}
 
     public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger) {
         self.configuration = configuration
@@ -60,7 +59,6 @@ public struct Watcher: Sendable {
             var outcomes: [(Int, FeedPollOutcome)] = []
             for await outcome in group {
                 outcomes.append(outcome)
-                progressed()
             }
             return outcomes
         }
@@ -207,7 +205,6 @@ public struct Watcher: Sendable {
             let url = rule.tarballURL(for: release.version)
             let result = await TarballChecksum.confirm(
                 version: release.version, tarballURL: url, client: client, maxBytes: rule.maxTarballBytes)
-            progressed()
             logger.info(
                 "checksum confirmation",
                 metadata: ["version": "\(release.version)", "url": "\(url)", "result": "\(result)"])

@@ -68,6 +68,8 @@ public struct Daemon: Sendable {
                 "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
                 "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
             ])
+        // Descendants that left their command's group come back here when orphaned.
+        Subreaper.adoptOrphans(logger: logger)
         if let watchdog, watchdog.timeout <= .seconds(configuration.http.timeout) {
             // The pings follow the round's transfers, each bounded by http.timeout.
             logger.warning(

@@ -53,6 +53,11 @@ struct DaemonLoop {
     var outboxDue: Date?
     /// Why the release feeds are polled fast, as of the last schedule refresh (logged on change).
     var fastPoll = FastPollPlan.normal
+    /// Why the verdicts must be derived from the store before the next feed is due, if they
+    /// must: at start (a daemon killed after a round saved its polls but before it saved its
+    /// verdicts left none, and the feeds wait their whole interval) and after a reload (the
+    /// projects may have changed). Any round that starts derives them anyway.
+    var verdictsWanted: String? = "start"
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
@@ -181,6 +186,7 @@ struct DaemonLoop {
             loaded.stateDirectory = configuration.stateDirectory
             if options.dryRun { loaded.daemon.metricsFile = nil }
             configuration = loaded
+            verdictsWanted = "reload"
             watcher = Self.watcher(
                 for: loaded, store: store, environment: options.environment, logger: logger)
             jitters = jitters.filter { name, _ in loaded.feeds.contains { $0.name == name } }
@@ -305,7 +311,11 @@ struct DaemonLoop {
         let now = Date()
         let force = forcePoll
         let feeds = force ? configuration.feeds : configuration.feeds.filter { (dues[$0.name] ?? now) <= now }
-        guard !feeds.isEmpty else { return }
+        guard !feeds.isEmpty else {
+            if let reason = verdictsWanted { startRederiving(reason) }
+            return
+        }
+        verdictsWanted = nil
         forcePoll = false
         let requests = pollRequests
         pollRequests = []
@@ -313,7 +323,7 @@ struct DaemonLoop {
             "poll round started",
             metadata: ["feeds": "\(feeds.map(\.name).joined(separator: ","))", "forced": "\(force)"])
         var roundWatcher = watcher
-        roundWatcher.progressed = { [inbox] in inbox.roundProgressed() }
+        roundWatcher.client = watcher.client.reportingTransfers { [inbox] in inbox.roundProgressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
         let task = Task { [inbox] in
             let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
@@ -322,17 +332,29 @@ struct DaemonLoop {
         round = RunningRound(task: task, started: .now, requests: requests)
     }
 
+    /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
+    /// treat it as one), so the pipeline advance that follows it sees them.
+    private mutating func startRederiving(_ reason: String) {
+        verdictsWanted = nil
+        let performer = DaemonRound(watcher: watcher, logger: logger)
+        let task = Task { [inbox] in
+            inbox.finished(await performer.rederive(reason: reason))
+        }
+        round = RunningRound(task: task, started: .now, requests: [])
+    }
+
     /// Advances the runs in a task of its own, so signals and the watchdog are served while a
     /// step (a build, a download) takes its time.
     private mutating func startPipelineIfWanted() {
         guard pipelineWanted, pipeline == nil else { return }
         pipelineWanted = false
         let stop = CancellationFlag()
+        var executor = StepExecutor(
+            stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
+            dryRun: options.dryRun)
+        executor.stopFlag = stop
         let runner = PipelineRunner(
-            configuration: configuration, store: store, logger: logger,
-            executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
-                dryRun: options.dryRun),
+            configuration: configuration, store: store, logger: logger, executor: executor,
             stopFlag: stop, dryRun: options.dryRun)
         let task = Task { [inbox] in
             await runner.advance(now: Date())

@@ -24,18 +24,8 @@ struct DaemonRound: Sendable {
             }
             if !followers.isEmpty { outcomes += await watcher.pollAll(followers, now: Date(), force: force) }
         }
-        var projects: [CheckReport.ProjectReport] = []
         let cancelled = Task.isCancelled
-        if !cancelled {
-            do {
-                let linked = watcher.readLinked()
-                try await watcher.confirmByChecksum(linked: linked)
-                projects = try watcher.evaluate(linked: linked, now: Date())
-                try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
-            } catch {
-                logger.error("verdicts not updated", metadata: ["error": "\(error)"])
-            }
-        }
+        let projects = cancelled ? [] : await deriveVerdicts()
         // Read once for the metrics and the status line: nothing below changes them.
         let states = Result { () throws(StoreError) in try store.feedStates() }
         if !cancelled { writeMetrics(states: try? states.get()) }
@@ -61,6 +51,40 @@ struct DaemonRound: Sendable {
                 "status": "\(status)",
             ])
         return DaemonRoundSummary(outcomes: outcomes, status: status, cancelled: cancelled, durationSeconds: duration)
+    }
+
+    /// Derives every verdict from what the store holds, polling nothing: at start, since a
+    /// round saves its polls and its verdicts in separate transactions, and a daemon killed
+    /// between them left feeds that are not due again for their interval and no verdict for the
+    /// pipeline to create a run from.
+    func rederive(reason: String) async -> DaemonRoundSummary {
+        let started = ContinuousClock.now
+        let projects = await deriveVerdicts()
+        let states = (try? store.feedStates()) ?? []
+        let status = DaemonStatus.line(projects: projects, feeds: configuration.feeds, states: states)
+        let duration = (ContinuousClock.now - started).seconds
+        logger.info(
+            "verdicts derived from the store",
+            metadata: [
+                "reason": "\(reason)", "projects": "\(projects.count)",
+                "duration": "\(String(format: "%.3f", duration))s", "status": "\(status)",
+            ])
+        return DaemonRoundSummary(outcomes: [], status: status, cancelled: Task.isCancelled, durationSeconds: duration)
+    }
+
+    /// Confirms lone sightings by checksum, evaluates every project and saves the verdicts, in
+    /// which the release pipeline finds the runs to create; logs a failure and returns what it has.
+    private func deriveVerdicts() async -> [CheckReport.ProjectReport] {
+        do {
+            let linked = watcher.readLinked()
+            try await watcher.confirmByChecksum(linked: linked)
+            let projects = try watcher.evaluate(linked: linked, now: Date())
+            try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
+            return projects
+        } catch {
+            logger.error("verdicts not updated", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     /// `states` nil when they could not be read: the writer then reads (and reports) them itself.

@@ -13,10 +13,20 @@ import Foundation
 /// (and their upper-case forms) stays on.
 public final class HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
+    /// Called on the caller's side each time a transfer ends, however it ended: the daemon's
+    /// watchdog is fed by this progress of the work itself, transfer by transfer, so a round of
+    /// many bounded transfers never looks stalled and one stuck transfer always does.
+    public let transferEnded: @Sendable () -> Void
 
-    public init(configuration: HTTPClientConfiguration) {
+    public init(configuration: HTTPClientConfiguration, transferEnded: @escaping @Sendable () -> Void = {}) {
         self.configuration = configuration
+        self.transferEnded = transferEnded
         _ = CurlEasy.globalInit
+    }
+
+    /// The same client, calling `hook` at the end of every transfer.
+    public func reportingTransfers(to hook: @escaping @Sendable () -> Void) -> HTTPClient {
+        HTTPClient(configuration: configuration, transferEnded: hook)
     }
 
     /// Fetches `request.url`, sending its validators. Returns 2xx responses with their body
@@ -40,6 +50,7 @@ public final class HTTPClient: Sendable {
                 cancellation: cancellation
             )
         }
+        transferEnded()
         return try result.get()
     }
 
@@ -63,6 +74,7 @@ public final class HTTPClient: Sendable {
                 cancellation: cancellation
             )
         }
+        transferEnded()
         return try result.get()
     }
 

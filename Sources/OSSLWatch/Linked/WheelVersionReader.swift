@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Reads the OpenSSL version inside a Python wheel without unpacking it, from both places
 /// a wheel records it: the CycloneDX SBOMs under `*.dist-info/sboms/` (every one of them;
@@ -17,17 +16,12 @@ enum WheelVersionReader {
 
     static func read(path: String, maxMemberBytes: UInt64 = Self.maxMemberBytes) throws(LinkedError) -> LinkedVersion {
         try LinkedVersionReader.requireRegularFile(path, kind: "wheel")
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw LinkedError(.notAZip, path: path, "wheel \(path) is not a zip archive (\(error))")
-        }
-        let files = archive.filter { $0.type == .file }
+        let archive = try WheelArchive(path: path)
+        let files = archive.members
         var sboms = SBOMOpenSSLEvidence(wheel: path)
         for entry in files where isSBOM(entry.path) {
             var data = Data()
-            try stream(entry, in: archive, wheel: path, limit: maxSBOMBytes) { chunk in data.append(chunk) }
+            try archive.stream(entry, limit: maxSBOMBytes) { chunk in data.append(chunk) }
             try sboms.read(data, member: entry.path)
         }
         let statement = try sboms.statement()
@@ -36,7 +30,7 @@ enum WheelVersionReader {
         var total: UInt64 = 0
         for entry in files where isExtensionModule(entry.path) {
             var scanner = VersionTextScanner()
-            try stream(entry, in: archive, wheel: path, limit: maxMemberBytes) { data in scanner.consume(data) }
+            try archive.stream(entry, limit: maxMemberBytes) { data in scanner.consume(data) }
             scanner.finish()
             texts += scanner.found.map { (entry.path, $0.version, $0.text) }
             scanned.append(entry.path)
@@ -113,27 +107,5 @@ enum WheelVersionReader {
     static func isExtensionModule(_ member: String) -> Bool {
         let name = (member.split(separator: "/").last.map(String.init) ?? member).lowercased()
         return [".so", ".pyd", ".dylib", ".dll"].contains { name.hasSuffix($0) } || name.contains(".so.")
-    }
-
-    /// Streams one member to `consumer`, refusing it (by declared or actual size) past `limit`.
-    private static func stream(
-        _ entry: Entry, in archive: Archive, wheel: String, limit: UInt64, consumer: (Data) -> Void
-    ) throws(LinkedError) {
-        let tooLarge = LinkedError(
-            .tooLarge, path: wheel, "wheel \(wheel) member \(entry.path) is larger than \(limit >> 20) MiB")
-        guard entry.uncompressedSize <= limit else { throw tooLarge }
-        var total: UInt64 = 0
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                total += UInt64(chunk.count)
-                guard total <= limit else { throw tooLarge }
-                consumer(chunk)
-            }
-        } catch let error as LinkedError {
-            throw error
-        } catch {
-            throw LinkedError(
-                .unreadable, path: wheel, "wheel \(wheel) member \(entry.path) cannot be extracted (\(error))")
-        }
     }
 }

@@ -51,12 +51,13 @@ enum ChildLock {
     }
 
     /// Takes the lock exclusively if no child of any osslwatch process holds it, retrying
-    /// until `deadline` (a git orphaned by a killed daemon finishes on its own). Returns the
-    /// descriptor to close when done, or `nil` when children still run. Blocking: call it on
-    /// a dedicated thread.
-    static func holdExclusive(_ path: String, until deadline: ContinuousClock.Instant, cancellation: CancellationFlag)
-        -> Result<Int32?, StepError>
-    {
+    /// until `deadline` (a git orphaned by a killed daemon finishes on its own) or until
+    /// `cancellation` or `stop` (the daemon stopping) is set. Returns the descriptor to close
+    /// when done, or `nil` when it gave up. Blocking: call it on a dedicated thread.
+    static func holdExclusive(
+        _ path: String, until deadline: ContinuousClock.Instant, cancellation: CancellationFlag,
+        stop: CancellationFlag? = nil
+    ) -> Result<Int32?, StepError> {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             return .failure(StepError(.io, "cannot open the child lock \(path): \(String(cString: strerror(errno)))"))
@@ -68,7 +69,7 @@ enum ChildLock {
                 close(fd)
                 return .failure(StepError(.io, "cannot lock \(path): \(reason)"))
             }
-            if ContinuousClock.now >= deadline || cancellation.isCancelled {
+            if ContinuousClock.now >= deadline || cancellation.isCancelled || stop?.isCancelled == true {
                 close(fd)
                 return .success(nil)
             }

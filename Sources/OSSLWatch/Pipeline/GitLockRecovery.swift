@@ -5,26 +5,40 @@ import Logging
     import Glibc
 #endif
 
-/// Removes the git lock files a killed osslwatch left in its checkout, when and only when no
-/// git that osslwatch started can still hold them.
+/// Removes the git lock files a killed or timed-out git of osslwatch left in its checkout,
+/// when and only when they are provably osslwatch's own and no git it started can still
+/// hold them; any other lock is someone else's (a person's `git commit` with its editor
+/// open, an IDE's fetch) and is left alone, failing the step with what to check.
 ///
 /// git takes a lock by creating `<file>.lock` and renames or deletes it when done; killed in
 /// between (the daemon SIGKILLed while `update-ref` ran), the file stays and every later
 /// command that needs the same lock fails with "File exists". Which locks: those the
 /// update-pin commands take, `index.lock` and `HEAD.lock` (checkout), ref locks under
 /// `refs/heads/osslwatch/` (update-ref) and under `refs/remotes/<remote>/` (fetch of the
-/// base), `packed-refs.lock` and `config.lock`. Nothing else in the git dir is touched.
+/// base), `packed-refs.lock` and `config.lock`. Nothing else in the git dir is touched. The
+/// osslwatch branch namespace gets no blanket pass: update-pin checks its branch out, so a
+/// person amending the bump there takes `refs/heads/osslwatch/<name>.lock` too.
 ///
-/// Stale is proven by `ChildLock`: taken exclusively, no child of any osslwatch process is
-/// alive, and none starts while it is held. When children do run (a git orphaned by a killed
-/// daemon), recovery waits for them up to the git timeout, then leaves the files alone.
+/// Ours is proven by `GitAttemptJournal`: the lock's mtime falls within the last journaled
+/// git command (from its start to its end, or to this daemon's start when the daemon died
+/// during it). Stale is proven by `ChildLock`: taken exclusively, no child of any osslwatch
+/// process is alive, and none starts while it is held. When children do run (a git
+/// orphaned by a killed daemon), recovery waits for them up to the git timeout, or until the
+/// daemon stops, then leaves the files alone.
 struct GitLockRecovery {
+    /// The checkout, for messages.
+    let repository: String
     /// The repository's git dir (`index.lock`, `HEAD.lock`) and common dir (refs, config).
     let gitDirectory: String
     let commonDirectory: String
     /// The remote the base is fetched from, whose tracking refs fetch locks.
     let remote: String?
     let childLockPath: String
+    /// When osslwatch's last git command in this checkout could have made a lock, read
+    /// before this attempt ran any journaled command; `nil` when none is journaled.
+    let window: GitAttemptJournal.Window?
+    /// The daemon's stop flag, which ends the wait for old children.
+    let stop: CancellationFlag?
     let logger: Logger?
 
     /// The lock files of ours that exist now.
@@ -50,16 +64,27 @@ struct GitLockRecovery {
         }
     }
 
-    /// Removes the present locks once no osslwatch child runs (waiting until `timeout` for
-    /// them), logging each removal; returns the removed paths.
+    /// Removes the present locks once they are shown to be ours and no osslwatch child runs
+    /// (waiting until `timeout` for them), logging each removal; returns the removed paths.
+    /// Throws, touching nothing, when a present lock is not provably ours.
     func recover(timeout: Double) async throws(StepError) -> [String] {
-        guard !presentLocks().isEmpty else { return [] }
+        let present = presentLocks()
+        guard !present.isEmpty else { return [] }
+        for lock in present {
+            guard let made = GitAttemptJournal.modified(lock) else { continue }
+            if let window, window.contains(made) { continue }
+            throw foreign(lock, made: made)
+        }
         let path = childLockPath
         let deadline = ContinuousClock.now + SpawnedProcess.seconds(timeout)
+        let stop = self.stop
         let held = await DedicatedThread.run(name: "osslwatch-gitlock") { cancellation in
-            ChildLock.holdExclusive(path, until: deadline, cancellation: cancellation)
+            ChildLock.holdExclusive(path, until: deadline, cancellation: cancellation, stop: stop)
         }
         guard let fd = try held.get() else {
+            if Task.isCancelled || stop?.isCancelled == true {
+                throw StepError(.cancelled, "stopped while waiting for osslwatch's children to leave \(repository)")
+            }
             logger?.warning(
                 "git lock files left in place: a program osslwatch started still runs",
                 metadata: ["repository_git_dir": "\(gitDirectory)", "locks": "\(presentLocks())"])
@@ -68,10 +93,13 @@ struct GitLockRecovery {
         defer { close(fd) }
         var removed: [String] = []
         for lock in presentLocks() {
+            guard let made = GitAttemptJournal.modified(lock), window?.contains(made) == true else {
+                throw foreign(lock, made: GitAttemptJournal.modified(lock) ?? 0)
+            }
             if unlink(lock) == 0 {
                 removed.append(lock)
                 logger?.warning(
-                    "removed a stale git lock: no git started by osslwatch is alive to hold it",
+                    "removed a stale git lock: made by a git of osslwatch that is no longer alive",
                     metadata: ["lock": "\(lock)"])
             } else {
                 let reason = String(cString: strerror(errno))
@@ -79,5 +107,28 @@ struct GitLockRecovery {
             }
         }
         return removed
+    }
+
+    /// The error for a lock osslwatch cannot show to be its own.
+    private func foreign(_ lock: String, made: Int64) -> StepError {
+        let when = Self.describe(made)
+        let why: String
+        if let window {
+            let end = window.interrupted ? "this daemon started" : "it ended"
+            why =
+                "it was made at \(when), outside osslwatch's last git command there (started \(Self.describe(window.from)), until \(end) at \(Self.describe(window.through)))"
+        } else {
+            why = "it was made at \(when) and osslwatch has no git command of its own journaled there"
+        }
+        return StepError(
+            .repositoryState,
+            "git lock \(lock) exists and is not osslwatch's: \(why). Another git may be using \(repository) (a person, an editor or IDE): check that none runs there (ps -C git -o pid,args; fuser \(lock)), then remove the file with rm \(lock) and retry the step"
+        )
+    }
+
+    private static func describe(_ nanoseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(nanoseconds) / 1e9))
     }
 }

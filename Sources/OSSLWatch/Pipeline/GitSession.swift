@@ -19,6 +19,9 @@ struct GitSession {
     let step: String
     /// `-c` options that override the checkout's configuration on every call.
     private(set) var overrides = GitSession.fixedOverrides
+    /// Where each command's start and end are recorded once set (after lock recovery), so a
+    /// lock a killed command leaves can be told from someone else's.
+    var journal: GitAttemptJournal?
     private var count = 0
 
     /// What every git call gets, before the filter drivers are known.
@@ -99,6 +102,15 @@ struct GitSession {
         let spec = CommandSpec(
             argv: ["git"] + overrides + arguments, workingDirectory: repository, timeout: timeout,
             environment: extra)
-        return try await runner.run(spec, step: "\(step)-git\(count)", attempt: attempt)
+        try journal?.begin()
+        let outcome: CommandOutcome
+        do {
+            outcome = try await runner.run(spec, step: "\(step)-git\(count)", attempt: attempt)
+        } catch {
+            try journal?.end()
+            throw error
+        }
+        try journal?.end()
+        return outcome
     }
 }

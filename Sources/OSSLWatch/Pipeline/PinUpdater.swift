@@ -10,7 +10,8 @@ import Logging
 /// checked out. So a crash at any point leaves either no branch or a branch holding exactly
 /// this change, and the worktree is never half-edited: running the step again is safe and
 /// makes no second commit. A git lock file such a crash leaves is removed on the next
-/// attempt once `GitLockRecovery` proves no git of ours holds it.
+/// attempt once `GitLockRecovery` proves it was made by a git of ours that no longer runs;
+/// a lock of anyone else fails the step and stays.
 ///
 /// The branch starts from `base` (after a fetch when the base tracks a remote), never from
 /// whatever is checked out, so bumps are never stacked. All git runs through `GitSession`,
@@ -33,6 +34,11 @@ public struct PinUpdater: Sendable {
     public var base: String
     /// Where stale git lock removals are logged.
     public var logger: Logger?
+    /// Where the git commands of each checkout are journaled (`GitAttemptJournal`), the
+    /// evidence that a lock file is osslwatch's own; `nil`: no lock is ever removed.
+    var journalDirectory: String?
+    /// The daemon's stop flag, which ends a lock recovery's wait for old children.
+    var stopFlag: CancellationFlag?
 
     /// `main`: the branch bumps start from when the config names none.
     public static let defaultBase = "main"
@@ -83,10 +89,13 @@ public struct PinUpdater: Sendable {
         guard Self.isBranchName(base) else {
             throw StepError(.invalidInput, "base \(base.debugDescription) is not a branch name")
         }
+        let journal = journalDirectory.map { GitAttemptJournal(root: $0, repository: repository) }
+        let window = journal?.window(processStart: GitAttemptJournal.processStart)
         var git = GitSession(repository: repository, runner: runner, timeout: gitTimeout, attempt: attempt)
         let identity = ["-c", "user.name=\(authorName)", "-c", "user.email=\(authorEmail)"]
         let remote = try await git.optional(["config", "--get", "branch.\(base).remote"])
-        try await recoverLocks(&git, remote: remote)
+        try await recoverLocks(&git, remote: remote, window: window)
+        git.journal = journal
         try await git.neutraliseFilters()
         let branch = Self.branchName(for: facts.target)
         let status = try await git.output(["status", "--porcelain=v1", "--untracked-files=all"])
@@ -185,7 +194,10 @@ public struct PinUpdater: Sendable {
     }
 
     /// Removes git lock files a killed earlier attempt left, once no git of ours can hold them.
-    private func recoverLocks(_ git: inout GitSession, remote: String?) async throws(StepError) {
+    /// `window` is when a git of ours could have made them, read before this attempt's git ran.
+    private func recoverLocks(_ git: inout GitSession, remote: String?, window: GitAttemptJournal.Window?)
+        async throws(StepError)
+    {
         guard let childLock = runner.childLockPath else { return }
         let dirs = try await git.output(["rev-parse", "--absolute-git-dir", "--git-common-dir"])
             .split(separator: "\n").map(String.init)
@@ -194,8 +206,9 @@ public struct PinUpdater: Sendable {
         }
         let common = dirs[1].hasPrefix("/") ? dirs[1] : (repository as NSString).appendingPathComponent(dirs[1])
         let recovery = GitLockRecovery(
-            gitDirectory: dirs[0], commonDirectory: common, remote: remote == "." ? nil : remote,
-            childLockPath: childLock, logger: logger)
+            repository: repository, gitDirectory: dirs[0], commonDirectory: common,
+            remote: remote == "." ? nil : remote, childLockPath: childLock, window: window, stop: stopFlag,
+            logger: logger)
         _ = try await recovery.recover(timeout: gitTimeout)
     }
 

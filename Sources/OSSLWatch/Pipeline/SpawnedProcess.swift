@@ -24,7 +24,9 @@ struct SpawnRequest: Sendable {
 /// stdin from /dev/null, no inherited descriptors but the child lock on fd 3, then a wait
 /// that enforces the timeout and ends only when the whole group is gone. The daemon is made
 /// a child subreaper, so members orphaned by their parent come back to it and are reaped
-/// here instead of lingering as zombies no one waits for. Runs on a dedicated thread only.
+/// here instead of lingering as zombies no one waits for (those that left the group are
+/// reaped by `Subreaper`, which never touches the leader this waits for by pid). Runs on a
+/// dedicated thread only.
 enum SpawnedProcess {
     static func run(_ request: SpawnRequest, cancellation: CancellationFlag)
         -> Result<(CommandOutcome.Termination, Duration), StepError>
@@ -87,11 +89,16 @@ enum SpawnedProcess {
             for pointer in envp { free(pointer) }
         }
         let start = ContinuousClock.now
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, request.executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
+        var spawned: Int32 = 0
+        let started = Subreaper.spawnWaited { () -> pid_t? in
+            var pid: pid_t = 0
+            spawned = posix_spawn(&pid, request.executable, &actions, &attributes, argv, envp)
+            return spawned == 0 ? pid : nil
+        }
+        guard let pid = started else {
             return .failure(StepError(.spawnFailed, "cannot start \(request.executable): \(errorText(spawned))"))
         }
+        defer { Subreaper.collected(pid) }
         return wait(for: pid, request: request, start: start, cancellation: cancellation).map { termination in
             (termination, ContinuousClock.now - start)
         }

@@ -24,6 +24,8 @@ public struct StepExecutor: StepExecuting {
     public var logger: Logger
     /// `--dry-run`: command and update-pin steps log what they would do instead of doing it.
     public var dryRun: Bool
+    /// The daemon's stop flag: a git lock recovery waiting for old children gives up on it.
+    var stopFlag: CancellationFlag?
 
     public init(stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool) {
         self.stateDirectory = stateDirectory
@@ -77,10 +79,12 @@ public struct StepExecutor: StepExecuting {
                         ])
                     return StepResult(state: .done, reason: "dry run")
                 }
-                let updater = PinUpdater(
+                var updater = PinUpdater(
                     repository: repository, pinFile: file,
                     rewriter: PinRewriter(versionPattern: pattern, sha256Pattern: sha256Pattern), authorName: name,
                     authorEmail: email, runner: runner, base: base, logger: logger)
+                updater.stopFlag = stopFlag
+                updater.journalDirectory = GitAttemptJournal.directory(stateDirectory: stateDirectory)
                 let update = try await updater.update(facts, attempt: attempt)
                 let how = update.created ? "committed" : "already committed"
                 return StepResult(state: .done, reason: "\(how) \(update.commit) on \(update.branch)")

@@ -478,15 +478,18 @@ extension Store {
         let reviews = try Row.fetchAll(
             db, sql: "SELECT id, key, state FROM outbox WHERE role = 'review' AND key = ?",
             arguments: [record.key + ":review"])
-        for review in reviews {
-            let unsent = ["drafted", "approved", "retry-wait", "failed"].contains(review["state"] as String)
+        for row in reviews {
+            let review = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
+            let reviewID: Int64 = try review.value("id")
+            let unsent = ["drafted", "approved", "retry-wait", "failed"].contains(
+                try review.value("state", as: String.self))
             try db.execute(
                 sql: """
                     UPDATE outbox SET key = ?, state = CASE WHEN ? THEN 'cancelled' ELSE state END,
                                       reason = CASE WHEN ? THEN ? ELSE reason END, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [record.key + suffix + ":review", unsent, unsent, reason, at, review["id"] as Int64])
+                arguments: [record.key + suffix + ":review", unsent, unsent, reason, at, reviewID])
         }
         try db.execute(
             sql: """

@@ -308,17 +308,21 @@ public final class Store: Sendable {
     }
 
     /// The latest verdicts with when each was computed, by project name.
+    ///
+    /// A verdict is derived data, computed anew every round. One this build cannot read (written
+    /// by an older build, e.g. naming a linked "0.10.82" that the version grammar now refuses)
+    /// counts as no verdict yet for its project, rather than making every project's unreadable:
+    /// the next round replaces it.
     public func latestVerdictsWithTime() throws(StoreError) -> [(verdict: Verdict, computedAt: Date)] {
         let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdicts ORDER BY project") }
-        return try rows.map { row throws(StoreError) in
+        var verdicts: [(verdict: Verdict, computedAt: Date)] = []
+        for row in rows {
             let stored = StoredRow(row, table: "verdicts", keyColumns: "project", path: path)
-            let project: String = try stored.value("project")
             let json: String = try stored.value("json")
-            guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)) else {
-                throw StoreError(.corrupt, path: path, "unreadable verdict of project \(project)")
-            }
-            return (verdict, try stored.date("computed_at"))
+            guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)) else { continue }
+            verdicts.append((verdict, try stored.date("computed_at")))
         }
+        return verdicts
     }
 
     // MARK: - Internals

@@ -214,7 +214,7 @@ public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStr
 
     /// Whether OpenSSL ever had a line `major.minor.patch`: 0.9.1-0.9.8, 1.0.0-1.0.2,
     /// 1.1.0-1.1.1, or anything from 3.0 on (2.x was skipped).
-    private static func isReleaseLine(major: Int, minor: Int, patch: Int) -> Bool {
+    static func isReleaseLine(major: Int, minor: Int, patch: Int) -> Bool {
         switch major {
         case 0: minor == 9 && (1...8).contains(patch)
         case 1: (minor == 0 && patch <= 2) || (minor == 1 && patch <= 1)

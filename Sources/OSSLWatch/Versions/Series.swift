@@ -14,7 +14,8 @@ public struct Series: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.patch = patch
     }
 
-    /// Parses `3.5` (3.0 and later) or `1.1.1` (before 3.0).
+    /// Parses `3.5` (3.0 and later) or `1.1.1` (before 3.0); like `OpenSSLVersion`, only a
+    /// line OpenSSL released (so never `0.10.82`, a Rust crate's version).
     public init?(_ string: String) {
         guard string.utf8.count <= 16 else { return nil }
         let parts = string.split(separator: ".", omittingEmptySubsequences: false)
@@ -28,7 +29,10 @@ public struct Series: Sendable, Hashable, Comparable, Codable, CustomStringConve
         let values = numbers.compactMap { $0 }
         switch values.count {
         case 2 where values[0] >= 3: self.init(major: values[0], minor: values[1])
-        case 3 where values[0] < 3: self.init(major: values[0], minor: values[1], patch: values[2])
+        case 3
+        where values[0] < 3
+            && OpenSSLVersion.isReleaseLine(major: values[0], minor: values[1], patch: values[2]):
+            self.init(major: values[0], minor: values[1], patch: values[2])
         default: return nil
         }
     }

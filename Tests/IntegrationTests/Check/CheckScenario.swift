@@ -103,7 +103,14 @@ struct CheckScenario {
         return text.split(separator: "\n").map(String.init).filter { $0.contains("/\(name)/") }
     }
 
+    /// Removes the served folder and the work directory (state, logs), unless
+    /// `OSSLWATCH_KEEP_SCENARIO=1`: then both stay and their paths are printed, so a failure
+    /// that happens once in many runs leaves its daemon logs and store behind to read.
     func cleanUp() {
+        if ProcessInfo.processInfo.environment["OSSLWATCH_KEEP_SCENARIO"] == "1" {
+            print("scenario kept (OSSLWATCH_KEEP_SCENARIO=1): work \(work.path), served \(served.path)")
+            return
+        }
         try? FileManager.default.removeItem(at: served)
         try? FileManager.default.removeItem(at: work)
     }

@@ -60,6 +60,37 @@ import Testing
         }
     }
 
+    @Test("a descendant that left its command's group (setsid) is reaped when it exits: the daemon keeps no zombie")
+    func orphanOutsideTheGroupReaped() async throws {
+        let scenario = try await PipelineE2EScenario(services)
+        defer { scenario.cleanUp() }
+        let pidFile = scenario.work.appendingPathComponent("orphan.pid").path
+        // The command ends once the setsid'd shell has written its pid (so it has left the
+        // group and survives the group's cleanup); it exits on its own a moment later.
+        let script =
+            "setsid sh -c \"echo \\$\\$ > \(pidFile).tmp && mv \(pidFile).tmp \(pidFile); sleep 0.2\" & "
+            + "while [ ! -s \(pidFile) ]; do sleep 0.01; done"
+        try scenario.writeConfig(steps: Self.steps(script))
+        let daemon = try scenario.start()
+        try await AsyncCleanup.run {
+            let found = try await scenario.waitForRun()
+            let run = try #require(found, "no run appeared; log: \(daemon.log)")
+            let view = try await scenario.wait(for: run) {
+                $0.stepState("spawn") != "running" && $0.stepState("spawn") != "pending"
+            }
+            try #require(view.stepState("spawn") == "done", "\(view); log: \(daemon.log)")
+            let orphan = try #require(Self.pid(at: pidFile))
+            let reaped = try await Wait.until(timeout: .seconds(60), every: .milliseconds(20)) {
+                !FileManager.default.fileExists(atPath: "/proc/\(orphan)")
+            }
+            #expect(reaped, "the setsid'd shell \(orphan) stayed (a zombie of the daemon?); log: \(daemon.log)")
+            let zombies = scenario.descendants(of: daemon.pid).filter { Self.isGone($0) }
+            #expect(zombies.isEmpty, "zombie children of the daemon: \(zombies)")
+        } finally: {
+            await daemon.terminate(within: .seconds(30))
+        }
+    }
+
     @Test("SIGTERM during a command that ignores SIGTERM: the daemon exits only after its whole group is gone")
     func stopWaitsForTheWholeGroup() async throws {
         let scenario = try await PipelineE2EScenario(services)

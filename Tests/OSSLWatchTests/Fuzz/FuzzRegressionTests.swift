@@ -63,10 +63,9 @@ import Testing
 
     /// Found by the wheel harness: a deflated SBOM member whose stream does not end before the
     /// file does. ZIPFoundation 0.9.20's inflate loop keeps asking for input at end of file and
-    /// never returns, so `check` would hang on such a wheel. Enable with the fix (see
-    /// fuzzing/RESULTS.md): the read must end with an error.
-    @Test(.disabled("hangs until the wheel reader bounds inflation by the member's compressed size"))
-    func unterminatedDeflateMemberFails() throws {
+    /// never returns, so `check` would hang on such a wheel. The wheel reader serves each member
+    /// only its own compressed bytes (`WheelArchive`): the read must end with an error.
+    @Test func unterminatedDeflateMemberFails() throws {
         let wheel = try FeedFixtures.url("fuzz/wheel/timeout-9dc87c17c3e5cc713ffb20135f3774dde41a01f0.whl")
         #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel.path)) }
     }

@@ -74,4 +74,26 @@ struct StoreUnreadableRowTests {
         let read = try store.observations()
         #expect(read.count == 1 && read.first?.time == nil)
     }
+    @Test(
+        "a verdict an older build wrote with a linked 0.10.82 counts as no verdict for its project, not an error for all"
+    )
+    func olderBuildVerdict() throws {
+        let directory = TemporaryStateDirectory()
+        defer { directory.remove() }
+        let store = try Store(directory: directory.path)
+        let healthy = Verdict(
+            project: "node", linked: S.version("3.0.18"), kind: .upToDate, findings: [.upToDate], target: nil,
+            latestPerSeries: [:], confirmation: nil, eol: nil, message: "up to date")
+        let misread = Verdict(
+            project: "cryptography", linked: S.version("3.5.3"), kind: .upToDate, findings: [.upToDate], target: nil,
+            latestPerSeries: [:], confirmation: nil, eol: nil, message: "up to date")
+        try store.saveVerdicts([healthy, misread], at: S.start)
+        // What the wheel reader stored before it knew the Rust crate from OpenSSL.
+        try SQLiteShell.run(
+            database: store.path,
+            script: "UPDATE verdicts SET json = replace(json, '3.5.3', '0.10.82') WHERE project = 'cryptography';")
+        #expect(try store.latestVerdicts() == [healthy])
+        try store.saveVerdicts([misread], at: S.start + 60)
+        #expect(try store.latestVerdicts() == [misread, healthy])
+    }
 }

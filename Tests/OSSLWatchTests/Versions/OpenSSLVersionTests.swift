@@ -117,6 +117,16 @@ import Testing
         #expect(OpenSSLVersion(text) == nil)
     }
 
+    @Test("a series is only a line OpenSSL released: 0.10.82 (a Rust crate) or 1.2.0 is none")
+    func seriesReleaseLines() {
+        for never in ["0.10.82", "0.9.9", "1.0.3", "1.1.2", "1.2.0", "2.0.0"] {
+            #expect(Series(never) == nil, "\(never)")
+        }
+        for real in ["0.9.8", "1.0.2", "1.1.0", "1.1.1", "3.0", "3.5", "4.0", "4.1"] {
+            #expect(Series(real) != nil, "\(real)")
+        }
+    }
+
     @Test("the memberwise initializer refuses lines OpenSSL never had")
     func memberwiseReleaseLines() {
         #expect(OpenSSLVersion(major: 0, minor: 10, patch: 82) == nil)
