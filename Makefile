@@ -100,7 +100,8 @@ bench: release
 	bench/run
 
 # Builds the libFuzzer harnesses (the package in fuzzing/, never part of `swift build` or
-# `make test`) and runs each for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions;
+# `make test`), optimized with coverage and ASan (FUZZ_CONFIG=debug for a debug build), and runs
+# each for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions on inputs up to FUZZ_MAX_LEN (8192);
 # `make fuzz FUZZ_HARNESSES="atom-releases config"` runs only those. Prints executions, exec/s,
 # crashes and corpus size per harness; crashing inputs land in var/fuzz/artifacts/.
 fuzz: setup

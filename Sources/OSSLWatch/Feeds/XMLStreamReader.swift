@@ -236,7 +236,27 @@ struct XMLStreamReader {
                 index += 1
                 guard index - start <= XMLStreamReader.maxNameBytes else { throw malformed("a name is too long") }
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            let name = String(decoding: bytes[start..<index], as: UTF8.self)
+            // Bytes from 0x80 up are taken whole above; the characters they encode must be ones
+            // XML allows in names, since errors quote names and must stay one printable line.
+            for (offset, scalar) in name.unicodeScalars.enumerated()
+            where !Self.isNameCharacter(scalar.value, first: offset == 0) {
+                index = start
+                throw malformed(
+                    "a name holds U+\(String(scalar.value, radix: 16, uppercase: true)), not a name character")
+            }
+            return name
+        }
+
+        /// XML 1.0's NameStartChar and NameChar above ASCII (the ASCII ones are `isNameByte`'s).
+        private static func isNameCharacter(_ value: UInt32, first: Bool) -> Bool {
+            if value < 0x80 { return true }
+            let start: [ClosedRange<UInt32>] = [
+                0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2FF, 0x370...0x37D, 0x37F...0x1FFF, 0x200C...0x200D,
+                0x2070...0x218F, 0x2C00...0x2FEF, 0x3001...0xD7FF, 0xF900...0xFDCF, 0xFDF0...0xFFFD, 0x10000...0xEFFFF,
+            ]
+            if start.contains(where: { $0.contains(value) }) { return true }
+            return !first && (value == 0xB7 || (0x300...0x36F).contains(value) || (0x203F...0x2040).contains(value))
         }
 
         /// After `<`: the name, the attributes and whether the tag ends with `/>`.

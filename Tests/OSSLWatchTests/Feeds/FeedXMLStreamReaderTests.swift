@@ -81,4 +81,29 @@ import Testing
     func longName() {
         #expect(code("<" + String(repeating: "a", count: 300) + "/>") == .malformed)
     }
+
+    @Test(
+        "a name holds only XML name characters, so an error quoting it stays one printable line",
+        arguments: [
+            "<t\u{8A} a='1'/>", "<t\u{2028}/>", "<a x\u{85}='1'/>", "<a></a\u{9F}>", "<\u{A0}a/>", "<a\u{7F}/>",
+        ])
+    func controlInName(xml: String) {
+        do {
+            _ = try trace(xml)
+            Issue.record("\(xml.debugDescription) was read")
+        } catch {
+            #expect(error.code == .malformed)
+            #expect(
+                !error.message.unicodeScalars.contains {
+                    $0.properties.generalCategory == .control || $0 == "\u{2028}"
+                },
+                "\(error.message.debugDescription)")
+        }
+    }
+
+    @Test("names in other scripts are still names")
+    func nonASCIIName() throws {
+        #expect(
+            try trace("<d\u{E9}f \u{65E5}\u{672C}='1'>x</d\u{E9}f>") == "<d\u{E9}f ns=- \u{65E5}\u{672C}=1>\"x\"</>")
+    }
 }

@@ -6,7 +6,7 @@ import Testing
 /// Inputs `make fuzz` found that broke a parser's promise, kept under `Fixtures/fuzz/<feed kind>/`
 /// exactly as libFuzzer saved them, each run through the check its harness makes.
 @Suite struct FuzzRegressionTests {
-    static let kinds: [FeedKind] = [.releaseMetadata]
+    static let kinds: [FeedKind] = [.releaseMetadata, .announceList, .githubReleasesAtom]
 
     @Test("a body parses to the same content or the same error every time", arguments: kinds)
     func deterministic(kind: FeedKind) throws {
@@ -38,6 +38,26 @@ import Testing
                     #expect(error.message.contains("series \"\(first)\""), "\(error.message)")
                 }
             }
+        }
+    }
+
+    /// Found by the announce-list harness: `<title\u{8A}` (a C1 control after the name) made
+    /// the XML reader quote the control character in its error, breaking the one-line promise.
+    /// The atom-releases harness found the same in a GitHub feed (`<id\u{8B}ag:github.com`).
+    @Test(
+        "an element name with a control character fails with a one-line error",
+        arguments: [
+            (FeedKind.announceList, "fuzz/announce-list/crash-4a4408d6d2a12e488302f9e11c41ea4cb4180dfa"),
+            (.githubReleasesAtom, "fuzz/github-releases-atom/crash-7dab84149d7176feecd2593fa2b594fd333cba79"),
+        ])
+    func controlCharacterInElementName(kind: FeedKind, fixture: String) throws {
+        let body = try FeedFixtures.data(fixture)
+        #expect {
+            _ = try FeedParsers.parser(for: kind).parse(body, contentType: nil, feed: "fuzz")
+        } throws: { error in
+            guard let error = error as? FeedError else { return false }
+            return error.code == .malformed
+                && !error.message.unicodeScalars.contains { $0.properties.generalCategory == .control }
         }
     }
 
