@@ -41,7 +41,23 @@ struct ConfigNode {
     var tagName: Tag.Name { Tag.Name(rawValue: node.tag.description) }
 
     func childPath(_ key: String) -> String {
-        path.isEmpty ? key : "\(path).\(key)"
+        let shown = Self.printableKey(key)
+        return path.isEmpty ? shown : "\(path).\(shown)"
+    }
+
+    /// The key as written, unless it holds a control character (a tab, a line break, a quoted
+    /// YAML key can hold any) that would break the one-line error: then quoted, with each such
+    /// character written as `\u{…}`.
+    static func printableKey(_ key: String) -> String {
+        let breaks = { (scalar: Unicode.Scalar) in
+            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+        guard key.unicodeScalars.contains(where: breaks) else { return key }
+        var shown = "\""
+        for scalar in key.unicodeScalars {
+            shown += breaks(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }
+        return shown + "\""
     }
 
     /// What the node is, for "expected X, found Y" messages.

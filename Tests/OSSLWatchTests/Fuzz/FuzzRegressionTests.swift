@@ -69,4 +69,24 @@ import Testing
         let wheel = try FeedFixtures.url("fuzz/wheel/timeout-9dc87c17c3e5cc713ffb20135f3774dde41a01f0.whl")
         #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel.path)) }
     }
+    @Test(
+        "a config key with tabs or line breaks fails with a one-line error that shows them escaped",
+        arguments: [
+            "fuzz/config/crash-3c0205673c7c0e29c8535044360ef0d5a90b00a1",
+            "fuzz/config/crash-cc6c30baa2a0af7e2c72d06354eddc325a83912f",
+        ])
+    func controlCharacterInConfigKey(fixture: String) throws {
+        let yaml = String(decoding: try FeedFixtures.data(fixture), as: UTF8.self)
+        for text in [yaml, "feeds: []\n\"bad\\tkey\\nhere\": 1\n"] {
+            #expect {
+                _ = try ConfigLoader.load(
+                    yaml: text, file: "fuzz.yaml", environment: [:], options: ConfigLoader.Options(checkFiles: false))
+            } throws: { error in
+                guard let error = error as? ConfigError else { return false }
+                return !error.description.unicodeScalars.contains {
+                    $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+                }
+            }
+        }
+    }
 }
