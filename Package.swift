@@ -5,7 +5,9 @@ let package = Package(
     name: "osslwatch",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "OSSLWatch", targets: ["OSSLWatch"]),
+        .library(
+            name: "OSSLWatch",
+            targets: ["OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon"]),
         // `osslwatch` is the small static launcher users run; it execs `osslwatch-daemon`, the
         // Swift executable, installed beside it (see Sources/OSSLWatchLauncher/main.c).
         .executable(name: "osslwatch", targets: ["OSSLWatchLauncher"]),
@@ -24,23 +26,56 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "COSSLWatchEarly"),
+        .target(name: "COSSLWatchSystem"),
+        // The target graph, one way only (ARCHITECTURE.md draws it):
+        //   OSSLWatchCore <- OSSLWatchStore, OSSLWatchTransport <- OSSLWatch <- OSSLWatchDaemon <- osslwatch
+        // Core: the domain (versions, advisories, feed parsers, the config model, run/step/outbox
+        // types and their state machines); no I/O, no C.
+        .target(name: "OSSLWatchCore"),
+        // Store: the SQLite state store; GRDB stays inside it.
+        .target(
+            name: "OSSLWatchStore",
+            dependencies: ["OSSLWatchCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Transport: HTTP and SMTP through libcurl, SHA-256 through libcrypto.
+        .target(
+            name: "OSSLWatchTransport",
+            dependencies: ["OSSLWatchCore", "CCurl", "COpenSSL", "COSSLWatchSystem"]
+        ),
+        // The application: the poll round, the pipeline's step executors, the announcer, the
+        // linked-version readers, config loading, control requests, metrics.
         .target(
             name: "OSSLWatch",
             dependencies: [
-                "CCurl",
-                "COpenSSL",
-                "COSSLWatchEarly",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "OSSLWatchCore",
+                "OSSLWatchStore",
+                "OSSLWatchTransport",
+                "COSSLWatchSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // The daemon: lifecycle, sd_notify, journald logging.
+        .target(
+            name: "OSSLWatchDaemon",
+            dependencies: [
+                "OSSLWatch",
+                "OSSLWatchCore",
+                "OSSLWatchStore",
+                "OSSLWatchTransport",
+                "COSSLWatchEarly",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "osslwatch",
             dependencies: [
                 "OSSLWatch",
+                "OSSLWatchCore",
+                "OSSLWatchDaemon",
+                "OSSLWatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,14 +86,14 @@ let package = Package(
         .testTarget(
             name: "OSSLWatchTests",
             dependencies: [
-                "OSSLWatch",
+                "OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["OSSLWatch"]
+            dependencies: ["OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon"]
         ),
     ]
 )

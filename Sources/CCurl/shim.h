@@ -2,9 +2,6 @@
 #define OSSLWATCH_CCURL_SHIM_H
 
 #include <curl/curl.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 // libcurl's setopt/getinfo are variadic and cannot be called from Swift. These typed
 // wrappers fix the argument type per option family, so a wrong type is a compile error.
@@ -72,27 +69,6 @@ static inline CURLcode osw_easy_setopt_mail_rcpt_allowfails(CURL *handle, long v
     return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLOWFAILS, value);
 #else
     return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, value);
-#endif
-}
-
-// Names the calling thread for the kernel (/proc/<pid>/task/<tid>/comm, ps, debuggers), which
-// Foundation's Thread.name does not do on Linux. At most 15 bytes are kept.
-static inline int osw_set_current_thread_name(const char *name) {
-#ifdef __linux__
-    return prctl(PR_SET_NAME, name, 0, 0, 0);
-#else
-    (void)name;
-    return 0;
-#endif
-}
-
-// Makes the calling process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER),
-// so it can wait for every member of a command's process group. prctl is variadic.
-static inline int osw_set_child_subreaper(void) {
-#ifdef __linux__
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-#else
-    return 0;
 #endif
 }
 

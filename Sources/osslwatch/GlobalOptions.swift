@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchDaemon
 
 /// Options every command that reads the configuration shares.
 struct GlobalOptions: ParsableArguments {

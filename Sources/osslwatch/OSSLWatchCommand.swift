@@ -1,5 +1,7 @@
 import ArgumentParser
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 
 @main
 struct OSSLWatchCommand: AsyncParsableCommand {

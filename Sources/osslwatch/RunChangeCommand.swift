@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// The part `approve`, `retry`, `skip` and `cancel` share: the run argument; record the change, signal the daemon.
 struct RunChangeOptions: ParsableArguments {

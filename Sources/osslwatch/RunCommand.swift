@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchDaemon
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchStore
 
 struct TriggerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

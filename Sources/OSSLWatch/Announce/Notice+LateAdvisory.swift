@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 extension Notice {
     /// The maintainers' notice that a run's plain announcement went out (or may have) before

@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchStore
+import OSSLWatchTransport
 
 /// Delivers outbox rows over SMTP, at most once each.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// The result of `osslwatch check`: feed health and one verdict per project.
 public struct CheckReport: Sendable, Encodable {

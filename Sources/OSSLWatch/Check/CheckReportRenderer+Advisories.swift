@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// The lines about security that `check` and `status` share: known CVEs of the linked version,
 /// what the target fixes, the support state of the series, and any pre-announced release.

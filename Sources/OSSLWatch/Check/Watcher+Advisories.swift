@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 
 extension Watcher {
     /// How far back release sightings and pre-announced days make an advisory date worth asking for.

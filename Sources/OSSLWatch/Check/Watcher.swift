@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchStore
+import OSSLWatchTransport
 
 /// Polls the configured feeds once, records what they say, and derives a verdict per project.
 ///
@@ -145,7 +148,7 @@ public struct Watcher: Sendable {
     /// What the store says is bounded again here, counted from the last attempt: a server hold
     /// by a day (`ServerHold.maximumDelay`), our backoff by the longest the config allows. So
     /// a far-future time written before holds were validated cannot silence a feed either.
-    static func holdBack(_ state: FeedState, now: Date, force: Bool) -> Date? {
+    package static func holdBack(_ state: FeedState, now: Date, force: Bool) -> Date? {
         let from = min(state.lastAttempt ?? now, now)
         var holds: [Date] = []
         if let notBefore = state.notBefore {
@@ -173,7 +176,7 @@ public struct Watcher: Sendable {
     ) {
         logClamp(httpError?.hold, feed: outcome.feed)
         let nextPoll = configuration.backoff.policy.nextPoll(
-            now: Date(), errorStreak: streak, error: httpError, jitter: Double.random(in: 0...1))
+            now: Date(), errorStreak: streak, notBefore: httpError?.retryAfter, jitter: Double.random(in: 0...1))
         outcome.result = .failed
         outcome.error = message
         outcome.nextPoll = nextPoll

@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 import Synchronization
 
 /// Confirms a release by its tarball: downloads the published `<tarball>.sha256`, streams

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 import Yams
 
 /// Reads and validates `osslwatch.yaml`.
@@ -21,9 +22,9 @@ public enum ConfigLoader {
     }
 
     /// Where the daemon and the CLI look without `--config`.
-    public static let defaultPath = "/etc/osslwatch/osslwatch.yaml"
+    public static let defaultPath = Configuration.defaultPath
     /// The state directory when neither the YAML nor `$STATE_DIRECTORY` names one.
-    public static let fallbackStateDirectory = "/var/lib/osslwatch"
+    public static let fallbackStateDirectory = Configuration.fallbackStateDirectory
     /// Config files are small; anything larger is a mistake, not a config.
     static let maxFileBytes = 1 << 20
 
@@ -77,11 +78,8 @@ public enum ConfigLoader {
         try load(path: path, environment: environment)
     }
 
-    /// `path` made absolute against `base` and normalised (`~` expanded, `.` and `..` removed).
     static func absolute(_ path: String, relativeTo base: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
-        return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        Configuration.absolute(path, relativeTo: base)
     }
 
     /// `line:column: problem` from a Yams error, on one line.

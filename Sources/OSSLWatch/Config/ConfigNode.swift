@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 import Yams
 
 /// A YAML node together with where it sits (file and key path), so every check can say
@@ -192,7 +193,7 @@ struct ConfigNode {
     }
 
     /// Parses `300`, `0.5`, `90s`, `5m`, `1h`, `2d`; `nil` for anything else.
-    static func seconds(from text: String) -> Double? {
+    package static func seconds(from text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let last = trimmed.last else { return nil }
         var number = Substring(trimmed)

@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 extension ConfigParser {
     static let advisoryKeys = ["urgent", "eol_warning_days", "pre_announcement_fast_poll"]
     static let urgencyKeys = ["severities", "fast_poll_interval", "fast_poll_for", "notify_at_once"]

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 extension ConfigParser {
     /// The longest `title_pattern` accepted; a subject pattern needs no more.

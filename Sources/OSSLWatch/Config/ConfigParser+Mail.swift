@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// The `mail:` section and a project's `announce:` block.
 extension ConfigParser {

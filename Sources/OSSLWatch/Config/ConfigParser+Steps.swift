@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 import Yams
 
 /// The pipeline part of a project: `steps`, `version_file`, `next_release`, `dry_run`, `supersede`.

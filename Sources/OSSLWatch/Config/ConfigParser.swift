@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// Walks the composed YAML of one config file and builds a `Configuration`, failing on the
 /// first problem with its key path.

@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchStore
 
 /// `osslwatch approve|retry|skip|cancel`: change a run in the store, then wake the daemon.
 ///

@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 /// What a run change did: the run as recorded, and whether the daemon was told.
 public struct RunChangeOutcome: Sendable {
     public var action: RunChange.Action

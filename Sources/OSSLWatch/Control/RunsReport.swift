@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchStore
 
 /// What `osslwatch runs` shows: one row per run, newest first, with the step it stands at.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchStore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Reads the `OpenSSL X.Y.Z DD Mon YYYY` text a static link leaves in a program or library.
 enum BinaryVersionReader {

@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 /// The OpenSSL version a project links, with where it was read, so a verdict can say why.
 public struct LinkedVersion: Sendable, Hashable, Codable {
     public var version: OpenSSLVersion

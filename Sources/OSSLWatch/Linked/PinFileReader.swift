@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Reads a version pin (and optionally its SHA-256) out of a text file with named-group regexes.
 ///

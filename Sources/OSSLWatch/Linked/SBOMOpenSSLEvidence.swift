@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// What the CycloneDX documents of one wheel say about the OpenSSL built into it.
 ///

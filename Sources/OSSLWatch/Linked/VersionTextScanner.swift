@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Finds the `OpenSSL X.Y.Z DD Mon YYYY` strings (`OPENSSL_VERSION_TEXT`) in a byte stream fed
 /// in chunks of any size, so a 100 MiB binary is never held in memory and a string cut by a

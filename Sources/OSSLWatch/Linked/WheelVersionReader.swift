@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Reads the OpenSSL version inside a Python wheel without unpacking it, from both places
 /// a wheel records it: the CycloneDX SBOMs under `*.dist-info/sboms/` (every one of them;

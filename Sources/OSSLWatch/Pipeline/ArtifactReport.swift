@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 /// Which built artifacts link the target OpenSSL and which do not, so the run can say
 /// exactly which wheel or binary to rebuild.
 public struct ArtifactReport: Sendable, Hashable, Codable {

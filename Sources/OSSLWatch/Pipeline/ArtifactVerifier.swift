@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// The verify-artifact step: the last word on whether a release really ships the new
 /// OpenSSL. Every wheel (its SBOMs and the version text in its extension modules) and every
@@ -21,9 +23,8 @@ public struct ArtifactVerifier: Sendable {
     /// In a directory, files with these extensions are read as binaries (plus any executable file).
     public static let binaryExtensions: Set<String> = ["so", "dylib", "pyd", "dll", "exe", "a"]
 
-    /// Wheels bundling libcrypto are tens of megabytes; this leaves room without letting a
-    /// wrong URL fill the disk.
-    public static let defaultMaxDownloadBytes = 256 << 20
+    /// The download cap when the step names none (`StepSettings.defaultMaxDownloadBytes`).
+    public static let defaultMaxDownloadBytes = StepSettings.defaultMaxDownloadBytes
 
     public init(
         pathTemplate: String, client: HTTPClient? = nil, maxDownloadBytes: Int = defaultMaxDownloadBytes,

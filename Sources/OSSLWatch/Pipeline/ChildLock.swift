@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// Runs the programs a run needs (configured `command` steps, git, gpgv) the one safe way:
 /// an argv through `posix_spawn`, never a shell; a minimal environment plus the run's facts,

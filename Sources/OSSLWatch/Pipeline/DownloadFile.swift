@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTransport
 
 #if canImport(Glibc)
     import Glibc

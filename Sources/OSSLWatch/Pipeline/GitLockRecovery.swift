@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchTransport
 
 #if canImport(Glibc)
     import Glibc

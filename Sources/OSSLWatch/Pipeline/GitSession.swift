@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Every git command osslwatch runs, through one place that makes git run nothing of the
 /// checkout's own: no hook (`core.hooksPath=/dev/null`, which covers pre-commit,

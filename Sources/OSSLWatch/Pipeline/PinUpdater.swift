@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OSSLWatchCore
 
 /// The update-pin step: commits the new OpenSSL version and digest to the pin file in a
 /// local git checkout, on a branch named from the target, and never pushes (a `command`
@@ -38,10 +39,10 @@ public struct PinUpdater: Sendable {
     /// evidence that a lock file is osslwatch's own; `nil`: no lock is ever removed.
     var journalDirectory: String?
     /// The daemon's stop flag, which ends a lock recovery's wait for old children.
-    var stopFlag: CancellationFlag?
+    package var stopFlag: CancellationFlag?
 
     /// `main`: the branch bumps start from when the config names none.
-    public static let defaultBase = "main"
+    public static let defaultBase = StepSettings.defaultPinBase
 
     public init(
         repository: String, pinFile: String, rewriter: PinRewriter, authorName: String, authorEmail: String,

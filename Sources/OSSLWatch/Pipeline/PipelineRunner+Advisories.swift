@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchStore
 
 /// Runs that learn of their advisories late.
 ///

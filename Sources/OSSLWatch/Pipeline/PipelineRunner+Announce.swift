@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OSSLWatchCore
 
 /// The announce step and the outbox, as the runner drives them.
 ///

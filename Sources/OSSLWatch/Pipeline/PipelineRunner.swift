@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchStore
+import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.
@@ -16,7 +19,7 @@ public struct PipelineRunner: Sendable {
     /// sent (drafts are written and say why). A project's `dry_run: true` does the same for it.
     public var dryRun: Bool
     /// Set by the daemon when it starts stopping: no further step begins.
-    let stopFlag: CancellationFlag?
+    package let stopFlag: CancellationFlag?
 
     public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false) {
         self.init(
@@ -34,7 +37,7 @@ public struct PipelineRunner: Sendable {
             dryRun: dryRun)
     }
 
-    init(
+    package init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
         stopFlag: CancellationFlag?, dryRun: Bool = false
     ) {

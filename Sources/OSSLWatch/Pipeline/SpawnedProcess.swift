@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc
@@ -180,7 +181,7 @@ enum SpawnedProcess {
         return kill(-group, 0) != 0 && errno == ESRCH
     }
 
-    static func seconds(_ value: Double) -> Duration {
+    package static func seconds(_ value: Double) -> Duration {
         .milliseconds(Int64((min(value, 1e9) * 1000).rounded()))
     }
 

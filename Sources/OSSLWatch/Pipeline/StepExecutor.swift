@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// Performs one configured step with the existing executors (TarballVerifier, PinUpdater,
 /// CommandRunner, ArtifactVerifier). It has no state of its own and never touches the store:
@@ -25,7 +27,7 @@ public struct StepExecutor: StepExecuting {
     /// `--dry-run`: command and update-pin steps log what they would do instead of doing it.
     public var dryRun: Bool
     /// The daemon's stop flag: a git lock recovery waiting for old children gives up on it.
-    var stopFlag: CancellationFlag?
+    package var stopFlag: CancellationFlag?
 
     public init(stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool) {
         self.stateDirectory = stateDirectory

@@ -1,3 +1,5 @@
+import OSSLWatchCore
+
 /// How one execution of a step ended, as the runner records it after the effect.
 public struct StepResult: Sendable, Hashable {
     /// `done` or `failed`; nil when the step was stopped by the daemon stopping: its row stays

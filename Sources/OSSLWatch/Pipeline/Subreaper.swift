@@ -1,4 +1,4 @@
-import CCurl
+import COSSLWatchSystem
 import Foundation
 import Logging
 
@@ -22,7 +22,7 @@ import Logging
 /// `SpawnedProcess`), so no other wait can lose a status to it. Only the daemon turns it on:
 /// a host process that starts children of its own (a test using Foundation's `Process`)
 /// must not have them reaped behind its back.
-enum Subreaper {
+package enum Subreaper {
     /// Set on first use; whether the kernel accepted it.
     static let enabled: Bool = osw_set_child_subreaper() == 0
 
@@ -33,7 +33,7 @@ enum Subreaper {
     nonisolated(unsafe) private static var adopting = false
 
     /// Starts the reaper thread once; `logger` gets a debug line per reaped orphan.
-    static func adoptOrphans(logger: Logger) {
+    package static func adoptOrphans(logger: Logger) {
         _ = enabled
         state.lock()
         defer { state.unlock() }

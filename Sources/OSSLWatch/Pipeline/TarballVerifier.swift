@@ -1,4 +1,6 @@
 import Foundation
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// The verify-tarball step: proves the OpenSSL tarball a run will pin is the one OpenSSL
 /// published, twice over: its SHA-256 (streamed through libcrypto while it is written to

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// Rendered messages parsed by Python's `email` package, the strictest independent reader at

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchStore
 import Testing
 
 /// The advisory feeds through `osslwatch check`: templated URLs over real nginx and TLS, the

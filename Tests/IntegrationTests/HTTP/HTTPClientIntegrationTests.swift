@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTransport
 import Testing
 
 /// The real `HTTPClient` against the real nginx, stalled server and dead port that

@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 import Testing
 
 /// `TarballChecksum` against tarballs and `.sha256` files served by the test nginx.

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 import Testing
 
 /// The verify-artifact step with a URL template: a real program linked statically against

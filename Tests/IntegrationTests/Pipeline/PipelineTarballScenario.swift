@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 
 /// One verify-tarball world: a real tarball with its `.sha256` and detached signature served
 /// from a per-test folder of nginx's docroot, a keyring of the trusted test key, and a work

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTransport
 import Testing
 
 /// `TarballVerifier` against a real tarball, `.sha256` and gpg signature served by nginx.

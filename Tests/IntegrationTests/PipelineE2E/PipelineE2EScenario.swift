@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// One end-to-end pipeline world: the OpenSSL feeds as they were on 2025-09-30 (3.5.4 is the
 /// newest 3.5) and a real 3.5.4 tarball with its `.sha256` and a detached signature by a key

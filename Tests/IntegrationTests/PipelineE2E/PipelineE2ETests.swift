@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTransport
 import Testing
 
 /// The whole checklist driven by the real daemon against served feeds, a real signed

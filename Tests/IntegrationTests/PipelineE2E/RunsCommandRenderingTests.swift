@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// What `osslwatch runs` and `runs show` print, from records alone: the step a run stands

@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 import Testing
 
 /// The real `SMTPClient` against the real aiosmtpd server that `scripts/test-services start`

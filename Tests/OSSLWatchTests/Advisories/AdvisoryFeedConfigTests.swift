@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// The advisory feed kinds in the config: placeholders and `title_pattern`, errors by key path.
 struct AdvisoryFeedConfigTests {

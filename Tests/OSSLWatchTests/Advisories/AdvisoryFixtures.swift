@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// The real advisories of the release-metadata fixtures, read by the real parsers and merged

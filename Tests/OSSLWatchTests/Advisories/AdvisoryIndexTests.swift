@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// Joining CVEs to versions on the real 2025 and 2026 advisories: texts, records, and both.

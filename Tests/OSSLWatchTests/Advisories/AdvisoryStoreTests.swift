@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
+@testable import OSSLWatchStore
 
 /// The advisory half of the store as the watcher drives it: parse a real body, record it.
 struct AdvisoryStoreTests {

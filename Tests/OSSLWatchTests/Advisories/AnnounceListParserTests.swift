@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 struct AnnounceListParserTests {
     static func v(_ text: String) -> OpenSSLVersion { OpenSSLVersion.parse(bare: text)! }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 struct SecurityAdvisoryParserTests {
     static func parse(_ name: String) throws -> [Advisory] {

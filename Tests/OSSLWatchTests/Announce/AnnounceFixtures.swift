@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// The releases the announce tests render: cryptography 46.0.2 moving from OpenSSL 3.5.3 to
 /// 3.5.4, once as a plain release and once with the three CVEs of 2025-09-30.

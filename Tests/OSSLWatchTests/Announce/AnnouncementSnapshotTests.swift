@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// The full rendered announcements, byte for byte, against checked-in `.eml` files. Set
 /// `OSSLWATCH_UPDATE_SNAPSHOTS=1` to rewrite the files after an intended template change

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// `check` and `status` text and JSON with advisories, end of life and an expected release.
 @Suite struct CheckReportRenderingTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 @Suite struct WatcherHoldBackTests {
     let now = Date(timeIntervalSince1970: 1_790_000_000)

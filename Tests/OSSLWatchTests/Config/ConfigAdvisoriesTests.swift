@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// The `advisories:` section: urgency per severity, the default end-of-life window, fast

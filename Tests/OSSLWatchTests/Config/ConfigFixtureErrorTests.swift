@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// One fixture per kind of mistake, each derived from `good.yaml` by a single change

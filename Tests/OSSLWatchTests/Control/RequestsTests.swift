@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchStore
 import Testing
 
 @Suite struct RequestsTests {

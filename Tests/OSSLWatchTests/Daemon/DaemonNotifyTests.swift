@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchDaemon
 
 /// sd_notify without libsystemd: what `$NOTIFY_SOCKET` means and what the datagrams say.
 @Suite struct DaemonNotifyTests {

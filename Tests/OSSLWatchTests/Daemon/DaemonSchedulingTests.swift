@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
+@testable import OSSLWatchDaemon
 
 /// The daemon's schedule, status line and event coalescing, without a process.
 @Suite struct DaemonSchedulingTests {

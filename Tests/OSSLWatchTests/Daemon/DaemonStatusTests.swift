@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
+@testable import OSSLWatchDaemon
 
 /// The `STATUS=` line says how urgent a project's state is, briefly: what the update fixes,
 /// serious CVEs it leaves open, an expected release.

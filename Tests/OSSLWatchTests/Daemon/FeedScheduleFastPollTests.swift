@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
+@testable import OSSLWatchDaemon
 
 /// Fast polling of the release feeds after an urgent advisory and from a pre-announced day,
 /// decided with explicit dates.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// Loads the real-format fixtures and checks parser failures the same way in every suite.
 enum FeedFixtures {

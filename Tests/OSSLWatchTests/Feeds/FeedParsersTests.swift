@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 @Suite struct FeedParsersTests {
     @Test("every feed kind maps to the parser of its format")

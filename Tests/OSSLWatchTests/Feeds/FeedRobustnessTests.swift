@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// Damaged copies of the real fixtures: every parser either throws a `FeedError` or returns
 /// releases that really are in the fixture, never something made up from the damage.

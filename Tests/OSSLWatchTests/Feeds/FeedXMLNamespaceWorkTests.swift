@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// Namespace declarations cost the reader work in proportion to the document, never to the
 /// declarations in scope times the elements: a hostile feed of many declarations must not

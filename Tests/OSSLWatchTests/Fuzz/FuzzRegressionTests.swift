@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// Inputs `make fuzz` found that broke a parser's promise, kept under `Fixtures/fuzz/<feed kind>/`
 /// exactly as libFuzzer saved them, each run through the check its harness makes.

@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 import Testing
 
 @Suite struct BackoffTests {
@@ -18,25 +20,27 @@ import Testing
 
     @Test("jitter 0 waits half the base delay, jitter 1 the whole, and out-of-range jitter is clamped")
     func jitterRange() {
-        #expect(backoff.nextPoll(now: now, errorStreak: 3, error: nil, jitter: 0) == now.addingTimeInterval(120))
-        #expect(backoff.nextPoll(now: now, errorStreak: 3, error: nil, jitter: 0.5) == now.addingTimeInterval(180))
-        #expect(backoff.nextPoll(now: now, errorStreak: 3, error: nil, jitter: 1) == now.addingTimeInterval(240))
-        #expect(backoff.nextPoll(now: now, errorStreak: 3, error: nil, jitter: 7) == now.addingTimeInterval(240))
-        #expect(backoff.nextPoll(now: now, errorStreak: 3, error: nil, jitter: -1) == now.addingTimeInterval(120))
+        #expect(backoff.nextPoll(now: now, errorStreak: 3, notBefore: nil, jitter: 0) == now.addingTimeInterval(120))
+        #expect(backoff.nextPoll(now: now, errorStreak: 3, notBefore: nil, jitter: 0.5) == now.addingTimeInterval(180))
+        #expect(backoff.nextPoll(now: now, errorStreak: 3, notBefore: nil, jitter: 1) == now.addingTimeInterval(240))
+        #expect(backoff.nextPoll(now: now, errorStreak: 3, notBefore: nil, jitter: 7) == now.addingTimeInterval(240))
+        #expect(backoff.nextPoll(now: now, errorStreak: 3, notBefore: nil, jitter: -1) == now.addingTimeInterval(120))
     }
 
     @Test("a server's retryAfter later than the backoff delay wins")
     func retryAfterLaterWins() {
         let notBefore = now.addingTimeInterval(7200)
         let error = HTTPError(.httpStatus, url: "https://x", "HTTP 429", status: 429, retryAfter: notBefore)
-        #expect(backoff.nextPoll(now: now, errorStreak: 1, error: error, jitter: 1) == notBefore)
-        #expect(backoff.nextPoll(now: now, errorStreak: 50, error: error, jitter: 1) == notBefore)
+        #expect(backoff.nextPoll(now: now, errorStreak: 1, notBefore: error.retryAfter, jitter: 1) == notBefore)
+        #expect(backoff.nextPoll(now: now, errorStreak: 50, notBefore: error.retryAfter, jitter: 1) == notBefore)
     }
 
     @Test("a retryAfter earlier than the backoff delay does not shorten it")
     func retryAfterEarlierIgnored() {
         let error = HTTPError(
             .httpStatus, url: "https://x", "HTTP 503", status: 503, retryAfter: now.addingTimeInterval(5))
-        #expect(backoff.nextPoll(now: now, errorStreak: 2, error: error, jitter: 1) == now.addingTimeInterval(120))
+        #expect(
+            backoff.nextPoll(now: now, errorStreak: 2, notBefore: error.retryAfter, jitter: 1)
+                == now.addingTimeInterval(120))
     }
 }

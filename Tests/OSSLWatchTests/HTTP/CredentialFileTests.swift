@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTransport
 import Testing
 
 @Suite struct CredentialFileTests {

@@ -1,4 +1,5 @@
 import OSSLWatch
+import OSSLWatchTransport
 import Testing
 
 @Suite struct GitHubTokenTests {

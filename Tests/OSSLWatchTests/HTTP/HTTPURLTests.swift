@@ -1,6 +1,7 @@
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchTransport
 
 @Suite struct HTTPURLTests {
     @Test(

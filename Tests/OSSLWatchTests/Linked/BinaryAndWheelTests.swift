@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 @Suite struct BinaryAndWheelTests {
     static let sbomPath = "cryptography-47.0.0.dist-info/sboms/sbom.json"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// The wheel reader over wheels in the shape pyca ships on PyPI: several SBOMs, one of them
 /// naming the Rust `openssl` crate, and an extension module per platform format.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// A hostile wheel's members must end the read with an error, never stall it: each member is
 /// read from its own bytes only, and its output is capped while it is produced.

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 /// Drafting with the shipped templates, a real store and a real Maildir (no SMTP).

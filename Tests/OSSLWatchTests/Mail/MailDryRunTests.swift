@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 /// `osslwatch run --dry-run` and a project's `dry_run: true` never send mail: the

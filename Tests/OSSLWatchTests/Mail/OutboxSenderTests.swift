@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchTransport
 import Testing
 
 /// How SMTP failures map onto outbox states; the transactions themselves are tested against

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
+@testable import OSSLWatchStore
 
 @Suite struct MetricsWriterTests {
     typealias S = StoreSamples

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// `ArtifactVerifier` over a real statically linked program and real zipped wheels.
 @Suite struct PipelineArtifactVerifierTests {

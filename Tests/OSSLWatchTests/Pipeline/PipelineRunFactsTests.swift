@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 @Suite struct PipelineRunFactsTests {
     @Test("the facts appear as the documented OSSLWATCH_* variables")

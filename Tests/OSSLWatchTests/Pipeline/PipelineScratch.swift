@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import OSSLWatch
+@testable import OSSLWatchCore
 
 /// Temporary folders and small helpers for the pipeline unit tests.
 enum PipelineScratch {

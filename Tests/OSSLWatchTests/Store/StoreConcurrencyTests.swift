@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 /// The daemon and the CLI open the same database at once; neither may fail with SQLITE_BUSY.

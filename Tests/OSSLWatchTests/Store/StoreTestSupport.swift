@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// A fresh state directory per test, removed by the caller.
 struct TemporaryStateDirectory {

@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 @Suite struct StoreTests {

@@ -1,5 +1,7 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 /// A row the store cannot read back (edited, damaged, or written by an older build) is an

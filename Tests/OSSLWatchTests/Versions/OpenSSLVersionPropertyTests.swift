@@ -1,4 +1,5 @@
 import OSSLWatch
+import OSSLWatchCore
 import PropertyBased
 import Testing
 

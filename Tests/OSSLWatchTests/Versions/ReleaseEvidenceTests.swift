@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// "No newer release" is believed only while a release feed has been read recently.

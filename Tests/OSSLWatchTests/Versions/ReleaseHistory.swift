@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// OpenSSL's real release history, read from the release-metadata fixtures: newsflash.md rows
 /// (releases, alphas, betas; withdrawn `~struck~` rows skipped), the advisories' "should upgrade

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import Testing
 
 /// Verdicts with advisories, end of life and pre-announcements, on the real fixture history.

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// `osslwatch.yaml` text through the loader the daemon and `config check` use (files not checked).
 enum ConfigHarness {

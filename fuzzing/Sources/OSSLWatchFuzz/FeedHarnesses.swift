@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// One harness per feed kind, each through `FeedParsers`, the path a fetched body takes.
 enum FeedHarnesses {

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// Pin files: the file text is outside input (a downstream's repository); the patterns are the shipped examples'.
 enum PinFileHarness {

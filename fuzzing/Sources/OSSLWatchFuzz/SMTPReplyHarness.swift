@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import OSSLWatch
+@testable import OSSLWatchTransport
 
 /// The lines an SMTP server sends, as libcurl hands them to the header callback.
 enum SMTPReplyHarness {

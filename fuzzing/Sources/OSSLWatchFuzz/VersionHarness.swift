@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 
 /// The OpenSSL version grammar every parser ends in: any accepted form, then the canonical forms back.
 enum VersionHarness {

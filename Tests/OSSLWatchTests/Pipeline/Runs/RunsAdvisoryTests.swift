@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Testing
 
 /// Runs created from a verdict or a `trigger` record the CVEs their target fixes, which makes

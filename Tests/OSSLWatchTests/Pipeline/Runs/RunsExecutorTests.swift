@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
+import OSSLWatchTransport
 import Testing
 
 /// The runner with the real executors, for the kinds that need no network or git here.

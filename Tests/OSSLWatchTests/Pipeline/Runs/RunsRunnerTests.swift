@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import OSSLWatch
+import OSSLWatchCore
+import OSSLWatchStore
 import Synchronization
 import Testing
 
