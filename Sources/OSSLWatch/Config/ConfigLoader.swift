@@ -82,6 +82,9 @@ public enum ConfigLoader {
         Configuration.absolute(path, relativeTo: base)
     }
 
+    /// What Yams names a duplicated key that is not a scalar.
+    static let yamsUnconvertibleKey = "<uncovertable>"
+
     /// `line:column: problem` from a Yams error, on one line.
     static func syntaxMessage(_ error: YamlError) -> String {
         switch error {
@@ -89,8 +92,16 @@ public enum ConfigLoader {
             .composer(_, let problem, let mark, _):
             return "YAML syntax error at line \(mark.line):\(mark.column): \(problem)"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return "YAML syntax error at line \(context.mark.line):\(context.mark.column): duplicate key "
-                + duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            // Yams orders the duplicates, and takes the position from the first, by comparing
+            // key nodes; two complex (`? `) keys compare unstably, so both the order and the
+            // position changed from one load of the same text to the next (found by the config
+            // fuzz harness). The names are sorted here, a complex key is named as such, and the
+            // position is given only when every duplicate is a plain key.
+            let complex = duplicates.contains(Self.yamsUnconvertibleKey)
+            let names = Set(duplicates.filter { $0 != Self.yamsUnconvertibleKey }).sorted().map { "\"\($0)\"" }
+            let list = (names + (complex ? ["a complex (\"? \") key"] : [])).joined(separator: ", ")
+            let place = complex ? "" : " at line \(context.mark.line):\(context.mark.column)"
+            return "YAML syntax error\(place): duplicate key \(list)"
         case .reader(let problem, let offset, _, _):
             return "not readable as YAML\(offset.map { " at byte \($0)" } ?? ""): \(problem)"
         default:

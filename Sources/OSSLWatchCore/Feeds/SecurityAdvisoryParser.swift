@@ -142,7 +142,12 @@ public struct SecurityAdvisoryParser: FeedParser {
     /// Reads `OpenSSL 3.5 users should upgrade to OpenSSL 3.5.4.` (the final dot optional, an
     /// inline `(premium support customers only)` allowed).
     static func upgrade(_ line: String, cve: String, feed: String) throws(FeedError) -> (Series, OpenSSLVersion, Bool) {
-        guard line.hasPrefix("OpenSSL "), let marker = line.range(of: upgradeMarker) else {
+        // The marker is looked for after the prefix only: in "OpenSSL users should upgrade…" it
+        // would otherwise start inside the prefix and the series text would be a reversed range.
+        guard line.hasPrefix("OpenSSL "),
+            let marker = line.range(
+                of: upgradeMarker, range: line.index(line.startIndex, offsetBy: "OpenSSL ".count)..<line.endIndex)
+        else {
             throw FeedError(
                 .unexpectedShape, feed: feed,
                 "\(cve): \(FeedBody.printable(line)) is not \"OpenSSL X.Y users should upgrade to OpenSSL X.Y.Z\"")

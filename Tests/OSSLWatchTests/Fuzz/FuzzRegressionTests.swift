@@ -7,7 +7,7 @@ import Testing
 /// Inputs `make fuzz` found that broke a parser's promise, kept under `Fixtures/fuzz/<feed kind>/`
 /// exactly as libFuzzer saved them, each run through the check its harness makes.
 @Suite struct FuzzRegressionTests {
-    static let kinds: [FeedKind] = [.releaseMetadata, .announceList, .githubReleasesAtom]
+    static let kinds: [FeedKind] = [.releaseMetadata, .announceList, .githubReleasesAtom, .secadv]
 
     @Test("a body parses to the same content or the same error every time", arguments: kinds)
     func deterministic(kind: FeedKind) throws {
@@ -89,5 +89,49 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Found by the secadv harness: an upgrade line `OpenSSL users should upgrade to …` (no
+    /// series) put the marker inside the `OpenSSL ` prefix, and slicing the series text
+    /// between them trapped ("Range requires lowerBound <= upperBound"): one hostile
+    /// advisory would have stopped the daemon. It is now a shape error like any other.
+    @Test func upgradeLineWithoutSeriesIsAnError() throws {
+        let body = try FeedFixtures.data("fuzz/secadv/crash-5dcc31fcafd6f524b1d4bd74746447d4ffa42027")
+        #expect(throws: FeedError.self) { try SecurityAdvisoryParser().parse(body, contentType: nil, feed: "fuzz") }
+        for line in ["OpenSSL users should upgrade to OpenSSL 3.5.4.", "OpenSSL  users should upgrade to 3.5.4"] {
+            #expect(throws: FeedError.self) {
+                try SecurityAdvisoryParser.upgrade(line, cve: "CVE-2025-0001", feed: "f")
+            }
+        }
+    }
+
+    /// Found by the config harness: two loads of one text gave two different errors. The text
+    /// repeats top-level keys and uses complex (`? `) keys; the error must not depend on the
+    /// order a dictionary happens to yield.
+    @Test func configErrorIsTheSameEveryTime() throws {
+        let yaml = String(
+            decoding: try FeedFixtures.data("fuzz/config/crash-acff1648d8c44585d99ecb9a195210acd110055f"), as: UTF8.self
+        )
+        let results = (0..<32).map { _ in
+            Result { () throws(ConfigError) in
+                try ConfigLoader.load(
+                    yaml: yaml, file: "/nonexistent/fuzz/osslwatch.yaml", environment: ["HOME": "/nonexistent"],
+                    options: ConfigLoader.Options(checkFiles: false))
+            }
+        }
+        let messages = Set(results.map { "\($0)" })
+        #expect(Set(results).count == 1)
+        #expect(messages.count == 1, "\(messages.sorted().joined(separator: " | "))")
+        // The error Yams gives names its complex key "<uncovertable>" and takes its position
+        // from whichever key sorts first; neither reaches the message.
+        guard case .failure(let error) = results[0] else {
+            Issue.record("a config with repeated keys loaded")
+            return
+        }
+        #expect(
+            error.description.hasSuffix(
+                #"YAML syntax error: duplicate key "feeds", "http", "pr;ojects", "state_directory", a complex ("? ") key"#
+            ),
+            "\(error.description)")
     }
 }
