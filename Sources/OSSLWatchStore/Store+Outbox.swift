@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import OSSLWatchCore
 
 /// The outbox: drafted and sent messages, and the announce steps whose state follows them.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import OSSLWatchCore
 
 /// The single source of truth shared by the daemon and the CLI: `<state dir>/osslwatch.sqlite`.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 extension StoreSchema {
     /// v5: advisories, the releases that fix them, pre-announcements, and the validators of

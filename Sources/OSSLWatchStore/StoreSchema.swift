@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 import OSSLWatchCore
 
 /// The versioned schema of `osslwatch.sqlite`.

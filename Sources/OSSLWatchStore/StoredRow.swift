@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// One fetched row, read only through GRDB's throwing decoders.
 ///
