@@ -97,3 +97,16 @@ let package = Package(
         ),
     ]
 )
+
+// Settings that keep the module boundaries honest: imports are internal unless a public
+// signature needs them, a file sees only the members of modules it imports itself, and an
+// existential says `any`.
+for target in package.targets where target.type == .regular || target.type == .executable {
+    guard !target.name.hasPrefix("C") else { continue }
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("InternalImportsByDefault"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .enableUpcomingFeature("ExistentialAny"),
+        ]
+}

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import OSSLWatch
-import OSSLWatchCore
+public import OSSLWatchCore
 import OSSLWatchStore
 
 /// `osslwatch run`: polls every feed on its own interval until SIGTERM or SIGINT, as a

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Everything that wakes the daemon's loop, collected between two of its turns.

@@ -3,6 +3,7 @@ import Logging
 import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
+import OSSLWatchTransport
 
 /// The daemon's state between two wake-ups and what it does on each: take the events, start a
 /// round when feeds are due, ping the watchdog, sleep until the next thing to do.

@@ -1,5 +1,5 @@
 import Foundation
-import OSSLWatch
+public import OSSLWatch
 
 /// What one poll round did, handed from the round's task back to the loop.
 public struct DaemonRoundSummary: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
-import OSSLWatchCore
-import OSSLWatchStore
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 /// Where `osslwatch run --dry-run` keeps its state: a copy of the configured store in a fresh
 /// temporary directory, removed when the dry run ends.

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// One line per event on standard error: the message first, then the facts as `key=value`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The watchdog systemd asks for through `$WATCHDOG_USEC` and `$WATCHDOG_PID`.
 public struct WatchdogSettings: Sendable, Hashable {

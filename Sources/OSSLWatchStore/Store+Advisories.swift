@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 extension Store {
     // MARK: - Advisories

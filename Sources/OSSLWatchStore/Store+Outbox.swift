@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// The outbox: drafted and sent messages, and the announce steps whose state follows them.
 ///

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 extension Store {
     /// Records a manual request; the daemon picks it up on its next SIGUSR1 or at start.

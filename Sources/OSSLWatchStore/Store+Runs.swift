@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// Runs, their steps and attempts: the pipeline's journal.
 ///

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// The single source of truth shared by the daemon and the CLI: `<state dir>/osslwatch.sqlite`.
 ///

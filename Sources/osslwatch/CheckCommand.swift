@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import OSSLWatchStore
 
 struct CheckCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OSSLWatch
+import OSSLWatchCore
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
-import Foundation
-import OSSLWatchCore
+public import Foundation
+public import OSSLWatchCore
 
 extension AnnouncementContext {
     /// The changelog anchor pyca-style RST gives a release: `46.0.2` -> `v46-0-2`

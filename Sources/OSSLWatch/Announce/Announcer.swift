@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import OSSLWatchCore
-import OSSLWatchStore
+public import Foundation
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 /// Turns a run (or a verdict's notice) into a draft: the message rendered from the templates,
 /// written to the outbox and the Maildir, with a review copy when `mail.review` is set.

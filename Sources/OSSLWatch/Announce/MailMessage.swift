@@ -1,5 +1,5 @@
-import Foundation
-import OSSLWatchCore
+public import Foundation
+public import OSSLWatchCore
 
 /// A plain-text mail ready to be written to a Maildir or handed to SMTP.
 ///

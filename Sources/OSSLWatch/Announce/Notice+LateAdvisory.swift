@@ -1,5 +1,5 @@
 import Foundation
-import OSSLWatchCore
+public import OSSLWatchCore
 
 extension Notice {
     /// The maintainers' notice that a run's plain announcement went out (or may have) before

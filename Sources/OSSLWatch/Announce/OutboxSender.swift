@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import OSSLWatchCore
-import OSSLWatchStore
-import OSSLWatchTransport
+public import Foundation
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchStore
+public import OSSLWatchTransport
 
 /// Delivers outbox rows over SMTP, at most once each.
 ///

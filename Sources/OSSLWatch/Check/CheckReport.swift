@@ -1,5 +1,5 @@
-import Foundation
-import OSSLWatchCore
+public import Foundation
+public import OSSLWatchCore
 
 /// The result of `osslwatch check`: feed health and one verdict per project.
 public struct CheckReport: Sendable, Encodable {

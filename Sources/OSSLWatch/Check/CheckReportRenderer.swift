@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Turns a `CheckReport` into what a person reads in a terminal, or into stable JSON.
 public enum CheckReportRenderer {

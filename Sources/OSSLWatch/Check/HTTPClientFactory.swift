@@ -1,6 +1,6 @@
-import Logging
-import OSSLWatchCore
-import OSSLWatchTransport
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchTransport
 
 /// Builds the HTTP client a configuration asks for, reading the optional GitHub token at use.
 public enum HTTPClientFactory {

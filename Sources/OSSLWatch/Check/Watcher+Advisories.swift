@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatchCore
+import OSSLWatchStore
 import OSSLWatchTransport
 
 extension Watcher {

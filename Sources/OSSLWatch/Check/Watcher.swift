@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import OSSLWatchCore
-import OSSLWatchStore
-import OSSLWatchTransport
+public import Foundation
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchStore
+public import OSSLWatchTransport
 
 /// Polls the configured feeds once, records what they say, and derives a verdict per project.
 ///

@@ -1,6 +1,6 @@
-import Foundation
-import OSSLWatchCore
-import OSSLWatchTransport
+public import Foundation
+public import OSSLWatchCore
+public import OSSLWatchTransport
 import Synchronization
 
 /// Confirms a release by its tarball: downloads the published `<tarball>.sha256`, streams

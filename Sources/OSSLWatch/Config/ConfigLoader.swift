@@ -1,5 +1,5 @@
 import Foundation
-import OSSLWatchCore
+public import OSSLWatchCore
 import Yams
 
 /// Reads and validates `osslwatch.yaml`.

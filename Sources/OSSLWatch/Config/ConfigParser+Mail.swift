@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatchCore
+import Yams
 
 /// The `mail:` section and a project's `announce:` block.
 extension ConfigParser {

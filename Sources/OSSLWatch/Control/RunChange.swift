@@ -1,6 +1,7 @@
-import Foundation
-import OSSLWatchCore
-import OSSLWatchStore
+public import Foundation
+public import Glibc
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 /// `osslwatch approve|retry|skip|cancel`: change a run in the store, then wake the daemon.
 ///

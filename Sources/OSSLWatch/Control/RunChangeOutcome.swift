@@ -1,4 +1,4 @@
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// What a run change did: the run as recorded, and whether the daemon was told.
 public struct RunChangeOutcome: Sendable {

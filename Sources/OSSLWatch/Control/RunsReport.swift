@@ -1,6 +1,6 @@
-import Foundation
-import OSSLWatchCore
-import OSSLWatchStore
+public import Foundation
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 /// What `osslwatch runs` shows: one row per run, newest first, with the step it stands at.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Turns `RunsReport` and `RunsReportDetail` into terminal text or stable JSON, like
 /// `StatusReportRenderer`: sorted keys, ISO 8601 dates, versions as canonical strings.

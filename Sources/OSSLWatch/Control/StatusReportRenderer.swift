@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Turns a `StatusReport` into terminal text or stable JSON, like `CheckReportRenderer`.
 public enum StatusReportRenderer {

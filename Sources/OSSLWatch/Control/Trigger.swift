@@ -1,6 +1,7 @@
-import Foundation
-import OSSLWatchCore
-import OSSLWatchStore
+public import Foundation
+public import Glibc
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 #if canImport(Glibc)
     import Glibc

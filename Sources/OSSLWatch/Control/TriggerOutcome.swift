@@ -1,7 +1,7 @@
-import OSSLWatchCore
+public import OSSLWatchCore
 
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif

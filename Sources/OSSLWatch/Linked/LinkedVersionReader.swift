@@ -1,5 +1,5 @@
 import Foundation
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// Reads the OpenSSL version a project links from the source its config names.
 ///

@@ -1,6 +1,6 @@
-import Foundation
-import OSSLWatchCore
-import OSSLWatchStore
+public import Foundation
+public import OSSLWatchCore
+public import OSSLWatchStore
 
 /// Writes the daemon's figures for node_exporter's textfile collector, in the Prometheus text
 /// exposition format, replacing the file atomically so the collector never reads half of it.

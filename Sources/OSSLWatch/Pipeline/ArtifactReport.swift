@@ -1,4 +1,4 @@
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// Which built artifacts link the target OpenSSL and which do not, so the run can say
 /// exactly which wheel or binary to rebuild.

@@ -1,5 +1,6 @@
-import Foundation
-import OSSLWatchCore
+public import Foundation
+public import Glibc
+public import OSSLWatchCore
 import OSSLWatchTransport
 
 /// Runs the programs a run needs (configured `command` steps, git, gpgv) the one safe way:

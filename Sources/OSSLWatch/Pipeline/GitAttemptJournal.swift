@@ -1,6 +1,8 @@
 import Foundation
 
 #if canImport(Glibc)
+    // `stat` and `timespec` reach Swift through CoreFoundation's copy of the C headers.
+    import CoreFoundation
     import Glibc
 #endif
 

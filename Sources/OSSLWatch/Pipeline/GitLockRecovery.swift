@@ -4,6 +4,8 @@ import OSSLWatchCore
 import OSSLWatchTransport
 
 #if canImport(Glibc)
+    // `stat` and `timespec` reach Swift through CoreFoundation's copy of the C headers.
+    import CoreFoundation
     import Glibc
 #endif
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OSSLWatchCore
+import OSSLWatchStore
 
 /// The announce step and the outbox, as the runner drives them.
 ///

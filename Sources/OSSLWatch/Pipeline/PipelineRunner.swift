@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import OSSLWatchCore
-import OSSLWatchStore
-import OSSLWatchTransport
+public import Foundation
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchStore
+public import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.

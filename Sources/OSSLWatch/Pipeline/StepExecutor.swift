@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import OSSLWatchCore
-import OSSLWatchTransport
+public import Logging
+public import OSSLWatchCore
+public import OSSLWatchTransport
 
 /// Performs one configured step with the existing executors (TarballVerifier, PinUpdater,
 /// CommandRunner, ArtifactVerifier). It has no state of its own and never touches the store:

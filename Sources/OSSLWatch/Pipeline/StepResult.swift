@@ -1,4 +1,4 @@
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// How one execution of a step ended, as the runner records it after the effect.
 public struct StepResult: Sendable, Hashable {

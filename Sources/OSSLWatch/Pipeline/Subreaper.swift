@@ -1,6 +1,6 @@
 import COSSLWatchSystem
 import Foundation
-import Logging
+package import Logging
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,6 @@
 import Foundation
-import OSSLWatchCore
-import OSSLWatchTransport
+public import OSSLWatchCore
+public import OSSLWatchTransport
 
 /// The verify-tarball step: proves the OpenSSL tarball a run will pin is the one OpenSSL
 /// published, twice over: its SHA-256 (streamed through libcrypto while it is written to

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One CVE as OpenSSL published it, merged from its advisory text and its CVE JSON record.
 public struct Advisory: Sendable, Hashable, Codable {

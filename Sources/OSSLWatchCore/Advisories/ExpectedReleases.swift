@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Decides which pre-announced releases are still awaited: the verdict shows them, the daemon
 /// polls fast for them from their date on. Pure, so both agree and the tests can pin dates.

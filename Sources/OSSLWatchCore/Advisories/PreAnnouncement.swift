@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// "Forthcoming OpenSSL releases" from the announce list: a security release is expected on a day.
 public struct PreAnnouncement: Sendable, Hashable, Codable {

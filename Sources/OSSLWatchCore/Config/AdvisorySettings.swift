@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How advisories change what osslwatch does (the `advisories:` section): which severities
 /// are urgent and what urgency means, the default end-of-life warning, and how pre-announced

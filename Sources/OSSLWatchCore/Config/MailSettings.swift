@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Announcement drafts and their delivery: the `mail:` section of the config.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A manual request from `osslwatch trigger`, kept in the store until the daemon handles it.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Dates as OpenSSL writes them in prose: `30th September 2025`, `Tuesday 30th September 2025`,
 /// `30 Sep 2025`. Read into midnight UTC of that day; anything else is not a date.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An Atom or RSS 2.0 feed of the openssl-announce list, read for pre-announcements.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// openssl/release-metadata `secjson/CVE-*.json`: one CVE JSON 5.x record.
 ///

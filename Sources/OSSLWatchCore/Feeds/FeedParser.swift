@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Turns one fetched feed body into what the store keeps.
 ///

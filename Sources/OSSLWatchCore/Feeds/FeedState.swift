@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the store remembers about one feed between polls: its HTTP validators and its health.
 public struct FeedState: Sendable, Hashable, Codable {

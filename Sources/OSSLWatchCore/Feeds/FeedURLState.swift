@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the store remembers about one URL a templated feed expanded to (`secadv/20250930.txt`
 /// for `{date}`, `CVE-2025-9230.json` for `{cve}`): its validators and the last answer.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `https://github.com/openssl/openssl/releases.atom`: the newest published releases.
 public struct GitHubReleasesAtomParser: FeedParser {

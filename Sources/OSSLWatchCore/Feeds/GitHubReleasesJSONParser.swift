@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `https://api.github.com/repos/openssl/openssl/releases`: a JSON array of release objects,
 /// the only feed with GitHub's `draft`/`prerelease` flags and the asset list.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `https://github.com/openssl/openssl/tags.atom`: the newest tags, which can show a
 /// release before its GitHub release page is published. Same Atom shape as the releases feed.

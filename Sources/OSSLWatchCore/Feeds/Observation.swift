@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One sighting of one OpenSSL release by one feed: the unit the store keeps and the
 /// confirmation rule counts.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// openssl/release-metadata `data.json`: `{"3.5": {"release": "08 Apr 2025", "eol": "08 Apr 2030", "lts": true}, ...}`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `https://openssl-library.org/news/secadv/YYYYMMDD.txt`: OpenSSL's security advisory text.
 ///

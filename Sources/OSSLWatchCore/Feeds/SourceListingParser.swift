@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `https://openssl-library.org/source/`: an HTML page linking the current release tarballs
 /// `openssl-X.Y.Z.tar.gz` and, beside each, its `.sha256`, `.sha1` and `.asc` files.

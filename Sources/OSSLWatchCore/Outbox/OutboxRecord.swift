@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One message of the outbox as the store holds it: its bytes, where its draft lies, who
 /// it goes to and how delivery went.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One execution of a step: the row is written before the effect starts and completed after
 /// it, so an attempt without `finishedAt` is one a crash interrupted.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One run as the store holds it: a project moving to one target OpenSSL version.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One step of a run as the store holds it. Name, kind and idempotence are copied from the
 /// config when the run is created, so a config edit cannot change what a run already decided.

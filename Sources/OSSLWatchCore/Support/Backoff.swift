@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When to try a failing feed again: exponential in the error streak, capped, with jitter
 /// so several instances do not retry in lockstep, and never before the server's own

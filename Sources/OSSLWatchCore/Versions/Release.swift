@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the store knows about one OpenSSL release across all feeds: the input of the
 /// confirmation rule and of every verdict.

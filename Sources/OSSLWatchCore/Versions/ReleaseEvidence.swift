@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Whether the release feeds have spoken recently enough for "no newer release" to be believed.
 ///

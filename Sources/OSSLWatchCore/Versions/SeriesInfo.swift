@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Support facts for one series, as openssl/release-metadata `data.json` publishes them.
 public struct SeriesInfo: Sendable, Hashable, Codable {

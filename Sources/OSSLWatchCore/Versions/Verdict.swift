@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What one project should do about OpenSSL right now, with the facts that led there.
 public struct Verdict: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Turns the store's releases and series facts into one verdict per project.
 ///

@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+public import Foundation
 
 /// SHA-256 over data that arrives in pieces (a tarball streamed from the network), through
 /// libcrypto's EVP interface, the one OpenSSL 3 does not deprecate.

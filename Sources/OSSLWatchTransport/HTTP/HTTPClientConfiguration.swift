@@ -1,4 +1,4 @@
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// The limits and trust settings every transfer of one `HTTPClient` obeys.
 ///

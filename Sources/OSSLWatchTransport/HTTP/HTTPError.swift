@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A transfer that did not produce a usable response, with enough detail to log one line
 /// and to schedule the next attempt. Never contains the GitHub token: it travels only in a

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A successful (2xx) or not-modified (304) answer; every other status is an `HTTPError`.
 public struct HTTPResponse: Sendable {

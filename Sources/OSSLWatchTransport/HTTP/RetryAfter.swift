@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads the server's "not before" hints from response headers, as validated `ServerHold`s.
 public enum RetryAfter {

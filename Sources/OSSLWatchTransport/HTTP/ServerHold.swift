@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import OSSLWatchCore
 
 /// A server's "do not ask again before" time, validated before anything acts on it or stores it.
