@@ -7,7 +7,7 @@ STATE_DIR ?= $(CURDIR)/var/state
 BIN_DEBUG := .build/debug/osslwatch
 BIN_RELEASE := .build/release/osslwatch
 
-.PHONY: setup build release run demo test lint format test-services-start test-services-stop bench fuzz clean install uninstall install-binary
+.PHONY: setup build release run demo test lint format test-services-start test-services-stop bench fuzz clean install uninstall install-binary man-and-completions
 
 setup:
 	@scripts/setup
@@ -55,11 +55,23 @@ test: setup
 	  scripts/test-services stop; exit $$status
 
 # `make install [PREFIX=/usr/local] [DESTDIR=]`: a release binary with the Swift runtime linked
-# in (it runs without the toolchain), the systemd unit (ExecStart= rewritten to BINDIR), the
-# sysusers.d entry, and the config under /etc/osslwatch, never overwriting an existing config or
-# template (the shipped one lands beside it as *.dist). systemd reads units and sysusers.d
-# from /usr and /usr/local; for any other PREFIX they go under /etc.
+# in (it runs without the toolchain), its man page and bash, zsh and fish completions, the
+# systemd unit (ExecStart= rewritten to BINDIR), the sysusers.d entry, and the config under
+# /etc/osslwatch, never overwriting an existing config or template (the shipped one lands
+# beside it as *.dist). systemd reads units and sysusers.d from /usr and /usr/local; for any
+# other PREFIX they go under /etc.
 BINDIR ?= $(PREFIX)/bin
+# Where Debian's man-db, bash-completion, zsh and fish look, for PREFIX=/usr as a package would
+# and for a local install. man-db reads /usr/local/share/man; bash-completion searches
+# XDG_DATA_DIRS, by default /usr/local/share:/usr/share. Debian's zsh reads vendor-completions
+# only under /usr, and /usr/local/share/zsh/site-functions. Debian's fish reads
+# /usr/local/share/fish only when XDG_DATA_DIRS names it (a server login does not), so a local
+# install uses fish's directory for the administrator's completions, /etc/fish/completions.
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+FISHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR)/fish/vendor_completions.d,/etc/fish/completions)
 # Fixed: the unit's ConfigurationDirectory=osslwatch is /etc/osslwatch.
 CONFDIR := /etc/osslwatch
 SYSTEM_PREFIX := $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
@@ -67,6 +79,8 @@ UNITDIR ?= $(SYSTEM_PREFIX)/systemd/system
 SYSUSERSDIR ?= $(SYSTEM_PREFIX)/sysusers.d
 BIN_INSTALL := .build/static/release/osslwatch
 DAEMON_INSTALL := .build/static/release/osslwatch-daemon
+# The man page and completion scripts, generated from the binary being installed.
+GENERATED := .build/static/generated
 
 # Two executables: `osslwatch`, the small static launcher (it blocks the daemon's signals for
 # `osslwatch run` before the Swift executable loads), and `osslwatch-daemon` beside it.
@@ -74,10 +88,31 @@ install-binary: setup
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch-daemon
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch
 
-install: install-binary
+# The man page comes from swift-argument-parser's generate-manual tool (the one its
+# generate-manual plugin runs), pointed at the binary built above rather than at a second
+# release build the plugin would make; dated by the last commit so that it is reproducible.
+# It copies the blank lines between paragraphs of a command's discussion into the page, where
+# groff's mdoc warns about each whenever the page is shown; .Pp is mdoc's paragraph break.
+# The completion scripts are the binary's own --generate-completion-script output.
+man-and-completions: install-binary
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product generate-manual
+	rm -rf $(GENERATED)
+	mkdir -p $(GENERATED)
+	.build/static/release/generate-manual $(BIN_INSTALL) --output-directory $(GENERATED) \
+	  --date $$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
+	sed -i 's/^$$/.Pp/' $(GENERATED)/osslwatch.1
+	set -e; for shell in bash zsh fish; do \
+	  $(BIN_INSTALL) --generate-completion-script $$shell >$(GENERATED)/osslwatch.$$shell; done
+
+install: install-binary man-and-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
 	install -m 0755 $(DAEMON_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch-daemon
 	install -m 0755 $(BIN_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 $(GENERATED)/osslwatch.1 $(DESTDIR)$(MANDIR)/man1/osslwatch.1
+	install -m 0644 $(GENERATED)/osslwatch.bash $(DESTDIR)$(BASHCOMPDIR)/osslwatch
+	install -m 0644 $(GENERATED)/osslwatch.zsh $(DESTDIR)$(ZSHCOMPDIR)/_osslwatch
+	install -m 0644 $(GENERATED)/osslwatch.fish $(DESTDIR)$(FISHCOMPDIR)/osslwatch.fish
 	sed -e 's|/usr/local/bin/osslwatch|$(BINDIR)/osslwatch|' \
 	  systemd/osslwatch.service >$(DESTDIR)$(UNITDIR)/osslwatch.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/osslwatch.service
@@ -94,6 +129,8 @@ install: install-binary
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/osslwatch $(DESTDIR)$(BINDIR)/osslwatch-daemon $(DESTDIR)$(UNITDIR)/osslwatch.service \
 	  $(DESTDIR)$(SYSUSERSDIR)/osslwatch.conf
+	rm -f $(DESTDIR)$(MANDIR)/man1/osslwatch.1 $(DESTDIR)$(BASHCOMPDIR)/osslwatch \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_osslwatch $(DESTDIR)$(FISHCOMPDIR)/osslwatch.fish
 	find $(DESTDIR)$(CONFDIR) -name '*.dist' -type f -delete 2>/dev/null || true
 
 bench: release

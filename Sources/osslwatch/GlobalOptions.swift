@@ -27,7 +27,7 @@ struct GlobalOptions: ParsableArguments {
                 path: config, environment: ProcessInfo.processInfo.environment,
                 options: ConfigLoader.Options(checkFiles: checkFiles))
         } catch {
-            printError("osslwatch: \(error)")
+            printError("osslwatch: \(error)", journalPriority: LOG_ERR)
             throw ExitCode(78)
         }
     }
@@ -57,6 +57,14 @@ struct LogLevel: ExpressibleByArgument {
 }
 
 /// Writes one line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+///
+/// With `journalPriority` (a syslog priority such as `LOG_ERR`), when standard error is
+/// systemd's journal stream the line carries it, so the reason a service stopped is marked in
+/// `systemctl status` and shown by `journalctl -p err`; a terminal sees the line unchanged.
+func printError(_ message: String, journalPriority: Int32? = nil) {
+    var line = message
+    if let journalPriority, LineLogHandler.isJournalStream() {
+        line = "<\(journalPriority)>" + message
+    }
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }
