@@ -22,6 +22,9 @@ public struct StepResult: Sendable, Hashable {
         self.sha256 = sha256
     }
 
+    /// Whether the effect was only printed (`--dry-run`): the attempt records "dry run".
+    var isDryRun: Bool { state == .done && reason == "dry run" }
+
     static func failed(_ error: StepError) -> StepResult {
         StepResult(state: .failed, reason: error.message)
     }
