@@ -64,14 +64,14 @@ extension Store {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
         }
-        return try row.map { row throws(StoreError) in try outboxRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRecord.self, row) }
     }
 
     public func outbox(key: String) throws(StoreError) -> OutboxRecord? {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE key = ?", arguments: [key])
         }
-        return try row.map { row throws(StoreError) in try outboxRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRecord.self, row) }
     }
 
     /// Every row, oldest first; only those in `state` when given (the runner's look for drafted
@@ -82,7 +82,7 @@ extension Store {
                 db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
                 arguments: [state?.rawValue, state?.rawValue])
         }
-        return try rows.map { row throws(StoreError) in try outboxRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRecord.self, row) }
     }
 
     /// The exact bytes drafted (and sent).
@@ -104,7 +104,7 @@ extension Store {
                     """,
                 arguments: [OutboxState.approved.rawValue, OutboxState.retryWait.rawValue])
         }
-        return try rows.map { row throws(StoreError) in try outboxRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRecord.self, row) }
             .filter { OutboxMachine($0).isDue(at: now) }
     }
 
@@ -191,7 +191,7 @@ extension Store {
                 arguments: [OutboxState.sending.rawValue])
             var ids: [Int64] = []
             for row in rows {
-                var machine = OutboxMachine(try outboxRecord(row))
+                var machine = OutboxMachine(try decodeRecord(OutboxRecord.self, row))
                 try apply(db, machine.interrupted(at: at), at: at)
                 ids.append(machine.record.id)
             }
@@ -282,7 +282,7 @@ extension Store {
                     """,
                 arguments: [run, step, OutboxRecord.Role.review.rawValue] + StatementArguments(unsent))
             for row in reviews {
-                var review = OutboxMachine(try outboxRecord(row))
+                var review = OutboxMachine(try decodeRecord(OutboxRecord.self, row))
                 try apply(db, review.finishDryRun(at: at), at: at)
             }
         }
@@ -309,7 +309,7 @@ extension Store {
                     run, step.name, OutboxRecord.Role.message.rawValue, OutboxState.cancelled.rawValue,
                 ])
         else { return OutboxMachine.lateSecurityWithoutMessage(stepState: step.state) }
-        var machine = OutboxMachine(try outboxRecord(row))
+        var machine = OutboxMachine(try decodeRecord(OutboxRecord.self, row))
         let original = machine.record.key
         let result = machine.withdrawForSecurity(
             cves: cves, plainKind: MessageKind.announcement.rawValue, at: at)
@@ -319,7 +319,7 @@ extension Store {
             db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE role = ? AND key = ?",
             arguments: [OutboxRecord.Role.review.rawValue, original + ":review"])
         for row in reviews {
-            var review = OutboxMachine(try outboxRecord(row))
+            var review = OutboxMachine(try decodeRecord(OutboxRecord.self, row))
             try apply(db, review.followWithdrawal(of: machine.record, at: at), at: at)
         }
         return result
@@ -369,37 +369,13 @@ extension Store {
         else {
             throw StoreError(.notFound, path: path, "no draft \(id) (`osslwatch drafts` lists them)")
         }
-        return try outboxRecord(row)
+        return try decodeRecord(OutboxRecord.self, row)
     }
 
     private static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    /// What `outboxRecord` reads: every column but the message bytes, which only the sender
-    /// and `drafts show` need (`outboxMessage`); the per-advance looks need not load them.
-    private static let outboxColumns =
-        "id, key, role, kind, project, run_id, step, message_id, subject, maildir_file, envelope_from, recipients, "
-        + "state, attempts, next_attempt, reply_code, reply_text, reason, created_at, updated_at, approved_at, sent_at"
-
-    private func outboxRecord(_ row: Row) throws(StoreError) -> OutboxRecord {
-        let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
-        let id: Int64 = try stored.value("id")
-        let roleText: String = try stored.value("role")
-        let stateText: String = try stored.value("state")
-        let recipientsText: String = try stored.value("recipients")
-        guard let role = OutboxRecord.Role(rawValue: roleText), let state = OutboxState(rawValue: stateText),
-            let recipients = try? JSONDecoder().decode([String].self, from: Data(recipientsText.utf8))
-        else { throw StoreError(.corrupt, path: path, "outbox row \(id) has an unknown role, state or recipients") }
-        return OutboxRecord(
-            id: id, key: try stored.value("key"), role: role, kind: try stored.value("kind"),
-            project: try stored.value("project"), runID: try stored.value("run_id"), step: try stored.value("step"),
-            messageID: try stored.value("message_id"), subject: try stored.value("subject"),
-            maildirFile: try stored.value("maildir_file"), envelopeFrom: try stored.value("envelope_from"),
-            recipients: recipients, state: state, attempts: try stored.value("attempts"),
-            nextAttempt: try stored.optionalDate("next_attempt"), replyCode: try stored.value("reply_code"),
-            replyText: try stored.value("reply_text"), reason: try stored.value("reason"),
-            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
-            approvedAt: try stored.optionalDate("approved_at"), sentAt: try stored.optionalDate("sent_at"))
-    }
+    /// What an outbox read selects: every column of the record (not the message bytes).
+    static let outboxColumns = OutboxRecord.Columns.record.map(\.name).joined(separator: ", ")
 }

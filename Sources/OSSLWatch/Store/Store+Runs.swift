@@ -58,7 +58,7 @@ extension Store {
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id")
         }
-        return try rows.map { row throws(StoreError) in try runRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(RunRecord.self, row) }
     }
 
     /// Runs that are not final (active, waiting, needing attention, failed), oldest first.
@@ -68,7 +68,7 @@ extension Store {
 
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
         let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
-        return try row.map { row throws(StoreError) in try runRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(RunRecord.self, row) }
     }
 
     /// The run of (project, target), if one was ever created.
@@ -78,7 +78,7 @@ extension Store {
                 db, sql: "SELECT * FROM runs WHERE project = ? AND target = ?",
                 arguments: [project, target.description])
         }
-        return try row.map { row throws(StoreError) in try runRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(RunRecord.self, row) }
     }
 
     /// The steps of a run in checklist order.
@@ -86,7 +86,7 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
         }
-        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(StepRecord.self, row) }
     }
 
     /// Every attempt of every step of a run, in the order they started.
@@ -100,14 +100,7 @@ extension Store {
                     """,
                 arguments: [run])
         }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "attempts", keyColumns: "run_id", "step", "number", path: path)
-            return AttemptRecord(
-                runID: try stored.value("run_id"), step: try stored.value("step"), number: try stored.value("number"),
-                startedAt: try stored.date("started_at"), finishedAt: try stored.optionalDate("finished_at"),
-                exitCode: try stored.value("exit_code"), stdoutPath: try stored.value("stdout_path"),
-                stderrPath: try stored.value("stderr_path"), outcome: try stored.value("outcome"))
-        }
+        return try rows.map { row throws(StoreError) in try decodeRecord(AttemptRecord.self, row) }
     }
 
     // MARK: - Operator transitions
@@ -255,19 +248,19 @@ extension Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, path: path, "no run \(id)")
             }
-            let record = try runRecord(row)
-            guard !record.state.isFinal else { return nil }
+            let current = try decodeRecord(RunRecord.self, row)
+            guard !current.state.isFinal else { return nil }
             var added: [String] = []
-            for cve in cves where !record.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
+            for cve in cves where !current.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
             guard !added.isEmpty else { return nil }
             try db.execute(
                 sql: "UPDATE runs SET advisories = ?, is_security = 1, updated_at = ? WHERE id = ?",
-                arguments: [try Self.json(record.advisories + added), at, id])
+                arguments: [try Self.json(current.advisories + added), at, id])
             var machine = try runMachine(db, run: id)
             let (reopened, action) = machine.reopenSecuritySteps()
             try apply(db, run: id, action, at: at)
             var update = AdvisoryUpdate(
-                run: record, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
+                run: current, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
             for step in machine.steps where step.kind == .announce {
                 switch try withdrawPlainAnnouncement(db, run: id, step: step, cves: added, at: at) {
                 case .untouched: break
@@ -310,11 +303,11 @@ extension Store {
     public func recoverInterrupted(at: Date) throws(StoreError) -> [StepRecord] {
         let rows = try write { db in
             let running = try Row.fetchAll(
-                db, sql: "SELECT run_id, idx FROM steps WHERE state = ? ORDER BY run_id, idx",
+                db, sql: "SELECT * FROM steps WHERE state = ? ORDER BY run_id, idx",
                 arguments: [StepState.running.rawValue])
             let keys = try running.map { row throws(StoreError) in
-                let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-                return (run: try stored.value("run_id", as: Int64.self), index: try stored.value("idx", as: Int.self))
+                let step = try decodeRecord(StepRecord.self, row)
+                return (run: step.runID, index: step.index)
             }
             for run in Set(keys.map { $0.run }).sorted() {
                 var machine = try runMachine(db, run: run)
@@ -325,7 +318,7 @@ extension Store {
                     db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?", arguments: [key.run, key.index])
             }
         }
-        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(StepRecord.self, row) }
     }
 
     /// The reason a non-idempotent step interrupted by a crash waits for an operator.
@@ -365,22 +358,26 @@ extension Store {
         }
         var drafts: [String: Int64] = [:]
         let draftRows = try Row.fetchAll(
-            db, sql: "SELECT step, id FROM outbox WHERE run_id = ? AND role = ? AND state = ? ORDER BY id",
+            db,
+            sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND role = ? AND state = ? ORDER BY id",
             arguments: [run, OutboxRecord.Role.message.rawValue, OutboxState.drafted.rawValue])
         for row in draftRows {
-            let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
-            if let step: String = try stored.value("step") { drafts[step] = try stored.value("id") }
+            let draft = try decodeRecord(OutboxRecord.self, row)
+            if let step = draft.step { drafts[step] = draft.id }
         }
         let rows = try Row.fetchAll(
             db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
         let steps = try rows.map { row throws(StoreError) in
-            let record = try stepRecord(row)
-            let code: String? = try StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-                .value("reason_code")
+            let step = try decodeRecord(StepRecord.self, row)
+            let code: StepReason.Code?
+            do {
+                code = try StepRecord.reasonCode(row)
+            } catch {
+                throw StoreError(.corrupt, path: path, "run \(run) step \(step.name) has an unreadable reason code")
+            }
             return RunMachine.Step(
-                name: record.name, kind: record.kind, state: record.state, idempotent: record.idempotent,
-                reason: record.reason, reasonCode: code.flatMap(StepReason.Code.init(rawValue:)),
-                draft: drafts[record.name])
+                name: step.name, kind: step.kind, state: step.state, idempotent: step.idempotent,
+                reason: step.reason, reasonCode: code, draft: drafts[step.name])
         }
         return RunMachine(run: run, state: state, steps: steps)
     }
@@ -457,44 +454,5 @@ extension Store {
 
     private func illegal(_ message: String) -> StoreError {
         StoreError(.illegalTransition, path: path, message)
-    }
-
-    private func runRecord(_ row: Row) throws(StoreError) -> RunRecord {
-        let stored = StoredRow(row, table: "runs", keyColumns: "id", path: path)
-        let id: Int64 = try stored.value("id")
-        let previousText: String = try stored.value("previous")
-        let targetText: String = try stored.value("target")
-        let stateText: String = try stored.value("state")
-        let advisoriesText: String = try stored.value("advisories")
-        guard let previous = OpenSSLVersion.parse(bare: previousText),
-            let target = OpenSSLVersion.parse(bare: targetText)
-        else { throw StoreError(.corrupt, path: path, "run \(id) has an unreadable version") }
-        guard let state = RunState(rawValue: stateText) else {
-            throw StoreError(.corrupt, path: path, "run \(id) has unknown state \(stateText.debugDescription)")
-        }
-        guard let advisories = try? JSONDecoder().decode([String].self, from: Data(advisoriesText.utf8)) else {
-            throw StoreError(.corrupt, path: path, "run \(id) has unreadable advisories")
-        }
-        return RunRecord(
-            id: id, project: try stored.value("project"), previous: previous, target: target,
-            sha256: try stored.value("sha256"), nextRelease: try stored.value("next_release"), advisories: advisories,
-            isSecurity: try stored.value("is_security"), state: state, reason: try stored.value("reason"),
-            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
-            forced: try stored.value("forced"), supersededBy: try stored.value("superseded_by"))
-    }
-
-    private func stepRecord(_ row: Row) throws(StoreError) -> StepRecord {
-        let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-        let run: Int64 = try stored.value("run_id")
-        let name: String = try stored.value("name")
-        let kindText: String = try stored.value("kind")
-        let stateText: String = try stored.value("state")
-        guard let kind = StepKind(rawValue: kindText), let state = StepState(rawValue: stateText) else {
-            throw StoreError(.corrupt, path: path, "run \(run) step \(name) has an unknown kind or state")
-        }
-        return StepRecord(
-            runID: run, index: try stored.value("idx"), name: name, kind: kind, state: state,
-            idempotent: try stored.value("idempotent"), reason: try stored.value("reason"),
-            approvedAt: try stored.optionalDate("approved_at"), updatedAt: try stored.date("updated_at"))
     }
 }
