@@ -183,9 +183,14 @@ public struct OutboxMachine: Sendable, Hashable {
     }
 
     /// How the announce step's attempt ends once the sender returned this row: done when
-    /// sent, failed or needs-attention like the message, pending when it waits for a retry or
-    /// nothing was started (the step runs again). The attempt's outcome is the row's state.
-    public var attemptResult: StepEffect {
+    /// sent, failed or needs-attention like the message, pending when it waits for a retry
+    /// (the step runs again). The attempt's outcome is the row's state; with no SMTP
+    /// transaction started since `attemptsBefore` (the password was unreadable) it is
+    /// "not started" and the step is pending.
+    public func attemptResult(attemptsBefore: Int) -> StepEffect {
+        guard record.attempts > attemptsBefore else {
+            return StepEffect(state: .pending, reason: record.reason, attempt: .finish(outcome: "not started"))
+        }
         let outcome = RunMachine.AttemptWrite.finish(outcome: record.state.rawValue)
         switch record.state {
         case .sent:

@@ -66,10 +66,10 @@ extension PipelineRunner {
             guard OutboxMachine(record).isDue(at: Date()) else { return false }
             let attempt = try store.beginStep(run: run.id, step: step.name, at: Date())
             let after = try await sender(mail, project: run.project).send(record)
-            let result = OutboxMachine(after).attemptResult
+            let result = OutboxMachine(after).attemptResult(attemptsBefore: record.attempts)
             try store.finishStep(
                 run: run.id, step: step.name, attempt: attempt.number, state: result.state, reason: result.reason,
-                outcome: after.state.rawValue, at: Date())
+                outcome: result.attempt?.outcome, at: Date())
             return after.state != record.state
         default:
             let state = try store.syncAnnounceStep(record, at: Date())

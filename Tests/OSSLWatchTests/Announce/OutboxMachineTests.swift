@@ -135,7 +135,7 @@ import Testing
             var machine = OutboxMachine(Self.record(.sending))
             let write = try #require(machine.finishSending(outcome, at: Self.now).write)
             #expect(write.record.state == state && write.step == nil)
-            let result = OutboxMachine(write.record).attemptResult
+            let result = OutboxMachine(write.record).attemptResult(attemptsBefore: 0)
             #expect(result.state == stepState)
             #expect(result.attempt == .finish(outcome: state.rawValue))
             switch state {
@@ -155,8 +155,8 @@ import Testing
 
     @Test("a message the sender could not start leaves the step pending, to run again")
     func attemptNotStarted() {
-        let result = OutboxMachine(Self.record(.approved)).attemptResult
-        #expect(result.state == .pending && result.attempt == .finish(outcome: "approved"))
+        let result = OutboxMachine(Self.record(.approved, attempts: 1)).attemptResult(attemptsBefore: 1)
+        #expect(result.state == .pending && result.attempt == .finish(outcome: "not started"))
     }
 
     @Test("a row left sending becomes needs-attention; the step follows it at the next drive")

@@ -34,14 +34,15 @@ import Testing
         -> OutboxRecord
     {
         let attempt = try store.beginStep(run: run.id, step: "announce", at: at)
+        let before = try #require(try store.outbox(id)).attempts
         let sending = try store.beginSending(id, at: at)
         #expect(sending.state == .sending)
         #expect(try store.steps(run: run.id).first?.state == .running)
         let after = try store.finishSending(id, outcome, at: at)
-        let result = OutboxMachine(after).attemptResult
+        let result = OutboxMachine(after).attemptResult(attemptsBefore: before)
         try store.finishStep(
             run: run.id, step: "announce", attempt: attempt.number, state: result.state, reason: result.reason,
-            outcome: after.state.rawValue, at: at)
+            outcome: result.attempt?.outcome, at: at)
         return after
     }
 
@@ -85,10 +86,10 @@ import Testing
         #expect(try store.steps(run: run.id).first?.state == .running)
         let sent = try store.finishSending(record.id, .sent(code: 250, text: "2.0.0 Ok: queued"), at: now)
         #expect(sent.state == .sent && sent.replyCode == 250 && sent.sentAt == now)
-        let result = OutboxMachine(sent).attemptResult
+        let result = OutboxMachine(sent).attemptResult(attemptsBefore: 0)
         try store.finishStep(
             run: run.id, step: "announce", attempt: attempt.number, state: result.state, reason: result.reason,
-            outcome: sent.state.rawValue, at: now)
+            outcome: result.attempt?.outcome, at: now)
         let done = try #require(try store.steps(run: run.id).first)
         #expect(done.state == .done && done.reason?.contains("250 2.0.0 Ok: queued") == true)
         #expect(try store.attempts(run: run.id).map(\.outcome) == ["sent"])
