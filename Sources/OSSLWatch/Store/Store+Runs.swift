@@ -290,14 +290,6 @@ extension Store {
         }
     }
 
-    /// Notes that `newer` replaces `run`; the runner supersedes it at its next gate.
-    public func setSupersededBy(run: Int64, newer: Int64, at: Date) throws(StoreError) {
-        guard let target = try self.run(newer)?.target else {
-            throw StoreError(.notFound, path: path, "no run \(newer)")
-        }
-        try supersede(run: run, by: newer, target: target, now: false, at: at)
-    }
-
     /// The crash-recovery rule (`RunMachine.recoverInterrupted`), for the runner at start:
     /// every step still `running` was interrupted. Returns the steps changed, with their new state.
     public func recoverInterrupted(at: Date) throws(StoreError) -> [StepRecord] {
