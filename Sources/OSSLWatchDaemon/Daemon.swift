@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import OSSLWatch
 public import OSSLWatchCore
+import OSSLWatchCore
 import OSSLWatchStore
 
 /// `osslwatch run`: polls every feed on its own interval until SIGTERM or SIGINT, as a

@@ -1,4 +1,5 @@
 public import OSSLWatch
+import OSSLWatch
 
 /// Why `osslwatch run` could not start; the message is one line for the log and the terminal.
 public struct DaemonError: Error, CustomStringConvertible, Sendable {

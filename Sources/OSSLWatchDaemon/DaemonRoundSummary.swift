@@ -1,5 +1,6 @@
 import Foundation
 public import OSSLWatch
+import OSSLWatch
 
 /// What one poll round did, handed from the round's task back to the loop.
 public struct DaemonRoundSummary: Sendable, Hashable {

@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
+import OSSLWatchCore
 
 extension Store {
     // MARK: - Advisories

@@ -1,25 +1,19 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// The outbox: drafted and sent messages, and the announce steps whose state follows them.
 ///
-/// Every method is one transaction. A row linked to a run's announce step moves that step
-/// in the same transaction (drafted: waiting-approval; sending: running with an attempt;
-/// sent: done; failed and needs-attention alike), so the run never says something the
-/// outbox contradicts.
+/// Every method is one transaction: it loads the row's `OutboxMachine`, sends it one event
+/// and writes the result; where the machine says so (drafted, approved, retried, withheld),
+/// a run's message moves its announce step through the run's `RunMachine` in the same
+/// transaction, so the run never says something the outbox contradicts. Sending is the
+/// mail's own journal: the announce step's attempt is `beginStep`/`finishStep`, as for every
+/// step. The rules and the words are the machines'.
 extension Store {
     /// How one SMTP transaction ended, as `finishSending` records it.
-    public enum SendOutcome: Sendable, Hashable {
-        /// The server accepted the message with this final reply.
-        case sent(code: Int, text: String)
-        /// A temporary failure: try again at `next`.
-        case retry(code: Int?, text: String, next: Date)
-        /// A permanent failure (or the tries are used up); the text says why.
-        case failed(code: Int?, text: String)
-        /// Delivered or not, nobody knows (the reply to the message never came).
-        case unknown(text: String)
-    }
+    public typealias SendOutcome = OutboxMachine.SendOutcome
 
     // MARK: - Drafting
 
@@ -41,23 +35,14 @@ extension Store {
             if let review, let reviewRecipients {
                 try insert(db, review, recipients: reviewRecipients, at: at)
             }
-            if let run = draft.runID, let step = draft.step, draft.state == .drafted {
-                try setStepIfNotFinal(
-                    db, run: run, step: step, state: .waitingApproval, reason: Self.waitingReason(id: id, run: run),
-                    at: at)
-            }
+            let machine = OutboxMachine(try requireRow(db, id))
+            if let effect = machine.drafted() { try follow(db, machine.record, effect, at: at) }
             return (id, true)
         }
         guard let record = try outbox(id) else {
             throw StoreError(.notFound, path: path, "outbox row \(id) disappeared")
         }
         return (record, created)
-    }
-
-    /// What a run's announce step says while its draft waits.
-    static func waitingReason(id: Int64, run: Int64) -> String {
-        "draft \(id) waits for approval: `osslwatch drafts show \(id)`, then `osslwatch drafts approve \(id)` "
-            + "or `osslwatch approve \(run)`"
     }
 
     private func insert(_ db: Database, _ draft: OutboxDraft, recipients: String, at: Date) throws {
@@ -81,14 +66,14 @@ extension Store {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
         }
-        return try row.map { row throws(StoreError) in try outboxRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
     }
 
     public func outbox(key: String) throws(StoreError) -> OutboxRecord? {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE key = ?", arguments: [key])
         }
-        return try row.map { row throws(StoreError) in try outboxRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
     }
 
     /// Every row, oldest first; only those in `state` when given (the runner's look for drafted
@@ -99,7 +84,7 @@ extension Store {
                 db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
                 arguments: [state?.rawValue, state?.rawValue])
         }
-        return try rows.map { row throws(StoreError) in try outboxRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
     }
 
     /// The exact bytes drafted (and sent).
@@ -110,24 +95,27 @@ extension Store {
         return data.map { [UInt8]($0) }
     }
 
-    /// Rows that may be sent now: approved ones, and retry-wait ones whose time has come.
+    /// Rows that may be sent now (`OutboxMachine.isDue`): approved ones, and retry-wait ones
+    /// whose time has come.
     public func dueOutbox(now: Date) throws(StoreError) -> [OutboxRecord] {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox WHERE state = 'approved' OR (state = 'retry-wait' AND next_attempt <= ?)
-                    ORDER BY id
+                    SELECT \(Self.outboxColumns) FROM outbox WHERE state IN (?, ?) ORDER BY id
                     """,
-                arguments: [now])
+                arguments: [OutboxState.approved.rawValue, OutboxState.retryWait.rawValue])
         }
-        return try rows.map { row throws(StoreError) in try outboxRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
+            .filter { OutboxMachine($0).isDue(at: now) }
     }
 
     /// The earliest retry of a message waiting after a temporary failure, for the daemon's wake-up.
     public func nextOutboxAttempt() throws(StoreError) -> Date? {
         try read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(next_attempt) FROM outbox WHERE state = 'retry-wait'")
+            try Date.fetchOne(
+                db, sql: "SELECT MIN(next_attempt) FROM outbox WHERE state = ?",
+                arguments: [OutboxState.retryWait.rawValue])
         }
     }
 
@@ -137,66 +125,36 @@ extension Store {
     /// approved only while its step waits (not after the run was cancelled or the step skipped).
     public func approveDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
-            let row = try requireRow(db, id)
-            guard row.state == .drafted else {
-                throw outboxIllegal("draft \(id) is \(row.state.rawValue); only a drafted message can be approved")
+            var machine = OutboxMachine(try requireRow(db, id))
+            var runState: RunState?
+            var stepState: StepState?
+            if let run = machine.record.runID, let step = machine.record.step {
+                let owner = try? runMachine(db, run: run)
+                runState = owner?.state
+                stepState = owner?.steps.first { $0.name == step }?.state
             }
-            if let run = row.runID, let step = row.step {
-                let state = try String.fetchOne(
-                    db, sql: "SELECT state FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
-                let runState = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [run])
-                guard let runState, !(RunState(rawValue: runState)?.isFinal ?? true) else {
-                    throw outboxIllegal("draft \(id) belongs to run \(run), which is \(runState ?? "gone")")
-                }
-                guard state == StepState.waitingApproval.rawValue || state == StepState.pending.rawValue else {
-                    throw outboxIllegal("draft \(id): step \(step) of run \(run) is \(state ?? "gone"), not waiting")
-                }
-                try markApproved(db, id, at: at)
-                try setStepIfNotFinal(db, run: run, step: step, state: .pending, reason: nil, at: at, approved: true)
-            } else {
-                try markApproved(db, id, at: at)
-            }
+            try apply(db, machine.approve(at: at, runState: runState, stepState: stepState), at: at)
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
         return record
     }
 
-    /// Called by `approve(run:step:)` inside its transaction: approving an announce step
-    /// approves its draft and puts the step back to pending (the runner sends, then marks it
-    /// done). Returns false when the step is not an announce step with a drafted message.
-    func approveAnnouncement(_ db: Database, run: Int64, step: String, at: Date) throws -> Bool {
-        let kind = try String.fetchOne(
-            db, sql: "SELECT kind FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
-        guard kind == StepKind.announce.rawValue,
-            let id = try Int64.fetchOne(
-                db,
-                sql: "SELECT id FROM outbox WHERE run_id = ? AND step = ? AND role = 'message' AND state = 'drafted'",
-                arguments: [run, step])
-        else { return false }
-        try markApproved(db, id, at: at)
-        try setStepIfNotFinal(db, run: run, step: step, state: .pending, reason: nil, at: at, approved: true)
-        return true
+    /// Called by the run machine's writes when `approve RUN` approves an announce step that
+    /// waits on this draft: the step has moved already; the draft becomes approved.
+    func approveDraftOfStep(_ db: Database, _ id: Int64, at: Date) throws {
+        var machine = OutboxMachine(try requireRow(db, id))
+        guard case .write(let write) = machine.approve(at: at, runState: .active, stepState: .waitingApproval) else {
+            return
+        }
+        try writeRow(db, write.record)
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
     /// next advance. For needs-attention the operator has checked it was not delivered.
     public func retryDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
-            let row = try requireRow(db, id)
-            guard row.state == .failed || row.state == .needsAttention else {
-                throw outboxIllegal(
-                    "draft \(id) is \(row.state.rawValue); only a failed or needs-attention message can be retried")
-            }
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET state = 'approved', attempts = 0, next_attempt = NULL, reason = NULL,
-                                      updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [at, id])
-            if let run = row.runID, let step = row.step {
-                try setStepIfNotFinal(db, run: run, step: step, state: .pending, reason: nil, at: at)
-            }
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, machine.retry(at: at), at: at)
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
         return record
@@ -204,112 +162,40 @@ extension Store {
 
     // MARK: - Sender transitions
 
-    /// Commits `sending` (and the announce step `running` with a new attempt) before the
-    /// SMTP transaction. Refused unless the row is approved or its retry is due.
+    /// Commits `sending` before the SMTP transaction. Refused unless the row is approved or
+    /// its retry is due.
     public func beginSending(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
-            let row = try requireRow(db, id)
-            let due = row.state == .approved || (row.state == .retryWait && (row.nextAttempt ?? at) <= at)
-            guard due else { throw outboxIllegal("draft \(id) is \(row.state.rawValue), not due for sending") }
-            try db.execute(
-                sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                arguments: [at, id])
-            if let run = row.runID, let step = row.step, row.role == .message {
-                let number =
-                    try Int.fetchOne(
-                        db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
-                        arguments: [run, step]) ?? 1
-                try db.execute(
-                    sql: "INSERT INTO attempts (run_id, step, number, started_at) VALUES (?, ?, ?, ?)",
-                    arguments: [run, step, number, at])
-                try setStepIfNotFinal(db, run: run, step: step, state: .running, reason: nil, at: at)
-            }
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, machine.beginSending(at: at), at: at)
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
         return record
     }
 
-    /// Commits the transaction's outcome after it (and the announce step's).
+    /// Commits the transaction's outcome after it.
     public func finishSending(_ id: Int64, _ outcome: SendOutcome, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
-            let row = try requireRow(db, id)
-            guard row.state == .sending else {
-                throw outboxIllegal("draft \(id) is \(row.state.rawValue), not sending")
-            }
-            let state: OutboxState
-            let stepState: StepState
-            var code: Int?
-            var text: String
-            var next: Date?
-            var sentAt: Date?
-            let reason: String?
-            switch outcome {
-            case .sent(let replyCode, let replyText):
-                (state, stepState, code, text, sentAt) = (.sent, .done, replyCode, replyText, at)
-                reason = nil
-            case .retry(let replyCode, let replyText, let nextAttempt):
-                (state, stepState, code, text, next) = (.retryWait, .pending, replyCode, replyText, nextAttempt)
-                reason = "\(Self.reply(code, text)); try \(row.attempts + 1) at \(Self.iso(nextAttempt))"
-            case .failed(let replyCode, let replyText):
-                (state, stepState, code, text) = (.failed, .failed, replyCode, replyText)
-                reason = Self.reply(code, text)
-            case .unknown(let replyText):
-                (state, stepState, text) = (.needsAttention, .needsAttention, replyText)
-                reason =
-                    "\(replyText); it may or may not have been delivered: check, then `osslwatch drafts retry \(id)`"
-            }
-            text = String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(1000))
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET state = ?, reply_code = ?, reply_text = ?, next_attempt = ?, reason = ?,
-                                      sent_at = COALESCE(?, sent_at), updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [state.rawValue, code, text, next, reason, sentAt, at, id])
-            if let run = row.runID, let step = row.step, row.role == .message {
-                let stepReason =
-                    state == .sent
-                    ? "sent to \(row.recipients.count) recipients as <\(row.messageID)>: \(Self.reply(code, text))"
-                    : reason
-                try db.execute(
-                    sql: """
-                        UPDATE attempts SET finished_at = ?, outcome = ?
-                        WHERE run_id = ? AND step = ? AND finished_at IS NULL
-                        """,
-                    arguments: [at, state.rawValue, run, step])
-                try setStepIfNotFinal(db, run: run, step: step, state: stepState, reason: stepReason, at: at)
-            }
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, machine.finishSending(outcome, at: at), at: at)
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
         return record
     }
 
     /// At start (and before each advance, when nothing may be sending): every row still
-    /// `sending` was interrupted in its SMTP transaction and becomes needs-attention, with its
-    /// announce step. Returns the rows changed.
+    /// `sending` was interrupted in its SMTP transaction and becomes needs-attention (its
+    /// announce step, recovered as pending, follows it at the next drive). Returns the rows changed.
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
         let ids = try write { db -> [Int64] in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE state = 'sending' ORDER BY id")
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE state = ? ORDER BY id",
+                arguments: [OutboxState.sending.rawValue])
             var ids: [Int64] = []
             for row in rows {
-                let record = try outboxRecord(row)
-                let reason =
-                    "interrupted during the SMTP transaction; it may or may not have been delivered: "
-                    + "check the list, then `osslwatch drafts retry \(record.id)` to send it again"
-                try db.execute(
-                    sql: "UPDATE outbox SET state = 'needs-attention', reason = ?, updated_at = ? WHERE id = ?",
-                    arguments: [reason, at, record.id])
-                if let run = record.runID, let step = record.step, record.role == .message {
-                    try db.execute(
-                        sql: """
-                            UPDATE attempts SET finished_at = ?, outcome = 'interrupted'
-                            WHERE run_id = ? AND step = ? AND finished_at IS NULL
-                            """,
-                        arguments: [at, run, step])
-                    try setStepIfNotFinal(db, run: run, step: step, state: .needsAttention, reason: reason, at: at)
-                }
-                ids.append(record.id)
+                var machine = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+                try apply(db, machine.interrupted(at: at), at: at)
+                ids.append(machine.record.id)
             }
             return ids
         }
@@ -320,35 +206,13 @@ extension Store {
         return records
     }
 
-    /// Brings a pending announce step in line with its message: waiting while drafted, done
-    /// once sent, failed or needs-attention like the message. Returns the step state set, or
-    /// nil when the step may go on (approved, retry-wait).
+    /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`):
+    /// waiting while drafted, done once sent, failed or needs-attention like the message.
+    /// Returns the step state set, or nil when the step may go on (approved, retry-wait).
     public func syncAnnounceStep(_ record: OutboxRecord, at: Date) throws(StoreError) -> StepState? {
-        guard let run = record.runID, let step = record.step else { return nil }
-        let target: (StepState, String?)?
-        switch record.state {
-        case .drafted: target = (.waitingApproval, Self.waitingReason(id: record.id, run: run))
-        case .sent:
-            target = (.done, "sent as <\(record.messageID)>: \(Self.reply(record.replyCode, record.replyText ?? ""))")
-        case .failed:
-            target = (
-                .failed,
-                (record.reason ?? record.replyText ?? "failed")
-                    + "; `osslwatch drafts retry \(record.id)` sends it again"
-            )
-        case .needsAttention, .sending:
-            target = (
-                .needsAttention,
-                (record.reason ?? "the message may have been sent")
-                    + "; after checking: `osslwatch drafts retry \(record.id)` sends it again, "
-                    + "`osslwatch skip \(run) \(step)` goes on without it"
-            )
-        case .cancelled: target = (.failed, "draft \(record.id) was cancelled")
-        case .approved, .retryWait: target = nil
-        }
-        guard let (state, reason) = target else { return nil }
-        try write { db in try setStepIfNotFinal(db, run: run, step: step, state: state, reason: reason, at: at) }
-        return state
+        guard let effect = OutboxMachine(record).announceStep else { return nil }
+        try write { db in try follow(db, record, effect, at: at) }
+        return effect.state
     }
 
     /// Withdraws what a cancelled or superseded run had not sent yet (its draft, an approved
@@ -356,21 +220,27 @@ extension Store {
     /// Returns the rows changed.
     public func cancelDraftsOfClosedRuns(at: Date) throws(StoreError) -> [Int64] {
         try write { db in
-            let ids = try Int64.fetchAll(
+            let closing = OutboxMachine.closingRunStates.map(\.rawValue).sorted()
+            let unsent = OutboxMachine.withdrawable.map(\.rawValue).sorted()
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT o.id FROM outbox o JOIN runs r ON r.id = o.run_id
-                    WHERE r.state IN ('cancelled', 'superseded') AND o.state IN ('drafted', 'approved', 'retry-wait')
+                    SELECT o.id AS id, r.state AS run_state FROM outbox o JOIN runs r ON r.id = o.run_id
+                    WHERE r.state IN (\(Self.placeholders(closing.count)))
+                      AND o.state IN (\(Self.placeholders(unsent.count)))
                     ORDER BY o.id
-                    """)
-            for id in ids {
-                try db.execute(
-                    sql: """
-                        UPDATE outbox SET state = 'cancelled', updated_at = ?,
-                            reason = 'run ' || run_id || ' is ' || (SELECT state FROM runs WHERE id = outbox.run_id)
-                        WHERE id = ?
-                        """,
-                    arguments: [at, id])
+                    """,
+                arguments: StatementArguments(closing + unsent))
+            var ids: [Int64] = []
+            for row in rows {
+                let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
+                let id: Int64 = try stored.value("id")
+                let text: String = try stored.value("run_state")
+                guard let runState = RunState(rawValue: text) else { continue }
+                var machine = OutboxMachine(try requireRow(db, id))
+                let action = machine.closeWithRun(runState, at: at)
+                try apply(db, action, at: at)
+                if case .write = action { ids.append(id) }
             }
             return ids
         }
@@ -379,20 +249,17 @@ extension Store {
     // MARK: - Dry run
 
     /// The reason every message a dry run drafts but does not send carries.
-    public static let dryRunReason = "dry run: not sent"
+    public static var dryRunReason: String { OutboxMachine.dryRunReason }
 
     /// A dry run reached a due row (approved, or waiting for a retry): nothing is sent, the row
     /// stays as it is and says why. Returns the row and whether its reason changed.
     public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
         let changed = try write { db -> Bool in
-            let row = try requireRow(db, id)
-            guard row.state == .approved || row.state == .retryWait, row.reason != Self.dryRunReason else {
-                return false
-            }
-            try db.execute(
-                sql: "UPDATE outbox SET reason = ?, updated_at = ? WHERE id = ?",
-                arguments: [Self.dryRunReason, at, id])
-            return true
+            var machine = OutboxMachine(try requireRow(db, id))
+            let action = machine.holdForDryRun(at: at)
+            try apply(db, action, at: at)
+            if case .write = action { return true }
+            return false
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
         return (record, changed)
@@ -403,21 +270,22 @@ extension Store {
     /// as a dry-run command step is, so the run goes on.
     public func finishDryRun(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
-            let row = try requireRow(db, id)
-            guard [.drafted, .approved, .retryWait].contains(row.state) else {
-                throw outboxIllegal("draft \(id) is \(row.state.rawValue); a dry run only withholds an unsent message")
-            }
-            try db.execute(
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, machine.finishDryRun(at: at), at: at)
+            guard machine.record.role == .message, let run = machine.record.runID, let step = machine.record.step
+            else { return }
+            let unsent = OutboxMachine.withdrawable.map(\.rawValue).sorted()
+            let reviews = try Row.fetchAll(
+                db,
                 sql: """
-                    UPDATE outbox SET state = 'cancelled', reason = ?, next_attempt = NULL, updated_at = ?
-                    WHERE id = ? OR (run_id IS ? AND step IS ? AND role = 'review'
-                                     AND state IN ('drafted', 'approved', 'retry-wait') AND ? = 'message')
+                    SELECT \(Self.outboxColumns) FROM outbox
+                    WHERE run_id = ? AND step = ? AND role = ? AND state IN (\(Self.placeholders(unsent.count)))
+                    ORDER BY id
                     """,
-                arguments: [Self.dryRunReason, at, id, row.runID, row.step, row.role.rawValue])
-            if let run = row.runID, let step = row.step, row.role == .message {
-                try setStepIfNotFinal(
-                    db, run: run, step: step, state: .done,
-                    reason: "dry run: draft \(id) written to the Maildir, not sent", at: at)
+                arguments: [run, step, OutboxRecord.Role.review.rawValue] + StatementArguments(unsent))
+            for row in reviews {
+                var review = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+                try apply(db, review.finishDryRun(at: at), at: at)
             }
         }
         guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
@@ -426,104 +294,74 @@ extension Store {
 
     // MARK: - Late advisories
 
-    /// What became of a run's announce step when the run turned out to be a security release.
-    enum LateSecurity: Equatable {
-        /// Nothing drafted yet (the security variant is drafted when the step is reached).
-        case untouched
-        /// The unsent plain announcement with this id was withdrawn; the step is pending.
-        case withdrawn(Int64)
-        /// The plain announcement is out, or may be, or the step passed without mail.
-        case alreadyOut
-        /// An unsent security announcement (this id) drafted with fewer CVEs; left as it is.
-        case stale(Int64)
-    }
-
-    /// Called by `addAdvisories` inside its transaction. An unsent plain announcement
-    /// (drafted, approved, waiting for a retry, or failed) is cancelled with the reason, its
-    /// key and its review copies' keys freed (suffixed `:withdrawn-ID`) so the step drafts the
-    /// security variant under the run's key; the step goes back to pending without approval.
-    /// A message that is sending, sent or needs attention is never touched.
-    func withdrawPlainAnnouncement(_ db: Database, run: Int64, step: String, cves: [String], at: Date) throws
-        -> LateSecurity
+    /// Called by `addAdvisories` inside its transaction (`OutboxMachine.withdrawForSecurity`):
+    /// an unsent plain announcement is withdrawn, its key and its review copies' keys freed,
+    /// so the step drafts the security variant under the run's key. The caller moves the step.
+    func withdrawPlainAnnouncement(_ db: Database, run: Int64, step: RunMachine.Step, cves: [String], at: Date)
+        throws -> OutboxMachine.LateSecurity
     {
         guard
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND step = ? AND role = 'message' AND state != 'cancelled'
+                    SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND step = ? AND role = ? AND state != ?
                     ORDER BY id DESC LIMIT 1
                     """,
-                arguments: [run, step])
-        else {
-            let state = try String.fetchOne(
-                db, sql: "SELECT state FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
-            return state == StepState.done.rawValue || state == StepState.running.rawValue ? .alreadyOut : .untouched
+                arguments: [
+                    run, step.name, OutboxRecord.Role.message.rawValue, OutboxState.cancelled.rawValue,
+                ])
+        else { return OutboxMachine.lateSecurityWithoutMessage(stepState: step.state) }
+        var machine = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+        let original = machine.record.key
+        let result = machine.withdrawForSecurity(
+            cves: cves, plainKind: MessageKind.announcement.rawValue, at: at)
+        guard case .withdrawn = result else { return result }
+        try writeRow(db, machine.record)
+        let reviews = try Row.fetchAll(
+            db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE role = ? AND key = ?",
+            arguments: [OutboxRecord.Role.review.rawValue, original + ":review"])
+        for row in reviews {
+            var review = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+            try apply(db, review.followWithdrawal(of: machine.record, at: at), at: at)
         }
-        let record = try outboxRecord(row)
-        switch record.state {
-        case .sending, .sent, .needsAttention, .cancelled:
-            return .alreadyOut
-        case .drafted, .approved, .retryWait, .failed:
-            guard record.kind == MessageKind.announcement.rawValue else { return .stale(record.id) }
+        return result
+    }
+
+    // MARK: - Applying the machine
+
+    /// Writes an outbox machine's action (or throws its refusal), moving a run's announce step
+    /// alongside through the run machine.
+    private func apply(_ db: Database, _ action: OutboxMachine.Action, at: Date) throws {
+        switch action {
+        case .none: return
+        case .refuse(let refusal): throw StoreError(.illegalTransition, path: path, refusal.message)
+        case .write(let write):
+            try writeRow(db, write.record)
+            if let effect = write.step { try follow(db, write.record, effect, at: at) }
         }
-        let reason =
-            "withdrawn: run \(run) became a security release (\(cves.joined(separator: ", "))); "
-            + "the security announcement is drafted instead"
-        let suffix = ":withdrawn-\(record.id)"
+    }
+
+    /// The announce step of `record`'s run follows its message (nothing happens to a final run).
+    private func follow(_ db: Database, _ record: OutboxRecord, _ effect: OutboxMachine.StepEffect, at: Date) throws {
+        guard let run = record.runID, let step = record.step,
+            try Int.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run]) != nil
+        else { return }
+        var machine = try runMachine(db, run: run)
+        try apply(db, run: run, machine.follow(step: step, effect), at: at)
+    }
+
+    /// Writes every column a machine may change.
+    private func writeRow(_ db: Database, _ record: OutboxRecord) throws {
         try db.execute(
             sql: """
-                UPDATE outbox SET state = 'cancelled', reason = ?, key = key || ?, next_attempt = NULL, updated_at = ?
+                UPDATE outbox SET key = ?, state = ?, attempts = ?, next_attempt = ?, reply_code = ?, reply_text = ?,
+                                  reason = ?, approved_at = ?, sent_at = ?, updated_at = ?
                 WHERE id = ?
                 """,
-            arguments: [reason, suffix, at, record.id])
-        let reviews = try Row.fetchAll(
-            db, sql: "SELECT id, key, state FROM outbox WHERE role = 'review' AND key = ?",
-            arguments: [record.key + ":review"])
-        for row in reviews {
-            let review = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
-            let reviewID: Int64 = try review.value("id")
-            let unsent = ["drafted", "approved", "retry-wait", "failed"].contains(
-                try review.value("state", as: String.self))
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET key = ?, state = CASE WHEN ? THEN 'cancelled' ELSE state END,
-                                      reason = CASE WHEN ? THEN ? ELSE reason END, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [record.key + suffix + ":review", unsent, unsent, reason, at, reviewID])
-        }
-        try db.execute(
-            sql: """
-                UPDATE steps SET state = 'pending', reason = NULL, approved_at = NULL, updated_at = ?
-                WHERE run_id = ? AND name = ?
-                """,
-            arguments: [at, run, step])
-        return .withdrawn(record.id)
-    }
-
-    // MARK: - Internals
-
-    private func markApproved(_ db: Database, _ id: Int64, at: Date) throws {
-        try db.execute(
-            sql: "UPDATE outbox SET state = 'approved', approved_at = ?, reason = NULL, updated_at = ? WHERE id = ?",
-            arguments: [at, at, id])
-    }
-
-    /// Moves an announce step (of a run that is not final) and settles the run.
-    private func setStepIfNotFinal(
-        _ db: Database, run: Int64, step: String, state: StepState, reason: String?, at: Date, approved: Bool = false
-    ) throws {
-        guard let text = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [run]),
-            let runState = RunState(rawValue: text), !runState.isFinal
-        else { return }
-        try db.execute(
-            sql: """
-                UPDATE steps SET state = ?, reason = ?, updated_at = ?,
-                                 approved_at = CASE WHEN ? THEN ? ELSE approved_at END
-                WHERE run_id = ? AND name = ?
-                """,
-            arguments: [state.rawValue, reason, at, approved, at, run, step])
-        try settle(db, run: run, at: at)
+            arguments: [
+                record.key, record.state.rawValue, record.attempts, record.nextAttempt, record.replyCode,
+                record.replyText, record.reason, record.approvedAt, record.sentAt, record.updatedAt, record.id,
+            ])
     }
 
     private func requireRow(_ db: Database, _ id: Int64) throws -> OutboxRecord {
@@ -533,48 +371,13 @@ extension Store {
         else {
             throw StoreError(.notFound, path: path, "no draft \(id) (`osslwatch drafts` lists them)")
         }
-        return try outboxRecord(row)
+        return try decodeRecord(OutboxRow.self, row)
     }
 
-    private func outboxIllegal(_ message: String) -> StoreError {
-        StoreError(.illegalTransition, path: path, message)
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    static func reply(_ code: Int?, _ text: String) -> String {
-        guard let code else { return text }
-        return text.hasPrefix(String(code)) ? text : "\(code) \(text)"
-    }
-
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
-
-    /// What `outboxRecord` reads: every column but the message bytes, which only the sender
-    /// and `drafts show` need (`outboxMessage`); the per-advance looks need not load them.
-    private static let outboxColumns =
-        "id, key, role, kind, project, run_id, step, message_id, subject, maildir_file, envelope_from, recipients, "
-        + "state, attempts, next_attempt, reply_code, reply_text, reason, created_at, updated_at, approved_at, sent_at"
-
-    private func outboxRecord(_ row: Row) throws(StoreError) -> OutboxRecord {
-        let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
-        let id: Int64 = try stored.value("id")
-        let roleText: String = try stored.value("role")
-        let stateText: String = try stored.value("state")
-        let recipientsText: String = try stored.value("recipients")
-        guard let role = OutboxRecord.Role(rawValue: roleText), let state = OutboxState(rawValue: stateText),
-            let recipients = try? JSONDecoder().decode([String].self, from: Data(recipientsText.utf8))
-        else { throw StoreError(.corrupt, path: path, "outbox row \(id) has an unknown role, state or recipients") }
-        return OutboxRecord(
-            id: id, key: try stored.value("key"), role: role, kind: try stored.value("kind"),
-            project: try stored.value("project"), runID: try stored.value("run_id"), step: try stored.value("step"),
-            messageID: try stored.value("message_id"), subject: try stored.value("subject"),
-            maildirFile: try stored.value("maildir_file"), envelopeFrom: try stored.value("envelope_from"),
-            recipients: recipients, state: state, attempts: try stored.value("attempts"),
-            nextAttempt: try stored.optionalDate("next_attempt"), replyCode: try stored.value("reply_code"),
-            replyText: try stored.value("reply_text"), reason: try stored.value("reason"),
-            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
-            approvedAt: try stored.optionalDate("approved_at"), sentAt: try stored.optionalDate("sent_at"))
-    }
+    /// What an outbox read selects: every column of the record (not the message bytes).
+    static let outboxColumns = OutboxRow.Columns.record.map(\.name).joined(separator: ", ")
 }

@@ -1,14 +1,16 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// Runs, their steps and attempts: the pipeline's journal.
 ///
-/// Every method is one transaction. The runner commits a step's `running` state (with a new
-/// attempt row) before the step's effect and its outcome after, so whatever moment the
-/// process dies at, the store tells what may have happened. A run's state is derived from its
-/// steps after each change (a failed step fails the run, a waiting approval makes it wait)
-/// unless it is final (done, cancelled, superseded), which nothing changes again.
+/// Every method is one transaction: it loads the run's `RunMachine` from the rows, sends it
+/// one event and writes the machine's actions (or throws its refusal). The rules (which
+/// transition is legal, the run's state from its steps, the words) are the machine's; the
+/// store keeps the order: a step's `running` state (with a new attempt row) is committed
+/// before the step's effect and its outcome after, so whatever moment the process dies at,
+/// the store tells what may have happened.
 extension Store {
     // MARK: - Creating and reading
 
@@ -24,12 +26,12 @@ extension Store {
                 sql: """
                     INSERT INTO runs (project, previous, target, next_release, advisories, is_security, state,
                                       created_at, updated_at, forced)
-                    VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(project, target) DO NOTHING
                     """,
                 arguments: [
-                    project, previous.description, target.description, nextRelease, advisoriesJSON, isSecurity, at,
-                    at, forced,
+                    project, previous.description, target.description, nextRelease, advisoriesJSON, isSecurity,
+                    RunState.active.rawValue, at, at, forced,
                 ])
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
@@ -37,9 +39,11 @@ extension Store {
                 try db.execute(
                     sql: """
                         INSERT INTO steps (run_id, idx, name, kind, state, idempotent, updated_at)
-                        VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [id, index, step.name, step.kind.rawValue, step.idempotent, at])
+                    arguments: [
+                        id, index, step.name, step.kind.rawValue, StepState.pending.rawValue, step.idempotent, at,
+                    ])
             }
             return id
         }
@@ -56,7 +60,7 @@ extension Store {
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id")
         }
-        return try rows.map { row throws(StoreError) in try runRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
     }
 
     /// Runs that are not final (active, waiting, needing attention, failed), oldest first.
@@ -66,7 +70,7 @@ extension Store {
 
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
         let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
-        return try row.map { row throws(StoreError) in try runRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
     }
 
     /// The run of (project, target), if one was ever created.
@@ -76,7 +80,7 @@ extension Store {
                 db, sql: "SELECT * FROM runs WHERE project = ? AND target = ?",
                 arguments: [project, target.description])
         }
-        return try row.map { row throws(StoreError) in try runRecord(row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
     }
 
     /// The steps of a run in checklist order.
@@ -84,7 +88,7 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
         }
-        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) }
     }
 
     /// Every attempt of every step of a run, in the order they started.
@@ -98,48 +102,18 @@ extension Store {
                     """,
                 arguments: [run])
         }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "attempts", keyColumns: "run_id", "step", "number", path: path)
-            return AttemptRecord(
-                runID: try stored.value("run_id"), step: try stored.value("step"), number: try stored.value("number"),
-                startedAt: try stored.date("started_at"), finishedAt: try stored.optionalDate("finished_at"),
-                exitCode: try stored.value("exit_code"), stdoutPath: try stored.value("stdout_path"),
-                stderrPath: try stored.value("stderr_path"), outcome: try stored.value("outcome"))
-        }
+        return try rows.map { row throws(StoreError) in try decodeRecord(AttemptRow.self, row) }
     }
 
     // MARK: - Operator transitions
 
     /// Approves the approval step that is waiting (or the one named): it becomes done and the
-    /// run continues at the next advance. Approving a step that is not waiting is refused.
+    /// run continues at the next advance; an announce step's draft is approved with it (the
+    /// step is done once the message is sent). Approving a step that is not waiting is refused.
     public func approve(run: Int64, step: String?, at: Date) throws(StoreError) {
         try write { db in
-            try requireOpen(db, run: run, action: "approve")
-            let name: String
-            if let step {
-                let state = try stepState(db, run: run, step: step)
-                guard state == .waitingApproval else {
-                    throw illegal("run \(run): step \(step) is \(state.rawValue), not waiting for approval")
-                }
-                name = step
-            } else {
-                guard
-                    let waiting = try String.fetchOne(
-                        db, sql: "SELECT name FROM steps WHERE run_id = ? AND state = 'waiting-approval' ORDER BY idx",
-                        arguments: [run])
-                else { throw illegal("run \(run) has no step waiting for approval") }
-                name = waiting
-            }
-            // An announce step waits for its draft: approving it approves the draft, and the
-            // step is done only once the message is sent.
-            if try approveAnnouncement(db, run: run, step: name, at: at) { return try settle(db, run: run, at: at) }
-            try db.execute(
-                sql: """
-                    UPDATE steps SET state = 'done', approved_at = ?, reason = NULL, updated_at = ?
-                    WHERE run_id = ? AND name = ?
-                    """,
-                arguments: [at, at, run, name])
-            try settle(db, run: run, at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.approve(step: step), at: at)
         }
     }
 
@@ -147,15 +121,8 @@ extension Store {
     /// the step runs at the next advance. Any other state is refused (a done step never re-runs).
     public func retry(run: Int64, step: String, at: Date) throws(StoreError) {
         try write { db in
-            try requireOpen(db, run: run, action: "retry")
-            let state = try stepState(db, run: run, step: step)
-            guard state == .failed || state == .needsAttention else {
-                throw illegal(
-                    "run \(run): step \(step) is \(state.rawValue); only a failed or needs-attention step can be retried"
-                )
-            }
-            try setStep(db, run: run, step: step, state: .pending, reason: nil, at: at)
-            try settle(db, run: run, at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.retry(step: step), at: at)
         }
     }
 
@@ -163,22 +130,16 @@ extension Store {
     /// moves past it at the next advance. A running or done step cannot be skipped.
     public func skip(run: Int64, step: String, at: Date) throws(StoreError) {
         try write { db in
-            try requireOpen(db, run: run, action: "skip")
-            let state = try stepState(db, run: run, step: step)
-            let allowed: Set<StepState> = [.pending, .failed, .needsAttention, .waitingApproval]
-            guard allowed.contains(state) else {
-                throw illegal("run \(run): step \(step) is \(state.rawValue) and cannot be skipped")
-            }
-            try setStep(db, run: run, step: step, state: .skipped, reason: "skipped by operator", at: at)
-            try settle(db, run: run, at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.skip(step: step), at: at)
         }
     }
 
     /// Cancels a run that is not final; no step of it runs again.
     public func cancel(run: Int64, at: Date) throws(StoreError) {
         try write { db in
-            try requireOpen(db, run: run, action: "cancel")
-            try setRunState(db, run: run, state: .cancelled, reason: "cancelled by operator", at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.cancel(), at: at)
         }
     }
 
@@ -191,86 +152,57 @@ extension Store {
         run: Int64, step: String, at: Date, logs: ((Int) -> (stdout: String, stderr: String)?)? = nil
     ) throws(StoreError) -> AttemptRecord {
         try write { db in
-            let runState = try self.runState(db, run: run)
-            guard runState == .active else { throw illegal("run \(run) is \(runState.rawValue), not active") }
-            let state = try stepState(db, run: run, step: step)
-            guard state == .pending else { throw illegal("run \(run): step \(step) is \(state.rawValue), not pending") }
-            let number =
-                try Int.fetchOne(
-                    db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
-                    arguments: [run, step]) ?? 1
-            let paths = logs?(number) ?? nil
-            try db.execute(
-                sql: """
-                    INSERT INTO attempts (run_id, step, number, started_at, stdout_path, stderr_path)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [run, step, number, at, paths?.stdout, paths?.stderr])
-            try setStep(db, run: run, step: step, state: .running, reason: nil, at: at)
-            return AttemptRecord(
-                runID: run, step: step, number: number, startedAt: at, stdoutPath: paths?.stdout,
-                stderrPath: paths?.stderr)
+            var machine = try runMachine(db, run: run)
+            let started = try apply(
+                db, run: run, machine.begin(step: step), at: at, attempt: AttemptDetails(logs: logs))
+            guard let attempt = started.first else { throw illegal("run \(run): step \(step) started no attempt") }
+            return attempt
         }
     }
 
     /// Commits a running step's outcome after its effect: `done`, `failed` or `needs-attention`,
     /// completing the attempt row. A failed step fails the run with the step's reason.
+    /// `dryRun` records that the effect was only printed; `outcome` replaces the attempt's
+    /// outcome (an announce step's attempt says what became of its message).
     public func finishStep(
         run: Int64, step: String, attempt: Int, state: StepState, reason: String?, exitCode: Int32? = nil,
-        stdoutPath: String? = nil, stderrPath: String? = nil, at: Date
+        stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: String? = nil,
+        at: Date
     ) throws(StoreError) {
-        guard [.done, .failed, .needsAttention].contains(state) else {
-            throw illegal("run \(run): a step cannot finish as \(state.rawValue)")
-        }
         try write { db in
-            let current = try stepState(db, run: run, step: step)
-            guard current == .running else {
-                throw illegal("run \(run): step \(step) is \(current.rawValue), not running")
-            }
-            let outcome = reason == "dry run" ? "dry run" : state.rawValue
-            try db.execute(
-                sql: """
-                    UPDATE attempts SET finished_at = ?, exit_code = ?, stdout_path = COALESCE(?, stdout_path),
-                                        stderr_path = COALESCE(?, stderr_path), outcome = ?
-                    WHERE run_id = ? AND step = ? AND number = ?
-                    """,
-                arguments: [at, exitCode, stdoutPath, stderrPath, outcome, run, step, attempt])
-            try setStep(db, run: run, step: step, state: state, reason: reason, at: at)
-            try settle(db, run: run, at: at)
+            var machine = try runMachine(db, run: run)
+            let details = AttemptDetails(
+                number: attempt, exitCode: exitCode, stdoutPath: stdoutPath, stderrPath: stderrPath)
+            try apply(
+                db, run: run,
+                machine.finish(
+                    step: step, as: state, reason: reason, dryRun: dryRun, attemptOutcome: outcome), at: at,
+                attempt: details)
         }
     }
 
     /// Moves a pending step without an effect: `skipped` (a security step of a non-security
-    /// run), `waiting-approval` (an approval step reached) or `needs-attention`.
-    public func markStep(run: Int64, step: String, state: StepState, reason: String?, at: Date) throws(StoreError) {
-        guard [.skipped, .waitingApproval, .needsAttention, .failed].contains(state) else {
-            throw illegal("run \(run): a step cannot be marked \(state.rawValue) without an attempt")
-        }
+    /// run), `waiting-approval` (an approval step reached), `failed` or `needs-attention`.
+    public func markStep(run: Int64, step: String, state: StepState, because reason: StepReason?, at: Date)
+        throws(StoreError)
+    {
         try write { db in
-            try requireOpen(db, run: run, action: "mark a step of")
-            let current = try stepState(db, run: run, step: step)
-            guard current == .pending else {
-                throw illegal("run \(run): step \(step) is \(current.rawValue), not pending")
-            }
-            try setStep(db, run: run, step: step, state: state, reason: reason, at: at)
-            try settle(db, run: run, at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.mark(step: step, as: state, reason: reason), at: at)
         }
     }
 
-    /// Sets a final state the runner decides: `done` (every step settled) or `superseded`.
+    /// `markStep` with free words for the reason.
+    public func markStep(run: Int64, step: String, state: StepState, reason: String?, at: Date) throws(StoreError) {
+        try markStep(run: run, step: step, state: state, because: reason.map { .words($0) }, at: at)
+    }
+
+    /// Sets the final state `done` once every step is done or skipped.
     public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
-        guard state == .done || state == .superseded else {
-            throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)")
-        }
+        guard state == .done else { throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)") }
         try write { db in
-            try requireOpen(db, run: run, action: "finish")
-            if state == .done {
-                let unsettled = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM steps WHERE run_id = ? AND state NOT IN ('done', 'skipped')",
-                    arguments: [run])
-                guard unsettled == 0 else { throw illegal("run \(run) still has steps that are not done or skipped") }
-            }
-            try setRunState(db, run: run, state: state, reason: reason, at: at)
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.complete(), at: at)
         }
     }
 
@@ -279,7 +211,7 @@ extension Store {
         throws(StoreError)
     {
         try write { db in
-            _ = try runState(db, run: run)
+            _ = try runMachine(db, run: run)
             try db.execute(
                 sql: """
                     UPDATE runs SET sha256 = COALESCE(?, sha256), next_release = COALESCE(?, next_release),
@@ -308,9 +240,6 @@ extension Store {
         public var staleDrafts: [Int64]
     }
 
-    /// The reason the runner gives a `when: security` step of a run that is not a security release.
-    public static let notSecurityReason = "not a security release"
-
     /// Records CVEs a run's target fixes that were not known when the run was created (the
     /// advisory text came after the release): in one transaction the run gains them and
     /// becomes a security release, its steps skipped as "not a security release" are pending
@@ -321,37 +250,29 @@ extension Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, path: path, "no run \(id)")
             }
-            let record = try runRecord(row)
-            guard !record.state.isFinal else { return nil }
+            let current = try decodeRecord(RunRow.self, row)
+            guard !current.state.isFinal else { return nil }
             var added: [String] = []
-            for cve in cves where !record.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
+            for cve in cves where !current.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
             guard !added.isEmpty else { return nil }
             try db.execute(
                 sql: "UPDATE runs SET advisories = ?, is_security = 1, updated_at = ? WHERE id = ?",
-                arguments: [try Self.json(record.advisories + added), at, id])
-            let reopened = try String.fetchAll(
-                db, sql: "SELECT name FROM steps WHERE run_id = ? AND state = 'skipped' AND reason = ? ORDER BY idx",
-                arguments: [id, Self.notSecurityReason])
-            try db.execute(
-                sql: """
-                    UPDATE steps SET state = 'pending', reason = NULL, updated_at = ?
-                    WHERE run_id = ? AND state = 'skipped' AND reason = ?
-                    """,
-                arguments: [at, id, Self.notSecurityReason])
+                arguments: [try Self.json(current.advisories + added), at, id])
+            var machine = try runMachine(db, run: id)
+            let (reopened, action) = machine.reopenSecuritySteps()
+            try apply(db, run: id, action, at: at)
             var update = AdvisoryUpdate(
-                run: record, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
-            let announceSteps = try String.fetchAll(
-                db, sql: "SELECT name FROM steps WHERE run_id = ? AND kind = ? ORDER BY idx",
-                arguments: [id, StepKind.announce.rawValue])
-            for step in announceSteps {
+                run: current, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
+            for step in machine.steps where step.kind == .announce {
                 switch try withdrawPlainAnnouncement(db, run: id, step: step, cves: added, at: at) {
                 case .untouched: break
-                case .withdrawn(let draft): update.withdrawn.append(draft)
-                case .alreadyOut: update.alreadyAnnounced.append(step)
+                case .withdrawn(let draft):
+                    update.withdrawn.append(draft)
+                    try apply(db, run: id, machine.withdrawAnnouncement(step: step.name), at: at)
+                case .alreadyOut: update.alreadyAnnounced.append(step.name)
                 case .stale(let draft): update.staleDrafts.append(draft)
                 }
             }
-            try settle(db, run: id, at: at)
             return update
         }
         guard var changes else { return nil }
@@ -360,172 +281,172 @@ extension Store {
         return changes
     }
 
-    /// Notes that `newer` replaces `run`; the runner supersedes it at its next gate.
-    public func setSupersededBy(run: Int64, newer: Int64, at: Date) throws(StoreError) {
+    /// Notes that `newer` (targeting `target`) replaces `run`: final at once when `now`,
+    /// otherwise the runner supersedes it at its next gate.
+    public func supersede(run: Int64, by newer: Int64, target: OpenSSLVersion, now: Bool, at: Date)
+        throws(StoreError)
+    {
         try write { db in
-            try requireOpen(db, run: run, action: "supersede")
-            try db.execute(
-                sql: "UPDATE runs SET superseded_by = ?, updated_at = ? WHERE id = ?", arguments: [newer, at, run])
+            var machine = try runMachine(db, run: run)
+            try apply(db, run: run, machine.supersede(by: newer, target: target.description, now: now), at: at)
         }
     }
 
-    /// The crash-recovery rule, for the runner at start: every step still `running` was
-    /// interrupted. An idempotent one goes back to pending (it re-runs); any other goes to
-    /// needs-attention, because its effect may or may not have happened. Returns the steps
-    /// changed, with their new state.
+    /// The crash-recovery rule (`RunMachine.recoverInterrupted`), for the runner at start:
+    /// every step still `running` was interrupted. Returns the steps changed, with their new state.
     public func recoverInterrupted(at: Date) throws(StoreError) -> [StepRecord] {
         let rows = try write { db in
-            let running = try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE state = 'running' ORDER BY run_id, idx")
-            for row in running {
-                let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-                let run: Int64 = try stored.value("run_id")
-                let name: String = try stored.value("name")
-                let idempotent: Bool = try stored.value("idempotent")
-                try db.execute(
-                    sql: """
-                        UPDATE attempts SET finished_at = ?, outcome = 'interrupted'
-                        WHERE run_id = ? AND step = ? AND finished_at IS NULL
-                        """,
-                    arguments: [at, run, name])
-                if idempotent {
-                    try setStep(db, run: run, step: name, state: .pending, reason: nil, at: at)
-                } else {
-                    try setStep(
-                        db, run: run, step: name, state: .needsAttention, reason: Self.interruptedReason, at: at)
-                }
-                try settle(db, run: run, at: at)
+            let running = try Row.fetchAll(
+                db, sql: "SELECT * FROM steps WHERE state = ? ORDER BY run_id, idx",
+                arguments: [StepState.running.rawValue])
+            let keys = try running.map { row throws(StoreError) in
+                let step = try decodeRecord(StepRow.self, row)
+                return (run: step.runID, index: step.index)
             }
-            return try running.map { row in
-                let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-                return try Row.fetchOne(
-                    db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?",
-                    arguments: [try stored.value("run_id", as: Int64.self), try stored.value("idx", as: Int.self)])
-            }.compactMap { $0 }
+            for run in Set(keys.map { $0.run }).sorted() {
+                var machine = try runMachine(db, run: run)
+                try apply(db, run: run, machine.recoverInterrupted(), at: at)
+            }
+            return try keys.compactMap { key in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?", arguments: [key.run, key.index])
+            }
         }
-        return try rows.map { row throws(StoreError) in try stepRecord(row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) }
     }
 
     /// The reason a non-idempotent step interrupted by a crash waits for an operator.
-    public static let interruptedReason =
-        "interrupted while running; it may or may not have taken effect: retry or skip"
+    public static var interruptedReason: String { StepReason.interrupted.text }
 
-    // MARK: - Internals
+    // MARK: - Applying the machine
 
-    private func illegal(_ message: String) -> StoreError {
-        StoreError(.illegalTransition, path: path, message)
+    /// What the store adds to an attempt row the machine starts or finishes.
+    struct AttemptDetails {
+        /// The log files of a new attempt, given its number.
+        var logs: ((Int) -> (stdout: String, stderr: String)?)?
+        /// The attempt a finish completes; nil: the one not finished yet.
+        var number: Int?
+        var exitCode: Int32?
+        var stdoutPath: String?
+        var stderrPath: String?
+
+        init(
+            logs: ((Int) -> (stdout: String, stderr: String)?)? = nil, number: Int? = nil, exitCode: Int32? = nil,
+            stdoutPath: String? = nil, stderrPath: String? = nil
+        ) {
+            self.logs = logs
+            self.number = number
+            self.exitCode = exitCode
+            self.stdoutPath = stdoutPath
+            self.stderrPath = stderrPath
+        }
     }
 
-    private func runState(_ db: Database, run: Int64) throws -> RunState {
+    /// Loads a run's machine from its rows (with the drafts its announce steps wait on).
+    func runMachine(_ db: Database, run: Int64) throws -> RunMachine {
         guard let text = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [run]) else {
             throw StoreError(.notFound, path: path, "no run \(run)")
         }
         guard let state = RunState(rawValue: text) else {
             throw StoreError(.corrupt, path: path, "run \(run) has unknown state \(text.debugDescription)")
         }
-        return state
-    }
-
-    private func requireOpen(_ db: Database, run: Int64, action: String) throws {
-        let state = try runState(db, run: run)
-        guard !state.isFinal else { throw illegal("cannot \(action) run \(run): it is \(state.rawValue)") }
-    }
-
-    private func stepState(_ db: Database, run: Int64, step: String) throws -> StepState {
-        guard
-            let text = try String.fetchOne(
-                db, sql: "SELECT state FROM steps WHERE run_id = ? AND name = ?", arguments: [run, step])
-        else { throw StoreError(.notFound, path: path, "run \(run) has no step \(step.debugDescription)") }
-        guard let state = StepState(rawValue: text) else {
-            throw StoreError(.corrupt, path: path, "run \(run) step \(step) has unknown state \(text.debugDescription)")
-        }
-        return state
-    }
-
-    private func setStep(_ db: Database, run: Int64, step: String, state: StepState, reason: String?, at: Date) throws {
-        try db.execute(
-            sql: "UPDATE steps SET state = ?, reason = ?, updated_at = ? WHERE run_id = ? AND name = ?",
-            arguments: [state.rawValue, reason, at, run, step])
-    }
-
-    private func setRunState(_ db: Database, run: Int64, state: RunState, reason: String?, at: Date) throws {
-        try db.execute(
-            sql: "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-            arguments: [state.rawValue, reason, at, run])
-    }
-
-    /// Derives a non-final run's state from its steps: the first step not done or skipped
-    /// decides. Failed, needs-attention or waiting, it gives the run that state (with its
-    /// reason); pending or running, the run is active, even when a later step waits or failed
-    /// (a security step re-opened by `addAdvisories` runs before the gate it precedes).
-    func settle(_ db: Database, run: Int64, at: Date) throws {
-        let current = try runState(db, run: run)
-        guard !current.isFinal else { return }
-        let rows = try Row.fetchAll(
+        var drafts: [String: Int64] = [:]
+        let draftRows = try Row.fetchAll(
             db,
-            sql: """
-                SELECT name, state, reason FROM steps WHERE run_id = ?
-                AND state NOT IN ('done', 'skipped') ORDER BY idx LIMIT 1
-                """,
-            arguments: [run])
-        var state = RunState.active
-        var reason: String?
-        if let row = rows.first.map({ StoredRow($0, table: "steps", keyColumns: "name", path: path) }),
-            ["failed", "needs-attention", "waiting-approval"].contains(try row.value("state", as: String.self))
-        {
-            let name: String = try row.value("name")
-            let stepReason: String? = try row.value("reason")
-            let text: String = try row.value("state")
-            switch StepState(rawValue: text) {
-            case .failed:
-                state = .failed
-                reason = "step \(name) failed: \(stepReason ?? "no reason recorded")"
-            case .needsAttention:
-                state = .needsAttention
-                reason = "step \(name) needs attention: \(stepReason ?? "no reason recorded")"
-            default:
-                state = .waitingApproval
-                reason = "step \(name) waits for approval" + (stepReason.map { ": \($0)" } ?? "")
+            sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND role = ? AND state = ? ORDER BY id",
+            arguments: [run, OutboxRecord.Role.message.rawValue, OutboxState.drafted.rawValue])
+        for row in draftRows {
+            let draft = try decodeRecord(OutboxRow.self, row)
+            if let step = draft.step { drafts[step] = draft.id }
+        }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
+        let steps = try rows.map { row throws(StoreError) in
+            let step = try decodeRecord(StepRow.self, row)
+            let code: StepReason.Code?
+            do {
+                code = try StepRow.reasonCode(row)
+            } catch {
+                throw StoreError(.corrupt, path: path, "run \(run) step \(step.name) has an unreadable reason code")
             }
+            return RunMachine.Step(
+                name: step.name, kind: step.kind, state: step.state, idempotent: step.idempotent,
+                reason: step.reason, reasonCode: code, draft: drafts[step.name])
         }
-        try setRunState(db, run: run, state: state, reason: reason, at: at)
+        return RunMachine(run: run, state: state, steps: steps)
     }
 
-    private func runRecord(_ row: Row) throws(StoreError) -> RunRecord {
-        let stored = StoredRow(row, table: "runs", keyColumns: "id", path: path)
-        let id: Int64 = try stored.value("id")
-        let previousText: String = try stored.value("previous")
-        let targetText: String = try stored.value("target")
-        let stateText: String = try stored.value("state")
-        let advisoriesText: String = try stored.value("advisories")
-        guard let previous = OpenSSLVersion.parse(bare: previousText),
-            let target = OpenSSLVersion.parse(bare: targetText)
-        else { throw StoreError(.corrupt, path: path, "run \(id) has an unreadable version") }
-        guard let state = RunState(rawValue: stateText) else {
-            throw StoreError(.corrupt, path: path, "run \(id) has unknown state \(stateText.debugDescription)")
+    /// Writes a machine's action (or throws its refusal); returns the attempts it started.
+    @discardableResult
+    func apply(
+        _ db: Database, run: Int64, _ action: RunMachine.Action, at: Date, attempt details: AttemptDetails = .init()
+    ) throws -> [AttemptRecord] {
+        let writes: RunMachine.Writes
+        switch action {
+        case .refuse(let refusal):
+            if case .noSuchStep = refusal { throw StoreError(.notFound, path: path, refusal.message) }
+            throw illegal(refusal.message)
+        case .write(let planned): writes = planned
         }
-        guard let advisories = try? JSONDecoder().decode([String].self, from: Data(advisoriesText.utf8)) else {
-            throw StoreError(.corrupt, path: path, "run \(id) has unreadable advisories")
+        var started: [AttemptRecord] = []
+        for step in writes.steps {
+            switch step.attempt {
+            case nil: break
+            case .start?:
+                let number =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
+                        arguments: [run, step.name]) ?? 1
+                let paths = details.logs?(number) ?? nil
+                try db.execute(
+                    sql: """
+                        INSERT INTO attempts (run_id, step, number, started_at, stdout_path, stderr_path)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [run, step.name, number, at, paths?.stdout, paths?.stderr])
+                started.append(
+                    AttemptRecord(
+                        runID: run, step: step.name, number: number, startedAt: at, stdoutPath: paths?.stdout,
+                        stderrPath: paths?.stderr))
+            case .finish?, .interrupt?:
+                let outcome = step.attempt?.outcome
+                try db.execute(
+                    sql: """
+                        UPDATE attempts SET finished_at = ?, exit_code = COALESCE(?, exit_code),
+                                            stdout_path = COALESCE(?, stdout_path),
+                                            stderr_path = COALESCE(?, stderr_path), outcome = ?
+                        WHERE run_id = ? AND step = ? AND finished_at IS NULL AND (? IS NULL OR number = ?)
+                        """,
+                    arguments: [
+                        at, details.exitCode, details.stdoutPath, details.stderrPath, outcome, run, step.name,
+                        details.number, details.number,
+                    ])
+            }
+            try db.execute(
+                sql: """
+                    UPDATE steps SET state = ?, reason = ?, reason_code = ?, updated_at = ?,
+                                     approved_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE approved_at END
+                    WHERE run_id = ? AND name = ?
+                    """,
+                arguments: [
+                    step.state.rawValue, step.reason?.text, step.reason?.code?.rawValue, at, step.approved, at,
+                    step.clearsApproval, run, step.name,
+                ])
         }
-        return RunRecord(
-            id: id, project: try stored.value("project"), previous: previous, target: target,
-            sha256: try stored.value("sha256"), nextRelease: try stored.value("next_release"), advisories: advisories,
-            isSecurity: try stored.value("is_security"), state: state, reason: try stored.value("reason"),
-            createdAt: try stored.date("created_at"), updatedAt: try stored.date("updated_at"),
-            forced: try stored.value("forced"), supersededBy: try stored.value("superseded_by"))
+        if let newer = writes.supersededBy {
+            try db.execute(
+                sql: "UPDATE runs SET superseded_by = ?, updated_at = ? WHERE id = ?", arguments: [newer, at, run])
+        }
+        if let derived = writes.run {
+            try db.execute(
+                sql: "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+                arguments: [derived.state.rawValue, derived.reason, at, run])
+        }
+        if let draft = writes.approveDraft { try approveDraftOfStep(db, draft, at: at) }
+        return started
     }
 
-    private func stepRecord(_ row: Row) throws(StoreError) -> StepRecord {
-        let stored = StoredRow(row, table: "steps", keyColumns: "run_id", "idx", path: path)
-        let run: Int64 = try stored.value("run_id")
-        let name: String = try stored.value("name")
-        let kindText: String = try stored.value("kind")
-        let stateText: String = try stored.value("state")
-        guard let kind = StepKind(rawValue: kindText), let state = StepState(rawValue: stateText) else {
-            throw StoreError(.corrupt, path: path, "run \(run) step \(name) has an unknown kind or state")
-        }
-        return StepRecord(
-            runID: run, index: try stored.value("idx"), name: name, kind: kind, state: state,
-            idempotent: try stored.value("idempotent"), reason: try stored.value("reason"),
-            approvedAt: try stored.optionalDate("approved_at"), updatedAt: try stored.date("updated_at"))
+    private func illegal(_ message: String) -> StoreError {
+        StoreError(.illegalTransition, path: path, message)
     }
 }

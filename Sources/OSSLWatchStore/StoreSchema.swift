@@ -143,6 +143,7 @@ enum StoreSchema {
         }
         migrator.registerMigration("v5-advisories") { db in try advisoriesMigration(db) }
         migrator.registerMigration("v6-mail") { db in try mailMigration(db) }
+        migrator.registerMigration("v7-step-reason-codes") { db in try stepReasonCodesMigration(db) }
         return migrator
     }
 }

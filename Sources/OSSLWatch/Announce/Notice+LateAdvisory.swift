@@ -1,5 +1,6 @@
 import Foundation
 public import OSSLWatchCore
+import OSSLWatchCore
 
 extension Notice {
     /// The maintainers' notice that a run's plain announcement went out (or may have) before

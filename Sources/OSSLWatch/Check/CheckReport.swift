@@ -1,5 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// The result of `osslwatch check`: feed health and one verdict per project.
 public struct CheckReport: Sendable, Encodable {

@@ -1,5 +1,6 @@
 import Foundation
 public import OSSLWatchCore
+import OSSLWatchCore
 import Yams
 
 /// Reads and validates `osslwatch.yaml`.

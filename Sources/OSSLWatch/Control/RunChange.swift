@@ -1,14 +1,16 @@
 public import Foundation
 public import Glibc
 public import OSSLWatchCore
+import OSSLWatchCore
 public import OSSLWatchStore
+import OSSLWatchStore
 
 /// `osslwatch approve|retry|skip|cancel`: change a run in the store, then wake the daemon.
 ///
 /// The store is written first, so the change holds whether or not a daemon is there to be
-/// signalled: a stopped daemon applies it when it next starts. The store refuses illegal
-/// transitions (approving a step that is not waiting, retrying a done step) with a message
-/// that names the current state.
+/// signalled: a stopped daemon applies it when it next starts. The run's `RunMachine` refuses
+/// illegal transitions (approving a step that is not waiting, retrying a done step); its
+/// `RunRefusal` message, which names the current state, is the error's.
 public enum RunChange {
     /// What the operator asks for.
     public enum Action: Sendable, Hashable {

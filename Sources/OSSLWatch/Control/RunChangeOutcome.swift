@@ -1,4 +1,5 @@
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// What a run change did: the run as recorded, and whether the daemon was told.
 public struct RunChangeOutcome: Sendable {

@@ -1,7 +1,9 @@
 public import Foundation
 public import Glibc
 public import OSSLWatchCore
+import OSSLWatchCore
 public import OSSLWatchStore
+import OSSLWatchStore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 public import OSSLWatchCore
+import OSSLWatchCore
 
 #if canImport(Glibc)
     public import Glibc

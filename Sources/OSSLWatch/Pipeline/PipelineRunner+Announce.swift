@@ -5,10 +5,12 @@ import OSSLWatchStore
 
 /// The announce step and the outbox, as the runner drives them.
 ///
-/// The announce step is journaled through its outbox row rather than by `beginStep` and
-/// `finishStep`: drafting is idempotent (one row per run and step), the step waits while the
-/// row is drafted, runs while it is sending, and is done once it is sent. Only the runner
-/// sends, inside an advance, so a row found `sending` before an advance was interrupted.
+/// The announce step is journaled like every other step: `beginStep` before the sender,
+/// `finishStep` after it with what became of the message. The outbox row is the mail's own
+/// journal for sending it at most once: drafting is idempotent (one row per run and step), the
+/// step waits while the row is drafted, and the row is `sending` during the SMTP transaction.
+/// Only the runner sends, inside an advance, so a row found `sending` before an advance was
+/// interrupted.
 extension PipelineRunner {
     /// The drafts folder of this configuration's state directory.
     var maildir: Maildir { Maildir(stateDirectory: configuration.stateDirectory) }
@@ -62,11 +64,15 @@ extension PipelineRunner {
                     "draft": "\(withheld.id)", "reason": "\(withheld.reason ?? "-")",
                 ])
             return true
-        case .approved:
-            return try await sender(mail, project: run.project).send(record).state != .approved
-        case .retryWait:
-            guard (record.nextAttempt ?? .distantPast) <= Date() else { return false }
-            return try await sender(mail, project: run.project).send(record).state != .retryWait
+        case .approved, .retryWait:
+            guard OutboxMachine(record).isDue(at: Date()) else { return false }
+            let attempt = try store.beginStep(run: run.id, step: step.name, at: Date())
+            let after = try await sender(mail, project: run.project).send(record)
+            let result = OutboxMachine(after).attemptResult(attemptsBefore: record.attempts)
+            try store.finishStep(
+                run: run.id, step: step.name, attempt: attempt.number, state: result.state, reason: result.reason,
+                outcome: result.attempt?.outcome, at: Date())
+            return after.state != record.state
         default:
             let state = try store.syncAnnounceStep(record, at: Date())
             if let state {

@@ -1,8 +1,11 @@
 public import Foundation
 public import Logging
 public import OSSLWatchCore
+import OSSLWatchCore
 public import OSSLWatchStore
+import OSSLWatchStore
 public import OSSLWatchTransport
+import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.
@@ -212,7 +215,7 @@ public struct PipelineRunner: Sendable {
                 try supersede(older, by: run, now: now)
             case .atNextGate:
                 if older.state == .active {
-                    try store.setSupersededBy(run: older.id, newer: run.id, at: now)
+                    try store.supersede(run: older.id, by: run.id, target: run.target, now: false, at: now)
                     logger.notice(
                         "run will be superseded at its next gate",
                         metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
@@ -225,9 +228,7 @@ public struct PipelineRunner: Sendable {
     }
 
     private func supersede(_ run: RunRecord, by newer: RunRecord, now: Date) throws {
-        try store.setSupersededBy(run: run.id, newer: newer.id, at: now)
-        try store.finishRun(
-            run: run.id, state: .superseded, reason: "superseded by run \(newer.id) (OpenSSL \(newer.target))", at: now)
+        try store.supersede(run: run.id, by: newer.id, target: newer.target, now: true, at: now)
         logger.notice(
             "run superseded",
             metadata: [
@@ -269,16 +270,17 @@ public struct PipelineRunner: Sendable {
                 guard let settings = project.steps.first(where: { $0.name == step.name && $0.kind == step.kind }) else {
                     try mark(
                         run, step, .needsAttention,
-                        "step \(step.name) (\(step.kind.rawValue)) is no longer in the configuration: restore it, or skip"
-                    )
+                        .words(
+                            "step \(step.name) (\(step.kind.rawValue)) is no longer in the configuration: restore it, or skip"
+                        ))
                     continue
                 }
                 if settings.when == .security, !run.isSecurity {
-                    try mark(run, step, .skipped, Store.notSecurityReason)
+                    try mark(run, step, .skipped, .notSecurity)
                     continue
                 }
                 if case .approval(let message) = settings.action {
-                    try mark(run, step, .waitingApproval, message)
+                    try mark(run, step, .waitingApproval, message.map { .words($0) })
                     continue
                 }
                 if settings.kind == .announce, let mail = configuration.mail {
@@ -294,16 +296,17 @@ public struct PipelineRunner: Sendable {
 
     /// A run that stopped at a gate while a newer run waits behind it is superseded now.
     private func supersedeAtGate(_ run: RunRecord) throws {
-        guard let newer = run.supersededBy, !run.state.isFinal, run.state != .active,
-            let newerRun = try store.run(newer)
+        guard RunMachine.supersedesAtGate(state: run.state, supersededBy: run.supersededBy),
+            let newer = run.supersededBy, let newerRun = try store.run(newer)
         else { return }
         try supersede(run, by: newerRun, now: Date())
     }
 
-    private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: String?) throws {
-        try store.markStep(run: run.id, step: step.name, state: state, reason: reason, at: Date())
+    private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
+        try store.markStep(run: run.id, step: step.name, state: state, because: reason, at: Date())
         logStep(
-            run.id, step: step.name, state: state, attempt: nil, message: "step", extra: ["reason": "\(reason ?? "-")"])
+            run.id, step: step.name, state: state, attempt: nil, message: "step",
+            extra: ["reason": "\(reason?.text ?? "-")"])
     }
 
     /// Journals `running`, performs the step, journals the outcome. Returns false when the
@@ -335,7 +338,8 @@ public struct PipelineRunner: Sendable {
         }
         try store.finishStep(
             run: run.id, step: step.name, attempt: attempt.number, state: state, reason: result.reason,
-            exitCode: result.exitCode, stdoutPath: result.stdoutPath, stderrPath: result.stderrPath, at: Date())
+            exitCode: result.exitCode, stdoutPath: result.stdoutPath, stderrPath: result.stderrPath,
+            dryRun: result.isDryRun, at: Date())
         var extra: Logger.Metadata = ["duration": "\(duration)", "reason": "\(result.reason ?? "-")"]
         if let code = result.exitCode { extra["exit_code"] = "\(code)" }
         logStep(run.id, step: step.name, state: state, attempt: attempt.number, message: "step", extra: extra)

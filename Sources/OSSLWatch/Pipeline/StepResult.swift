@@ -1,4 +1,5 @@
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// How one execution of a step ended, as the runner records it after the effect.
 public struct StepResult: Sendable, Hashable {
@@ -23,6 +24,9 @@ public struct StepResult: Sendable, Hashable {
         self.stderrPath = stderrPath
         self.sha256 = sha256
     }
+
+    /// Whether the effect was only printed (`--dry-run`): the attempt records "dry run".
+    var isDryRun: Bool { state == .done && reason == "dry run" }
 
     static func failed(_ error: StepError) -> StepResult {
         StepResult(state: .failed, reason: error.message)

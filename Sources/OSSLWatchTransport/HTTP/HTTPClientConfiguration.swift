@@ -1,4 +1,5 @@
 public import OSSLWatchCore
+import OSSLWatchCore
 
 /// The limits and trust settings every transfer of one `HTTPClient` obeys.
 ///

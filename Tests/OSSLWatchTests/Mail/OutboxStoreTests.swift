@@ -29,6 +29,25 @@ import Testing
         return (store, run)
     }
 
+    /// What the runner does around one SMTP transaction of a run's announcement: the step's
+    /// attempt begins, the row is sending, the outcome is recorded, the attempt ends with it.
+    @discardableResult
+    func send(_ store: Store, _ run: RunRecord, _ id: Int64, _ outcome: Store.SendOutcome, at: Date) throws
+        -> OutboxRecord
+    {
+        let attempt = try store.beginStep(run: run.id, step: "announce", at: at)
+        let before = try #require(try store.outbox(id)).attempts
+        let sending = try store.beginSending(id, at: at)
+        #expect(sending.state == .sending)
+        #expect(try store.steps(run: run.id).first?.state == .running)
+        let after = try store.finishSending(id, outcome, at: at)
+        let result = OutboxMachine(after).attemptResult(attemptsBefore: before)
+        try store.finishStep(
+            run: run.id, step: "announce", attempt: attempt.number, state: result.state, reason: result.reason,
+            outcome: result.attempt?.outcome, at: at)
+        return after
+    }
+
     @Test("drafting is idempotent by key: the same key returns the first row, never a second")
     func idempotentDraft() throws {
         defer { directory.remove() }
@@ -64,10 +83,15 @@ import Testing
 
         let sending = try store.beginSending(record.id, at: now)
         #expect(sending.state == .sending && sending.attempts == 1)
-        #expect(try store.steps(run: run.id).first?.state == .running)
         #expect(throws: StoreError.self) { try store.beginSending(record.id, at: now) }
+        let attempt = try store.beginStep(run: run.id, step: "announce", at: now)
+        #expect(try store.steps(run: run.id).first?.state == .running)
         let sent = try store.finishSending(record.id, .sent(code: 250, text: "2.0.0 Ok: queued"), at: now)
         #expect(sent.state == .sent && sent.replyCode == 250 && sent.sentAt == now)
+        let result = OutboxMachine(sent).attemptResult(attemptsBefore: 0)
+        try store.finishStep(
+            run: run.id, step: "announce", attempt: attempt.number, state: result.state, reason: result.reason,
+            outcome: result.attempt?.outcome, at: now)
         let done = try #require(try store.steps(run: run.id).first)
         #expect(done.state == .done && done.reason?.contains("250 2.0.0 Ok: queued") == true)
         #expect(try store.attempts(run: run.id).map(\.outcome) == ["sent"])
@@ -94,18 +118,15 @@ import Testing
         let (store, run) = try storeWithRun()
         let (record, _) = try store.createDraft(draft("run:1:announce", run: run.id), at: now)
         _ = try store.approveDraft(record.id, at: now)
-        _ = try store.beginSending(record.id, at: now)
         let later = now.addingTimeInterval(60)
-        let waiting = try store.finishSending(
-            record.id, .retry(code: 451, text: "4.3.0 try later", next: later), at: now)
+        let waiting = try send(store, run, record.id, .retry(code: 451, text: "4.3.0 try later", next: later), at: now)
         #expect(waiting.state == .retryWait && waiting.nextAttempt == later)
         #expect(try store.steps(run: run.id).first?.state == .pending)
         #expect(try store.dueOutbox(now: now).isEmpty)
         #expect(try store.dueOutbox(now: later).map(\.id) == [record.id])
         #expect(try store.nextOutboxAttempt() == later)
         #expect(throws: StoreError.self) { try store.beginSending(record.id, at: now) }
-        _ = try store.beginSending(record.id, at: later)
-        let failed = try store.finishSending(record.id, .failed(code: 550, text: "5.1.1 no such list"), at: later)
+        let failed = try send(store, run, record.id, .failed(code: 550, text: "5.1.1 no such list"), at: later)
         #expect(failed.state == .failed && failed.attempts == 2)
         let step = try #require(try store.steps(run: run.id).first)
         #expect(step.state == .failed && step.reason == "550 5.1.1 no such list")
@@ -113,15 +134,19 @@ import Testing
         #expect(try store.attempts(run: run.id).map(\.outcome) == ["retry-wait", "failed"])
     }
 
-    @Test("a row left sending becomes needs-attention with its step, and is sent again only by drafts retry")
+    @Test("a row left sending becomes needs-attention, its step follows it, and it is sent again only by drafts retry")
     func recovery() throws {
         defer { directory.remove() }
         let (store, run) = try storeWithRun()
         let (record, _) = try store.createDraft(draft("run:1:announce", run: run.id), at: now)
         _ = try store.approveDraft(record.id, at: now)
+        _ = try store.beginStep(run: run.id, step: "announce", at: now)
         _ = try store.beginSending(record.id, at: now)
+        // At start: the row first, then the step (pending again: its message row says what happened).
         let recovered = try store.recoverSending(at: now)
         #expect(recovered.map(\.state) == [.needsAttention])
+        #expect(try store.recoverInterrupted(at: now).map(\.state) == [.pending])
+        #expect(try store.syncAnnounceStep(try #require(try store.outbox(record.id)), at: now) == .needsAttention)
         #expect(try store.steps(run: run.id).first?.state == .needsAttention)
         #expect(try store.run(run.id)?.state == .needsAttention)
         #expect(try store.attempts(run: run.id).map(\.outcome) == ["interrupted"])

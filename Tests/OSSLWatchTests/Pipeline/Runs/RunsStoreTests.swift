@@ -36,10 +36,11 @@ import Testing
             run: run, step: step, attempt: attempt.number, state: state, reason: reason, exitCode: 0, at: S.start + 2)
     }
 
-    @Test("v4-runs is applied (v5-advisories and v6-mail follow it) and a fresh store has no run")
+    @Test("v4-runs is applied (v5-advisories, v6-mail and v7-step-reason-codes follow it) and a fresh store has no run")
     func migration() throws {
         try withStore { (store: Store) throws in
-            #expect(Store.migrationNames.suffix(3) == ["v4-runs", "v5-advisories", "v6-mail"])
+            #expect(
+                Store.migrationNames.suffix(4) == ["v4-runs", "v5-advisories", "v6-mail", "v7-step-reason-codes"])
             #expect(try store.appliedMigrations().contains("v4-runs"))
             #expect(try store.runs().isEmpty)
         }
