@@ -76,8 +76,8 @@ struct DaemonLoop {
     static func watcher(
         for configuration: Configuration, store: Store, environment: [String: String], logger: Logger
     ) -> Watcher {
-        let client = HTTPClientFactory.client(for: configuration, environment: environment, logger: logger)
-        return Watcher(configuration: configuration, store: store, client: client, logger: logger)
+        Watcher(
+            configuration: configuration, store: store, surroundings: .system(environment: environment), logger: logger)
     }
 
     /// Runs until a stop signal and the end (or cancellation) of the round in progress.
