@@ -32,7 +32,7 @@ struct GlobalOptions: ParsableArguments {
 
     func makeLogger() -> Logger {
         let level = logLevel.level
-        let journald = LineLogHandler.isJournalStream()
+        let journald = LineLogHandler.isJournalStream(environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journald: journald) }
         return Logger(label: "osslwatch")
     }

@@ -146,27 +146,14 @@ struct DaemonLoop {
     /// Pending requests: a poll joins the next (forced) round and is marked handled by it; a
     /// run is left to the next pipeline advance, which marks it handled with the run it created.
     private mutating func handleRequests() {
-        let pending: [ControlRequest]
-        do {
-            pending = try store.pendingRequests()
-        } catch {
-            logger.error("requests not read", metadata: ["error": "\(error)"])
-            return
-        }
+        let pending = PendingRequests.read(from: store, logger: logger)
+        // The pipeline runner creates the run and marks the request handled with its id.
+        if !pending.runs.isEmpty { pipelineWanted = true }
         let inFlight = Set(round?.requests ?? [])
-        for request in pending where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
-            var facts: Logger.Metadata = ["request": "\(request.id)", "kind": "\(request.kind.rawValue)"]
-            if let project = request.project { facts["project"] = "\(project)" }
-            if let version = request.version { facts["version"] = "\(version)" }
-            switch request.kind {
-            case .poll:
-                forcePoll = true
-                pollRequests.append(request.id)
-                logger.notice("request accepted", metadata: facts)
-            case .run:
-                // The pipeline runner creates the run and marks the request handled with its id.
-                pipelineWanted = true
-            }
+        for request in pending.polls where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
+            forcePoll = true
+            pollRequests.append(request.id)
+            logger.notice("request accepted", metadata: ["request": "\(request.id)", "kind": "poll"])
         }
     }
 

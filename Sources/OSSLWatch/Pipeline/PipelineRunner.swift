@@ -128,14 +128,7 @@ public struct PipelineRunner: Sendable {
     }
 
     private func handleRunRequests(now: Date) {
-        let requests: [ControlRequest]
-        do {
-            requests = try store.pendingRequests().filter { $0.kind == .run }
-        } catch {
-            logger.error("requests not read", metadata: ["error": "\(error)"])
-            return
-        }
-        for request in requests {
+        for request in PendingRequests.read(from: store, logger: logger).runs {
             let note = forcedRun(request, now: now)
             do {
                 try store.markHandled(request.id, at: now, note: note)
