@@ -338,11 +338,11 @@ struct DaemonLoop {
         let stop = CancellationFlag()
         var executor = StepExecutor(
             stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
-            dryRun: options.dryRun)
+            dryRun: options.dryRun, environment: options.environment)
         executor.stopFlag = stop
         let runner = PipelineRunner(
             configuration: configuration, store: store, logger: logger, executor: executor,
-            stopFlag: stop, dryRun: options.dryRun)
+            stopFlag: stop, dryRun: options.dryRun, environment: options.environment)
         let task = Task { [inbox] in
             await runner.advance(now: Date())
             inbox.pipelineFinished()
