@@ -112,8 +112,7 @@ public struct PollRound: Sendable {
     /// advisory feed changed and such a feed was not among the polled ones (the daemon polls
     /// only the due feeds), it is polled now rather than at its own next turn, so the records
     /// arrive in the same round.
-    func followUp(_ outcomes: [FeedPollOutcome], polled feeds: [FeedSettings], force: Bool) async -> [FeedPollOutcome]
-    {
+    func followUp(_ outcomes: [FeedPollOutcome], polled feeds: [FeedSettings], force: Bool) async -> [FeedPollOutcome] {
         guard outcomes.contains(where: { $0.kind == .secadv && $0.result == .updated }) else { return [] }
         let polled = Set(feeds.map(\.name))
         let followers = configuration.feeds.filter {

@@ -77,7 +77,8 @@ extension Watcher {
         do {
             if changed {
                 try store.recordSuccess(
-                    feed: feed.name, status: 200, etag: nil, lastModified: nil, content: FeedContent(), at: surroundings.now(),
+                    feed: feed.name, status: 200, etag: nil, lastModified: nil, content: FeedContent(),
+                    at: surroundings.now(),
                     nextPoll: nextPoll)
             } else {
                 try store.recordNotModified(feed: feed.name, at: surroundings.now(), nextPoll: nextPoll)

@@ -97,7 +97,8 @@ public struct Watcher: Sendable {
             let notBefore = response.serverHold?.until
             let nextPoll = max(surroundings.now().addingTimeInterval(feed.interval), notBefore ?? .distantPast)
             if response.isNotModified {
-                try store.recordNotModified(feed: feed.name, at: surroundings.now(), nextPoll: nextPoll, notBefore: notBefore)
+                try store.recordNotModified(
+                    feed: feed.name, at: surroundings.now(), nextPoll: nextPoll, notBefore: notBefore)
                 outcome.result = .unchanged
             } else {
                 let content = try FeedParsers.parser(for: feed, baseURL: response.effectiveURL).parse(

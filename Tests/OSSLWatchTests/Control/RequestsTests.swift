@@ -16,7 +16,8 @@ import Testing
         #expect(try store.pendingRequests().isEmpty)
     }
 
-    @Test("pending requests are read once and split: polls for the round, runs for the pipeline; handled ones in neither")
+    @Test(
+        "pending requests are read once and split: polls for the round, runs for the pipeline; handled ones in neither")
     func pendingByKind() throws {
         let directory = TemporaryStateDirectory()
         defer { directory.remove() }
