@@ -5,10 +5,11 @@ import Logging
 /// run`, and its summary turned into the `STATUS=` line the loop sends to systemd.
 struct DaemonRound: Sendable {
     let round: PollRound
+    let logger: Logger
 
-    /// `logger` is the watcher's own (the round logs through it); kept so the loop's call stays as it was.
     init(watcher: Watcher, logger: Logger) {
         round = PollRound(watcher: watcher, metricsFile: watcher.configuration.daemon.metricsFile)
+        self.logger = logger
     }
 
     /// Polls `feeds` and re-derives every verdict; never throws: what fails is logged.
@@ -25,6 +26,7 @@ struct DaemonRound: Sendable {
         let status = DaemonStatus.line(
             projects: summary.projects, feeds: round.configuration.feeds,
             states: (try? summary.feedStates.get()) ?? [], now: round.watcher.surroundings.now())
+        logger.info("status after the round", metadata: ["status": "\(status)"])
         return DaemonRoundSummary(
             outcomes: summary.outcomes, status: status, cancelled: summary.cancelled,
             durationSeconds: summary.durationSeconds)
