@@ -80,8 +80,8 @@ struct DaemonLoop {
     static func watcher(
         for configuration: Configuration, store: Store, environment: [String: String], logger: Logger
     ) -> Watcher {
-        let client = HTTPClientFactory.client(for: configuration, environment: environment, logger: logger)
-        return Watcher(configuration: configuration, store: store, client: client, logger: logger)
+        Watcher(
+            configuration: configuration, store: store, surroundings: .system(environment: environment), logger: logger)
     }
 
     /// Runs until a stop signal and the end (or cancellation) of the round in progress.
@@ -150,27 +150,14 @@ struct DaemonLoop {
     /// Pending requests: a poll joins the next (forced) round and is marked handled by it; a
     /// run is left to the next pipeline advance, which marks it handled with the run it created.
     private mutating func handleRequests() {
-        let pending: [ControlRequest]
-        do {
-            pending = try store.pendingRequests()
-        } catch {
-            logger.error("requests not read", metadata: ["error": "\(error)"])
-            return
-        }
+        let pending = PendingRequests.read(from: store, logger: logger)
+        // The pipeline runner creates the run and marks the request handled with its id.
+        if !pending.runs.isEmpty { pipelineWanted = true }
         let inFlight = Set(round?.requests ?? [])
-        for request in pending where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
-            var facts: Logger.Metadata = ["request": "\(request.id)", "kind": "\(request.kind.rawValue)"]
-            if let project = request.project { facts["project"] = "\(project)" }
-            if let version = request.version { facts["version"] = "\(version)" }
-            switch request.kind {
-            case .poll:
-                forcePoll = true
-                pollRequests.append(request.id)
-                logger.notice("request accepted", metadata: facts)
-            case .run:
-                // The pipeline runner creates the run and marks the request handled with its id.
-                pipelineWanted = true
-            }
+        for request in pending.polls where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
+            forcePoll = true
+            pollRequests.append(request.id)
+            logger.notice("request accepted", metadata: ["request": "\(request.id)", "kind": "poll"])
         }
     }
 
@@ -355,11 +342,11 @@ struct DaemonLoop {
         let stop = CancellationFlag()
         var executor = StepExecutor(
             stateDirectory: configuration.stateDirectory, client: watcher.client, logger: logger,
-            dryRun: options.dryRun)
+            dryRun: options.dryRun, environment: options.environment)
         executor.stopFlag = stop
         let runner = PipelineRunner(
             configuration: configuration, store: store, logger: logger, executor: executor,
-            stopFlag: stop, dryRun: options.dryRun)
+            stopFlag: stop, dryRun: options.dryRun, environment: options.environment)
         let task = Task { [inbox] in
             await runner.advance(now: Date())
             inbox.pipelineFinished()

@@ -20,9 +20,12 @@ public struct DryRunCopy: Sendable {
     public let source: String
 
     /// Makes the copy of `configuration`'s store and returns the configuration pointing at it:
-    /// state there, and no metrics file (the service's would be overwritten).
-    public static func make(for configuration: Configuration) throws(StoreError) -> (DryRunCopy, Configuration) {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    /// state there, and no metrics file (the service's would be overwritten). The copy goes
+    /// under `$TMPDIR` of `environment` (the one the entry point read), else /tmp.
+    public static func make(for configuration: Configuration, environment: [String: String]) throws(StoreError)
+        -> (DryRunCopy, Configuration)
+    {
+        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base as NSString).appendingPathComponent("osslwatch-dry-run.XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw StoreError(

@@ -39,7 +39,7 @@ public struct LineLogHandler: LogHandler {
     }
 
     /// Whether standard error is the journal stream systemd told us about.
-    public static func isJournalStream(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    public static func isJournalStream(environment: [String: String]) -> Bool {
         guard let value = environment["JOURNAL_STREAM"] else { return false }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }

@@ -49,12 +49,12 @@ struct CheckCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         let store = try openStore(directory: stateDir ?? configuration.stateDirectory)
-        let client = HTTPClientFactory.client(
-            for: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
-        let watcher = Watcher(configuration: configuration, store: store, client: client, logger: logger)
+        let surroundings = Surroundings.system(environment: ProcessInfo.processInfo.environment)
+        let watcher = Watcher(configuration: configuration, store: store, surroundings: surroundings, logger: logger)
+        let round = await PollRound(watcher: watcher).perform(force: force)
         let report: CheckReport
         do {
-            report = try await watcher.check(force: force)
+            report = try CheckReport(round, store: store)
         } catch let error as StoreError {
             // An unreadable row: one line naming it, and the store's sysexits status.
             printError("osslwatch: \(error)")

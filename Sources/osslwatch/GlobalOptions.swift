@@ -34,7 +34,7 @@ struct GlobalOptions: ParsableArguments {
 
     func makeLogger() -> Logger {
         let level = logLevel.level
-        let journald = LineLogHandler.isJournalStream()
+        let journald = LineLogHandler.isJournalStream(environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journald: journald) }
         return Logger(label: "osslwatch")
     }
@@ -63,7 +63,7 @@ struct LogLevel: ExpressibleByArgument {
 /// `systemctl status` and shown by `journalctl -p err`; a terminal sees the line unchanged.
 func printError(_ message: String, journalPriority: Int32? = nil) {
     var line = message
-    if let journalPriority, LineLogHandler.isJournalStream() {
+    if let journalPriority, LineLogHandler.isJournalStream(environment: ProcessInfo.processInfo.environment) {
         line = "<\(journalPriority)>" + message
     }
     FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         var copy: DryRunCopy?
         if dryRun {
             do {
-                let made = try DryRunCopy.make(for: configuration)
+                let made = try DryRunCopy.make(for: configuration, environment: environment)
                 (copy, configuration) = made
                 pidFilePath = (made.0.directory as NSString).appendingPathComponent(PIDFile.fileName)
                 logger.notice(

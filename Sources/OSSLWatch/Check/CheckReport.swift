@@ -1,6 +1,7 @@
 public import Foundation
 public import OSSLWatchCore
 import OSSLWatchCore
+public import OSSLWatchStore
 
 /// The result of `osslwatch check`: feed health and one verdict per project.
 public struct CheckReport: Sendable, Encodable {
@@ -39,6 +40,16 @@ public struct CheckReport: Sendable, Encodable {
         self.projects = projects
         self.series = series
         self.knownAdvisories = knownAdvisories
+    }
+
+    /// The report of one `PollRound` over every feed, with the series and the number of
+    /// advisories the store holds after it.
+    /// - Throws: why the round derived no verdicts, or why the store could not be read back.
+    public init(_ round: PollRound.Summary, store: Store) throws {
+        if let failure = round.failure { throw failure }
+        self.init(
+            checkedAt: round.startedAt, feeds: round.outcomes, feedStates: try round.feedStates.get(),
+            projects: round.projects, series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
     }
 
     /// The exit status `osslwatch check` ends with; see `CheckExitCode`.

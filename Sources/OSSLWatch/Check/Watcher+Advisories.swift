@@ -35,7 +35,7 @@ extension Watcher {
             let url = feed.url.replacingOccurrences(of: feed.kind.urlPlaceholder ?? "", with: key)
             let previous = known[key]
             let request = HTTPRequest(url: url, etag: previous?.etag, lastModified: previous?.lastModified)
-            var state = FeedURLState(feed: feed.name, key: key, url: url, lastAttempt: Date())
+            var state = FeedURLState(feed: feed.name, key: key, url: url, lastAttempt: surroundings.now())
             do {
                 let response = try await client.get(request)
                 lastStatus = response.status
@@ -76,14 +76,15 @@ extension Watcher {
                 into: &outcome)
             return
         }
-        let nextPoll = Date().addingTimeInterval(feed.interval)
+        let nextPoll = surroundings.now().addingTimeInterval(feed.interval)
         do {
             if changed {
                 try store.recordSuccess(
-                    feed: feed.name, status: 200, etag: nil, lastModified: nil, content: FeedContent(), at: Date(),
+                    feed: feed.name, status: 200, etag: nil, lastModified: nil, content: FeedContent(),
+                    at: surroundings.now(),
                     nextPoll: nextPoll)
             } else {
-                try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll)
+                try store.recordNotModified(feed: feed.name, at: surroundings.now(), nextPoll: nextPoll)
             }
             try store.pruneFeedURLs(feed: feed.name, notFoundBefore: now.addingTimeInterval(-Self.notFoundRetention))
             outcome.result = changed ? .updated : .unchanged

@@ -7,45 +7,42 @@ import OSSLWatchStore
 public import OSSLWatchTransport
 import OSSLWatchTransport
 
-/// Polls the configured feeds once, records what they say, and derives a verdict per project.
-///
-/// `osslwatch check` is one call of `check(now:force:)`; the daemon will call the same pieces
-/// on its own schedule, so the store stays the single source of truth for both.
+/// Polls feeds and records what they say, confirms lone sightings and derives a verdict per
+/// project: the pieces `PollRound` puts together for `osslwatch check` and the daemon alike,
+/// so the store stays the single source of truth for both.
 public struct Watcher: Sendable {
     public let configuration: Configuration
     public let store: Store
     /// Every transfer of a round goes through it; the daemon gives each round a client that
     /// reports the end of each transfer (`HTTPClient.reportingTransfers(to:)`) to its watchdog.
     public var client: HTTPClient
+    /// The clock every recorded time and every verdict is taken from.
+    public let surroundings: Surroundings
     public let logger: Logger
 
-    public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger) {
+    public init(
+        configuration: Configuration, store: Store, client: HTTPClient, surroundings: Surroundings, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.client = client
+        self.surroundings = surroundings
         self.logger = logger
     }
 
-    /// One full round: poll every feed (concurrently), try to confirm lone sightings by
-    /// checksum, then evaluate every project.
-    /// - Parameter force: poll feeds even while they back off (never before a server's `Retry-After`).
-    public func check(now: Date = Date(), force: Bool = false) async throws -> CheckReport {
-        let outcomes = await pollAll(now: now, force: force)
-        let linked = readLinked()
-        try await confirmByChecksum(linked: linked)
-        let advisories = try store.advisories()
-        let projects = try evaluate(linked: linked, now: Date(), advisories: advisories)
-        try store.saveVerdicts(projects.compactMap(\.verdict), at: Date())
-        return CheckReport(
-            checkedAt: now, feeds: outcomes, feedStates: try store.feedStates(),
-            projects: projects,
-            series: try store.seriesInfo(), knownAdvisories: advisories.count)
+    /// With the HTTP client the configuration asks for, its GitHub token read with the
+    /// environment of `surroundings`.
+    public init(configuration: Configuration, store: Store, surroundings: Surroundings, logger: Logger) {
+        let client = HTTPClientFactory.client(
+            for: configuration, environment: surroundings.environment, logger: logger)
+        self.init(
+            configuration: configuration, store: store, client: client, surroundings: surroundings, logger: logger)
     }
 
     /// Polls `only` (every configured feed by default) at once; each transfer runs on its own
     /// thread inside the HTTP client. Templated CVE-record feeds go last, so they can fetch the
     /// records of CVEs the advisory texts of this same round named. Outcomes keep the given order.
-    public func pollAll(_ only: [FeedSettings]? = nil, now: Date = Date(), force: Bool = false) async
+    public func pollAll(_ only: [FeedSettings]? = nil, now: Date, force: Bool = false) async
         -> [FeedPollOutcome]
     {
         let feeds = Array((only ?? configuration.feeds).enumerated())
@@ -71,8 +68,8 @@ public struct Watcher: Sendable {
     }
 
     /// Polls one feed with the stored validators and records the result.
-    public func poll(_ feed: FeedSettings, now: Date = Date(), force: Bool = false) async -> FeedPollOutcome {
-        let started = ContinuousClock.now
+    public func poll(_ feed: FeedSettings, now: Date, force: Bool = false) async -> FeedPollOutcome {
+        let started = surroundings.uptime()
         var outcome = FeedPollOutcome(feed: feed.name, kind: feed.kind, url: feed.url, result: .failed)
         let state: FeedState?
         do {
@@ -94,7 +91,7 @@ public struct Watcher: Sendable {
         let streak = (state?.errorStreak ?? 0) + 1
         if feed.isTemplated {
             await pollExpanded(feed, now: now, streak: streak, into: &outcome)
-            outcome.durationSeconds = (ContinuousClock.now - started).seconds
+            outcome.durationSeconds = surroundings.seconds(since: started)
             logPoll(outcome)
             return outcome
         }
@@ -104,16 +101,17 @@ public struct Watcher: Sendable {
             outcome.status = response.status
             logClamp(response.serverHold, feed: feed.name)
             let notBefore = response.serverHold?.until
-            let nextPoll = max(Date().addingTimeInterval(feed.interval), notBefore ?? .distantPast)
+            let nextPoll = max(surroundings.now().addingTimeInterval(feed.interval), notBefore ?? .distantPast)
             if response.isNotModified {
-                try store.recordNotModified(feed: feed.name, at: Date(), nextPoll: nextPoll, notBefore: notBefore)
+                try store.recordNotModified(
+                    feed: feed.name, at: surroundings.now(), nextPoll: nextPoll, notBefore: notBefore)
                 outcome.result = .unchanged
             } else {
                 let content = try FeedParsers.parser(for: feed, baseURL: response.effectiveURL).parse(
                     response.body, contentType: response.contentType, feed: feed.name)
                 outcome.newVersions = try store.recordSuccess(
                     feed: feed.name, status: response.status, etag: response.etag,
-                    lastModified: response.lastModified, content: content, at: Date(), nextPoll: nextPoll,
+                    lastModified: response.lastModified, content: content, at: surroundings.now(), nextPoll: nextPoll,
                     notBefore: notBefore)
                 outcome.observations =
                     content.observations.count + content.series.count + content.advisories.count
@@ -127,7 +125,7 @@ public struct Watcher: Sendable {
         } catch {
             record(failure: "\(error)", status: outcome.status, httpError: nil, streak: streak, into: &outcome)
         }
-        outcome.durationSeconds = (ContinuousClock.now - started).seconds
+        outcome.durationSeconds = surroundings.seconds(since: started)
         logPoll(outcome)
         return outcome
     }
@@ -179,13 +177,14 @@ public struct Watcher: Sendable {
     ) {
         logClamp(httpError?.hold, feed: outcome.feed)
         let nextPoll = configuration.backoff.policy.nextPoll(
-            now: Date(), errorStreak: streak, notBefore: httpError?.retryAfter, jitter: Double.random(in: 0...1))
+            now: surroundings.now(), errorStreak: streak, notBefore: httpError?.retryAfter,
+            jitter: Double.random(in: 0...1))
         outcome.result = .failed
         outcome.error = message
         outcome.nextPoll = nextPoll
         do {
             try store.recordFailure(
-                feed: outcome.feed, status: status, error: message, at: Date(), nextPoll: nextPoll,
+                feed: outcome.feed, status: status, error: message, at: surroundings.now(), nextPoll: nextPoll,
                 notBefore: httpError?.retryAfter)
         } catch {
             outcome.error = "\(message); and the state store failed: \(error)"
@@ -215,7 +214,7 @@ public struct Watcher: Sendable {
                 "checksum confirmation",
                 metadata: ["version": "\(release.version)", "url": "\(url)", "result": "\(result)"])
             if case .unchecked = result { continue }
-            try store.recordChecksum(version: release.version, result)
+            try store.recordChecksum(version: release.version, result, at: surroundings.now())
         }
     }
 
@@ -229,7 +228,7 @@ public struct Watcher: Sendable {
     /// Derives each project's verdict from its linked version and what the store holds now.
     /// - Parameter advisories: the store's advisories when the caller has just read them; read here otherwise.
     public func evaluate(
-        linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)], now: Date = Date(),
+        linked: [(ProjectSettings, Result<LinkedVersion, LinkedError>)], now: Date,
         advisories known: [Advisory]? = nil
     ) throws -> [CheckReport.ProjectReport] {
         let releases = try store.releases()

@@ -16,7 +16,8 @@ import OSSLWatchTransport
 public struct CommandRunner: Sendable {
     /// Where `<step>-attempt<N>.out` and `.err` are written; created when missing.
     public var logDirectory: String
-    /// The variables every command starts from (see `minimalEnvironment(from:)`).
+    /// The variables every command starts from: `minimalEnvironment(from:)` of the environment
+    /// the entry point read, never the process's own read here.
     public var baseEnvironment: [String: String]
     /// Seconds between SIGTERM and SIGKILL when a command outlives its timeout.
     public var gracePeriod: Double
@@ -38,8 +39,7 @@ public struct CommandRunner: Sendable {
 
     public init(
         logDirectory: String,
-        baseEnvironment: [String: String] = CommandRunner.minimalEnvironment(
-            from: ProcessInfo.processInfo.environment),
+        baseEnvironment: [String: String],
         gracePeriod: Double = CommandRunner.defaultGracePeriod,
         dryRun: Bool = false,
         childLockPath: String? = nil

@@ -19,7 +19,7 @@ extension PipelineRunner {
 
     private func sender(_ mail: MailSettings, project: String) -> OutboxSender {
         OutboxSender(
-            mail: mail, store: store, logger: logger, environment: ProcessInfo.processInfo.environment,
+            mail: mail, store: store, logger: logger, environment: environment,
             dryRun: isDryRun(project))
     }
 

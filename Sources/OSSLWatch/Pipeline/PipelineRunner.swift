@@ -23,26 +23,34 @@ public struct PipelineRunner: Sendable {
     public var dryRun: Bool
     /// Set by the daemon when it starts stopping: no further step begins.
     package let stopFlag: CancellationFlag?
+    /// The environment the entry point read: where the mail credentials are looked up
+    /// (`$CREDENTIALS_DIRECTORY`).
+    public var environment: [String: String]
 
-    public init(configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false) {
+    public init(
+        configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false,
+        environment: [String: String]
+    ) {
         self.init(
             configuration: configuration, store: store, logger: logger,
             executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun),
-            dryRun: dryRun)
+                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun,
+                environment: environment),
+            dryRun: dryRun, environment: environment)
     }
 
     public init(
-        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false
+        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false,
+        environment: [String: String]
     ) {
         self.init(
             configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil,
-            dryRun: dryRun)
+            dryRun: dryRun, environment: environment)
     }
 
     package init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
-        stopFlag: CancellationFlag?, dryRun: Bool = false
+        stopFlag: CancellationFlag?, dryRun: Bool = false, environment: [String: String]
     ) {
         self.configuration = configuration
         self.store = store
@@ -50,6 +58,7 @@ public struct PipelineRunner: Sendable {
         self.executor = executor
         self.stopFlag = stopFlag
         self.dryRun = dryRun
+        self.environment = environment
     }
 
     /// Whether mail of `project` is withheld: the daemon's `--dry-run` or the project's `dry_run`.
@@ -134,14 +143,7 @@ public struct PipelineRunner: Sendable {
     }
 
     private func handleRunRequests(now: Date) {
-        let requests: [ControlRequest]
-        do {
-            requests = try store.pendingRequests().filter { $0.kind == .run }
-        } catch {
-            logger.error("requests not read", metadata: ["error": "\(error)"])
-            return
-        }
-        for request in requests {
+        for request in PendingRequests.read(from: store, logger: logger).runs {
             let note = forcedRun(request, now: now)
             do {
                 try store.markHandled(request.id, at: now, note: note)

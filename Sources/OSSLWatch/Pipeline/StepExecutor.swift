@@ -28,14 +28,20 @@ public struct StepExecutor: StepExecuting {
     public var logger: Logger
     /// `--dry-run`: command and update-pin steps log what they would do instead of doing it.
     public var dryRun: Bool
+    /// The environment the entry point read; commands get only its minimal part
+    /// (`CommandRunner.minimalEnvironment(from:)`).
+    public var environment: [String: String]
     /// The daemon's stop flag: a git lock recovery waiting for old children gives up on it.
     package var stopFlag: CancellationFlag?
 
-    public init(stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool) {
+    public init(
+        stateDirectory: String, client: HTTPClient, logger: Logger, dryRun: Bool, environment: [String: String]
+    ) {
         self.stateDirectory = stateDirectory
         self.client = client
         self.logger = logger
         self.dryRun = dryRun
+        self.environment = environment
     }
 
     /// `<state directory>/runs/<id>`: a run's logs and downloads.
@@ -50,7 +56,8 @@ public struct StepExecutor: StepExecuting {
 
     public func logPaths(_ step: StepSettings, run: Int64, attempt: Int) -> (stdout: String, stderr: String)? {
         guard case .command = step.action, !dryRun else { return nil }
-        return CommandRunner(logDirectory: logDirectory(run)).logPaths(step: step.name, attempt: attempt)
+        return CommandRunner(logDirectory: logDirectory(run), baseEnvironment: [:]).logPaths(
+            step: step.name, attempt: attempt)
     }
 
     public func execute(_ step: StepSettings, facts: RunFacts, attempt: Int, project: ProjectSettings) async
@@ -59,6 +66,7 @@ public struct StepExecutor: StepExecuting {
         let directory = runDirectory(facts.runID)
         let runner = CommandRunner(
             logDirectory: logDirectory(facts.runID),
+            baseEnvironment: CommandRunner.minimalEnvironment(from: environment),
             childLockPath: ChildLock.path(stateDirectory: stateDirectory))
         do {
             switch step.action {

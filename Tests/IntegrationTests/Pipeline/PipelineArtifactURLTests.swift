@@ -114,7 +114,8 @@ import Testing
 
     func execute(_ template: String, facts: RunFacts) async -> StepResult {
         let executor = StepExecutor(
-            stateDirectory: work.path, client: client(), logger: Logger(label: "test"), dryRun: false)
+            stateDirectory: work.path, client: client(), logger: Logger(label: "test"), dryRun: false,
+            environment: ProcessInfo.processInfo.environment)
         let step = StepSettings(name: "verify-linked", action: .verifyArtifact(path: template, maxBytes: 64 << 20))
         return await executor.execute(
             step, facts: facts, attempt: 1, project: ProjectSettings(name: "linked", linked: .literal(facts.target)))

@@ -68,7 +68,9 @@ struct PipelineTarballScenario {
             tarballURLTemplate: services.httpsURL("/\(name)/openssl-{version}.tar.gz"),
             keyringPath: keyringPath ?? self.keyringPath, expectedFingerprint: expectedFingerprint,
             maxTarballBytes: 1 << 20, client: client,
-            runner: CommandRunner(logDirectory: work.appendingPathComponent("logs").path))
+            runner: CommandRunner(
+                logDirectory: work.appendingPathComponent("logs").path,
+                baseEnvironment: CommandRunner.minimalEnvironment(from: ProcessInfo.processInfo.environment)))
     }
 
     var workDirectory: String { work.appendingPathComponent("download").path }

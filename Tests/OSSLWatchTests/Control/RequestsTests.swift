@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OSSLWatch
 import OSSLWatchStore
 import Testing
@@ -14,6 +15,21 @@ import Testing
         #expect(Store.migrationNames.contains("v3-requests"))
         #expect(try store.appliedMigrations().contains("v3-requests"))
         #expect(try store.pendingRequests().isEmpty)
+    }
+
+    @Test(
+        "pending requests are read once and split: polls for the round, runs for the pipeline; handled ones in neither")
+    func pendingByKind() throws {
+        let directory = TemporaryStateDirectory()
+        defer { directory.remove() }
+        let store = try Store(directory: directory.path)
+        let poll = try store.addRequest(kind: .poll, project: nil, version: nil, at: S.start)
+        let run = try store.addRequest(
+            kind: .run, project: "cryptography", version: S.version("openssl-3.5.4"), at: S.start + 1)
+        let handled = try store.addRequest(kind: .poll, project: nil, version: nil, at: S.start + 2)
+        try store.markHandled(handled.id, at: S.start + 3, note: "polled 5 feeds")
+        let pending = PendingRequests.read(from: store, logger: Logger(label: "test"))
+        #expect(pending == PendingRequests(polls: [poll], runs: [run]))
     }
 
     @Test("requests come back oldest first with their kind, project and canonical version")

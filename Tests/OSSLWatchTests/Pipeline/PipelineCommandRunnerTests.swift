@@ -10,7 +10,10 @@ import Testing
 
     init() throws {
         directory = try PipelineScratch.directory()
-        runner = CommandRunner(logDirectory: directory.appendingPathComponent("logs").path, gracePeriod: 0.5)
+        runner = CommandRunner(
+            logDirectory: directory.appendingPathComponent("logs").path,
+            baseEnvironment: CommandRunner.minimalEnvironment(from: ProcessInfo.processInfo.environment),
+            gracePeriod: 0.5)
     }
 
     func sh(_ script: String, timeout: Double = 30, in workingDirectory: String? = nil) -> CommandSpec {
@@ -63,7 +66,9 @@ import Testing
     func environmentIsolation() async throws {
         defer { PipelineScratch.remove(directory) }
         setenv("OSSLWATCH_TEST_PARENT_SECRET", "hunter2", 1)
-        let runner = CommandRunner(logDirectory: directory.path)
+        let runner = CommandRunner(
+            logDirectory: directory.path,
+            baseEnvironment: CommandRunner.minimalEnvironment(from: ProcessInfo.processInfo.environment))
         let facts = try PipelineScratch.facts(sha256: String(repeating: "c", count: 64))
         let spec = CommandSpec(
             argv: ["/usr/bin/env"], environment: ["EXTRA": "x y", "OSSLWATCH_VERSION": "spoofed"])

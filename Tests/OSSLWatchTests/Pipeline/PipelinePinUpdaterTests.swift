@@ -52,7 +52,9 @@ import Testing
                 versionPattern: PipelinePinRewriterTests.versionPattern,
                 sha256Pattern: PipelinePinRewriterTests.sha256Pattern),
             authorName: "osslwatch bot", authorEmail: "osslwatch@example.org",
-            runner: CommandRunner(logDirectory: directory.appendingPathComponent("logs").path))
+            runner: CommandRunner(
+                logDirectory: directory.appendingPathComponent("logs").path,
+                baseEnvironment: CommandRunner.minimalEnvironment(from: ProcessInfo.processInfo.environment)))
     }
 
     func facts(sha256: String = Self.digest) throws -> RunFacts {

@@ -53,7 +53,8 @@ import Testing
 
         func runner(dryRun: Bool = false) -> PipelineRunner {
             PipelineRunner(
-                configuration: configuration, store: store, logger: logs.logger, executor: executor, dryRun: dryRun)
+                configuration: configuration, store: store, logger: logs.logger, executor: executor, dryRun: dryRun,
+                environment: ProcessInfo.processInfo.environment)
         }
 
         func verdict() throws {

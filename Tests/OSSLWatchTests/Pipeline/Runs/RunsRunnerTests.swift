@@ -64,7 +64,8 @@ final class RecordingExecutor: StepExecuting {
 
         var runner: PipelineRunner {
             PipelineRunner(
-                configuration: configuration, store: store, logger: Logger(label: "test"), executor: executor)
+                configuration: configuration, store: store, logger: Logger(label: "test"), executor: executor,
+                environment: ProcessInfo.processInfo.environment)
         }
 
         func verdict(_ target: String, project: String = "cryptography") throws {
