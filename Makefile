@@ -66,17 +66,12 @@ SYSTEM_PREFIX := $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
 UNITDIR ?= $(SYSTEM_PREFIX)/systemd/system
 SYSUSERSDIR ?= $(SYSTEM_PREFIX)/sysusers.d
 BIN_INSTALL := .build/static/release/osslwatch
-DAEMON_INSTALL := .build/static/release/osslwatch-daemon
 
-# Two executables: `osslwatch`, the small static launcher (it blocks the daemon's signals for
-# `osslwatch run` before the Swift executable loads), and `osslwatch-daemon` beside it.
 install-binary: setup
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch-daemon
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch
 
 install: install-binary
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
-	install -m 0755 $(DAEMON_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch-daemon
 	install -m 0755 $(BIN_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch
 	sed -e 's|/usr/local/bin/osslwatch|$(BINDIR)/osslwatch|' \
 	  systemd/osslwatch.service >$(DESTDIR)$(UNITDIR)/osslwatch.service

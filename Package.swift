@@ -6,10 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OSSLWatch", targets: ["OSSLWatch"]),
-        // `osslwatch` is the small static launcher users run; it execs `osslwatch-daemon`, the
-        // Swift executable, installed beside it (see Sources/OSSLWatchLauncher/main.c).
-        .executable(name: "osslwatch", targets: ["OSSLWatchLauncher"]),
-        .executable(name: "osslwatch-daemon", targets: ["osslwatch"]),
+        .executable(name: "osslwatch", targets: ["osslwatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -17,22 +14,23 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "COSSLWatchEarly"),
         .target(
             name: "OSSLWatch",
             dependencies: [
                 "CCurl",
                 "COpenSSL",
-                "COSSLWatchEarly",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
@@ -44,15 +42,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "OSSLWatchLauncher",
-            linkerSettings: [.unsafeFlags(["-static-executable", "-nostartfiles"])]
-        ),
         .testTarget(
             name: "OSSLWatchTests",
             dependencies: [
                 "OSSLWatch",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")]
         ),
