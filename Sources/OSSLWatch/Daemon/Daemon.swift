@@ -39,7 +39,7 @@ public struct Daemon: Sendable {
     /// take to notice: a cancelled command's whole group must be gone (grace, SIGKILL, wait) and
     /// its step recorded. Work still running after that is a bug, and the group ends the process
     /// (swift-service-lifecycle's `maximumCancellationDuration` traps) rather than hang.
-    public static let cancelGrace = CommandRunner.longestStop + .seconds(2)
+    static let cancelGrace = CommandRunner.longestStop + .seconds(2)
 
     public let options: Options
     public let logger: Logger
