@@ -5,10 +5,10 @@ import ServiceLifecycle
 /// `osslwatch run`: polls every feed on its own interval until SIGTERM or SIGINT, as a
 /// systemd `Type=notify` service (see `SystemdNotifier`) or in a terminal.
 ///
-/// Its lifecycle is swift-service-lifecycle's: a `ServiceGroup` of the `SignalService` and the
-/// `DaemonLoop`. A stop signal ends the signal service, the group shuts the loop down
-/// gracefully (no new round or step; the ones in flight finish), and cancels it once that
-/// outlives `daemon.stop_timeout`.
+/// Its lifecycle is swift-service-lifecycle's: a `ServiceGroup` of the `SignalService`, the
+/// `DaemonLoop` and, under a systemd watchdog, the `WatchdogService`. A stop signal ends the
+/// signal service, the group shuts the loop down gracefully (no new round or step; the ones in
+/// flight finish), cancels it once that outlives `daemon.stop_timeout`, then ends the watchdog.
 ///
 /// The store is opened once and shared with the CLI, which asks for work by writing a request
 /// there and sending SIGUSR1. Before the store opens, the daemon takes the state directory's
@@ -98,13 +98,17 @@ public struct Daemon: Sendable {
         defer { pidFile.remove() }
         defer { withExtendedLifetime(lock) {} }
         let (events, continuation) = AsyncStream.makeStream(of: DaemonEvent.self)
+        let health = WorkHealth()
         let loop = DaemonLoop(
             configuration: configuration, store: store, options: options, logger: logger, notifier: notifier,
-            watchdog: watchdog, events: events, continuation: continuation)
+            health: health, events: events, continuation: continuation)
         let group = ServiceGroup(
             configuration: Self.groupConfiguration(
                 loop: loop, signals: SignalService(signals: signals, events: continuation, logger: logger),
-                settings: configuration.daemon, logger: logger))
+                watchdog: watchdog.map {
+                    WatchdogService(
+                        settings: $0, health: health, notifier: notifier, events: continuation, logger: logger)
+                }, settings: configuration.daemon, logger: logger))
         do {
             try await group.run()
         } catch {
@@ -112,19 +116,22 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// The group: the signal service, whose end (a stop signal) shuts the group down gracefully,
-    /// and the loop, which is given `daemon.stop_timeout` for that before it is cancelled, and
-    /// `cancelGrace` more to notice the cancellation. The group traps no signal itself: the
-    /// handlers must exist before the lock is taken, and the group installs its own only when it runs.
+    /// The group: the signal service, whose end (a stop signal) shuts the group down gracefully;
+    /// the loop, which is given `daemon.stop_timeout` for that before it is cancelled, and
+    /// `cancelGrace` more to notice the cancellation; the watchdog, if any, listed first so that
+    /// it is shut down last and pings while the loop finishes. The group traps no signal itself:
+    /// the handlers must exist before the lock is taken, and it would install its own only when
+    /// it runs.
     static func groupConfiguration(
-        loop: any Service, signals: any Service, settings: DaemonSettings, logger: Logger
+        loop: any Service, signals: any Service, watchdog: (any Service)?, settings: DaemonSettings, logger: Logger
     ) -> ServiceGroupConfiguration {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: loop, serviceName: "loop"),
+            .init(service: signals, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "signals"),
+        ]
+        if let watchdog { services.insert(.init(service: watchdog, serviceName: "watchdog"), at: 0) }
         var configuration = ServiceGroupConfiguration(
-            services: [
-                .init(service: loop, serviceName: "loop"),
-                .init(service: signals, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "signals"),
-            ],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(settings.stopTimeout * 1000))
         configuration.maximumCancellationDuration = cancelGrace
         return configuration

@@ -1,6 +1,6 @@
-/// What wakes the daemon's loop. The `SignalService`, the loop's own round and pipeline tasks,
-/// its alarm and the service group's graceful shutdown all feed one stream, which the loop alone
-/// reads, so the loop's state has a single writer.
+/// What wakes the daemon's loop. The `SignalService`, the `WatchdogService`, the loop's own round
+/// and pipeline tasks, its alarm and the service group's graceful shutdown all feed one stream,
+/// which the loop alone reads, so the loop's state has a single writer.
 enum DaemonEvent: Sendable, Hashable {
     /// SIGUSR1: poll every feed now, handle the pending requests, advance the runs.
     case poll
@@ -17,4 +17,6 @@ enum DaemonEvent: Sendable, Hashable {
     case pipelineFinished
     /// The instant the loop asked to be woken at has come.
     case wake
+    /// The `WatchdogService` asks whether the loop still turns: answering it lets the next ping go.
+    case heartbeat(UInt64)
 }

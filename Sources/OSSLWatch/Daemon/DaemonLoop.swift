@@ -4,8 +4,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The daemon's work, as a service of its `ServiceGroup`: start a round when feeds are due,
-/// advance the runs, answer the events the `SignalService` hands over, ping the watchdog, sleep
-/// until the next thing to do.
+/// advance the runs, answer the events the `SignalService` and the `WatchdogService` hand over,
+/// sleep until the next thing to do.
 ///
 /// Rounds and pipeline advances run as child tasks, so the loop stays responsive (signals,
 /// watchdog) during a slow poll or a long step; one round and one advance at a time, and the loop
@@ -17,18 +17,7 @@ import Synchronization
 struct DaemonLoop: Service {
     /// A round in progress.
     struct RunningRound {
-        let started: ContinuousClock.Instant
         let requests: [Int64]
-    }
-
-    /// When the work in flight last made progress, written by the round's transfers on their
-    /// threads and read by the loop.
-    final class Progress: Sendable {
-        private let instant = Mutex<ContinuousClock.Instant?>(nil)
-
-        func mark() { instant.withLock { $0 = .now } }
-
-        var last: ContinuousClock.Instant? { instant.withLock { $0 } }
     }
 
     /// The longest the loop sleeps in one go. A sleep cut short keeps its timer until the
@@ -41,13 +30,12 @@ struct DaemonLoop: Service {
     let store: Store
     let logger: Logger
     let notifier: SystemdNotifier
-    let watchdog: WatchdogSettings?
     /// Everything that wakes the loop; `continuation` is how its own tasks and the graceful
     /// shutdown handler add to it (the `SignalService` holds another copy).
     let events: AsyncStream<DaemonEvent>
     let continuation: AsyncStream<DaemonEvent>.Continuation
-    /// When the round in flight last made progress (a transfer ended); read by the watchdog check.
-    let progress = Progress()
+    /// What the `WatchdogService` reads: heartbeats answered, the round's start and progress.
+    let health: WorkHealth
     var configuration: Configuration
     var watcher: Watcher
     var dues: [String: Date] = [:]
@@ -55,8 +43,6 @@ struct DaemonLoop: Service {
     var round: RunningRound?
     var forcePoll = false
     var pollRequests: [Int64] = []
-    var nextPing: ContinuousClock.Instant?
-    var hungReported = false
     /// The stop signal's name once one arrived, and whether the graceful shutdown began.
     var stopSignal: String?
     var stopping = false
@@ -81,7 +67,7 @@ struct DaemonLoop: Service {
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger,
-        notifier: SystemdNotifier, watchdog: WatchdogSettings?, events: AsyncStream<DaemonEvent>,
+        notifier: SystemdNotifier, health: WorkHealth, events: AsyncStream<DaemonEvent>,
         continuation: AsyncStream<DaemonEvent>.Continuation
     ) {
         self.configuration = configuration
@@ -89,7 +75,7 @@ struct DaemonLoop: Service {
         self.options = options
         self.logger = logger
         self.notifier = notifier
-        self.watchdog = watchdog
+        self.health = health
         self.events = events
         self.continuation = continuation
         watcher = Self.watcher(for: configuration, store: store, environment: options.environment, logger: logger)
@@ -118,7 +104,6 @@ struct DaemonLoop: Service {
                 handleRequests()
                 notifier.send(.ready)
                 notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
-                if watchdog != nil { nextPing = .now }
                 var iterator = events.makeAsyncIterator()
                 while true {
                     if stopping {
@@ -131,7 +116,6 @@ struct DaemonLoop: Service {
                         }
                         startPipelineIfWanted(in: &work)
                     }
-                    pingWatchdogIfDue()
                     arm(at: nextWake())
                     // nil once this task is cancelled: the group's stop timeout has passed.
                     guard let event = await iterator.next() else { break }
@@ -174,6 +158,7 @@ struct DaemonLoop: Service {
             beginStop()
         case .roundFinished(let summary):
             round = nil
+            health.roundEnded()
             pipelineWanted = true
             for outcome in summary.outcomes { jitters[outcome.feed] = nil }
             let now = Date()
@@ -185,6 +170,8 @@ struct DaemonLoop: Service {
             outboxDue = (try? store.nextOutboxAttempt()) ?? nil
         case .wake:
             alarm = nil
+        case .heartbeat(let number):
+            health.answer(number)
         }
     }
 
@@ -357,14 +344,15 @@ struct DaemonLoop: Service {
             "poll round started",
             metadata: ["feeds": "\(feeds.map(\.name).joined(separator: ","))", "forced": "\(force)"])
         var roundWatcher = watcher
-        roundWatcher.client = watcher.client.reportingTransfers { [progress] in progress.mark() }
+        roundWatcher.client = watcher.client.reportingTransfers { [health] in health.progressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
         let continuation = self.continuation
         work.addTask {
             let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
             continuation.yield(.roundFinished(summary))
         }
-        round = RunningRound(started: .now, requests: requests)
+        round = RunningRound(requests: requests)
+        health.roundStarted()
     }
 
     /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
@@ -376,7 +364,8 @@ struct DaemonLoop: Service {
         work.addTask {
             continuation.yield(.roundFinished(await performer.rederive(reason: reason)))
         }
-        round = RunningRound(started: .now, requests: [])
+        round = RunningRound(requests: [])
+        health.roundStarted()
     }
 
     /// Advances the runs in a task of its own, so signals and the watchdog are served while a
@@ -400,41 +389,10 @@ struct DaemonLoop: Service {
         pipeline = stop
     }
 
-    // MARK: watchdog and sleep
-
-    /// Pings only when the work proves it is alive: this loop turned (a loop that stops turning
-    /// stops the pings), and a poll round in flight made progress (a transfer ended) within the
-    /// watchdog's timeout. A round stuck anywhere, in a transfer that outlives its own timeout,
-    /// a store call or a starved pool, stops the pings, and systemd restarts the service.
-    /// Every transfer is bounded by http.timeout, so WatchdogSec must exceed it (the shipped
-    /// unit has 2 min against 60 s).
-    private mutating func pingWatchdogIfDue() {
-        guard let watchdog, let next = nextPing else { return }
-        let now = ContinuousClock.now
-        guard now >= next else { return }
-        nextPing = now + watchdog.pingInterval
-        if let round {
-            let lastSign = max(round.started, progress.last ?? round.started)
-            let silent = now - lastSign
-            if silent >= watchdog.timeout {
-                if !hungReported {
-                    logger.critical(
-                        "poll round made no progress; watchdog pings stop",
-                        metadata: ["silent_for": "\(silent)", "watchdog": "\(watchdog.timeout)"])
-                    notifier.send(
-                        .status("poll round made no progress for \(Int(silent.seconds))s; watchdog pings stop"))
-                    hungReported = true
-                }
-                return
-            }
-        }
-        hungReported = false
-        notifier.send(.watchdog)
-    }
+    // MARK: sleep
 
     private func nextWake() -> ContinuousClock.Instant? {
         var candidates: [ContinuousClock.Instant] = []
-        if let nextPing { candidates.append(nextPing) }
         if !stopping, pipeline == nil, let due = outboxDue {
             candidates.append(.now + .milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000)))
         }

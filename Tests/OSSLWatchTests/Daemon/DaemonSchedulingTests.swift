@@ -70,16 +70,22 @@ import Testing
     }
 
     @Test(
-        "the group gives the loop daemon.stop_timeout to stop gracefully, then the commands' longest stop to notice cancellation; the signal service's end shuts it down"
+        "the group gives the loop daemon.stop_timeout to stop gracefully, then the commands' longest stop to notice cancellation; the signal service's end shuts it down, the watchdog last"
     )
     func stopEscalation() {
         let group = Daemon.groupConfiguration(
-            loop: Idle(), signals: Idle(), settings: DaemonSettings(stopTimeout: 1.5), logger: Logger(label: "test"))
+            loop: Idle(), signals: Idle(), watchdog: Idle(), settings: DaemonSettings(stopTimeout: 1.5),
+            logger: Logger(label: "test"))
         #expect(group.maximumGracefulShutdownDuration == .milliseconds(1500))
         #expect(group.maximumCancellationDuration == CommandRunner.longestStop + .seconds(2))
-        #expect(group.services.map(\.serviceName) == ["loop", "signals"])
+        // Shut down in reverse: the loop first, the watchdog last (it pings while the loop finishes).
+        #expect(group.services.map(\.serviceName) == ["watchdog", "loop", "signals"])
         #expect(
-            group.services.map(\.successTerminationBehavior.description) == ["cancelGroup", "gracefullyShutdownGroup"])
+            group.services.map(\.successTerminationBehavior.description)
+                == ["cancelGroup", "cancelGroup", "gracefullyShutdownGroup"])
+        let unsupervised = Daemon.groupConfiguration(
+            loop: Idle(), signals: Idle(), watchdog: nil, settings: DaemonSettings(), logger: Logger(label: "test"))
+        #expect(unsupervised.services.map(\.serviceName) == ["loop", "signals"])
         // The handlers are installed before the lock by DaemonSignals, not by the group.
         #expect(group.gracefulShutdownSignals.isEmpty && group.cancellationSignals.isEmpty)
     }
