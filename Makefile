@@ -78,14 +78,10 @@ SYSTEM_PREFIX := $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
 UNITDIR ?= $(SYSTEM_PREFIX)/systemd/system
 SYSUSERSDIR ?= $(SYSTEM_PREFIX)/sysusers.d
 BIN_INSTALL := .build/static/release/osslwatch
-DAEMON_INSTALL := .build/static/release/osslwatch-daemon
 # The man page and completion scripts, generated from the binary being installed.
 GENERATED := .build/static/generated
 
-# Two executables: `osslwatch`, the small static launcher (it blocks the daemon's signals for
-# `osslwatch run` before the Swift executable loads), and `osslwatch-daemon` beside it.
 install-binary: setup
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch-daemon
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build/static --product osslwatch
 
 # The man page comes from swift-argument-parser's generate-manual tool (the one its
@@ -106,7 +102,6 @@ man-and-completions: install-binary
 
 install: install-binary man-and-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
-	install -m 0755 $(DAEMON_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch-daemon
 	install -m 0755 $(BIN_INSTALL) $(DESTDIR)$(BINDIR)/osslwatch
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0644 $(GENERATED)/osslwatch.1 $(DESTDIR)$(MANDIR)/man1/osslwatch.1

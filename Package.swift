@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The target graph, one way only (ARCHITECTURE.md draws it):
+//
+//   OSSLWatchCore  <-  OSSLWatchStore, OSSLWatchTransport  <-  OSSLWatch  <-  OSSLWatchDaemon  <-  osslwatch
+//
+// A reference against an arrow is a compile error. `scripts/check-architecture` (run by
+// `make test`) checks that the arrows themselves stay this way.
 let package = Package(
     name: "osslwatch",
     platforms: [.macOS(.v14)],
@@ -8,10 +14,7 @@ let package = Package(
         .library(
             name: "OSSLWatch",
             targets: ["OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon"]),
-        // `osslwatch` is the small static launcher users run; it execs `osslwatch-daemon`, the
-        // Swift executable, installed beside it (see Sources/OSSLWatchLauncher/main.c).
-        .executable(name: "osslwatch", targets: ["OSSLWatchLauncher"]),
-        .executable(name: "osslwatch-daemon", targets: ["osslwatch"]),
+        .executable(name: "osslwatch", targets: ["osslwatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -19,25 +22,24 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "COSSLWatchEarly"),
+        // prctl calls (thread names, the child subreaper): prctl is variadic, Swift cannot call it.
         .target(name: "COSSLWatchSystem"),
-        // The target graph, one way only (ARCHITECTURE.md draws it):
-        //   OSSLWatchCore <- OSSLWatchStore, OSSLWatchTransport <- OSSLWatch <- OSSLWatchDaemon <- osslwatch
-        // Core: the domain (versions, advisories, feed parsers, the config model, run/step/outbox
-        // types and their state machines); no I/O, no C.
+        // The domain: versions, advisories, feed parsers, the config model, run/step/outbox types
+        // and their state machines. Foundation only: no I/O of its own, no C, no package.
         .target(name: "OSSLWatchCore"),
-        // Store: the SQLite state store; GRDB stays inside it.
+        // The SQLite state store; GRDB is an internal import and appears in no public signature.
         .target(
             name: "OSSLWatchStore",
             dependencies: ["OSSLWatchCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Transport: HTTP and SMTP through libcurl, SHA-256 through libcrypto.
+        // HTTP and SMTP through libcurl, SHA-256 through libcrypto.
         .target(
             name: "OSSLWatchTransport",
             dependencies: ["OSSLWatchCore", "CCurl", "COpenSSL", "COSSLWatchSystem"]
@@ -57,7 +59,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        // The daemon: lifecycle, sd_notify, journald logging.
+        // The daemon: services under swift-service-lifecycle, signals, sd_notify, log lines.
         .target(
             name: "OSSLWatchDaemon",
             dependencies: [
@@ -65,10 +67,12 @@ let package = Package(
                 "OSSLWatchCore",
                 "OSSLWatchStore",
                 "OSSLWatchTransport",
-                "COSSLWatchEarly",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Argument parsing only.
         .executableTarget(
             name: "osslwatch",
             dependencies: [
@@ -77,17 +81,16 @@ let package = Package(
                 "OSSLWatchDaemon",
                 "OSSLWatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        .executableTarget(
-            name: "OSSLWatchLauncher",
-            linkerSettings: [.unsafeFlags(["-static-executable", "-nostartfiles"])]
         ),
         .testTarget(
             name: "OSSLWatchTests",
             dependencies: [
                 "OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -2,18 +2,24 @@ import Foundation
 public import Logging
 import OSSLWatch
 public import OSSLWatchCore
-import OSSLWatchCore
 import OSSLWatchStore
+import ServiceLifecycle
 
 /// `osslwatch run`: polls every feed on its own interval until SIGTERM or SIGINT, as a
 /// systemd `Type=notify` service (see `SystemdNotifier`) or in a terminal.
 ///
+/// Its lifecycle is swift-service-lifecycle's: a `ServiceGroup` of the `SignalService`, the
+/// `DaemonLoop` and, under a systemd watchdog, the `WatchdogService`. A stop signal ends the
+/// signal service, the group shuts the loop down gracefully (no new round or step; the ones in
+/// flight finish), cancels it once that outlives `daemon.stop_timeout`, then ends the watchdog.
+///
 /// The store is opened once and shared with the CLI, which asks for work by writing a request
 /// there and sending SIGUSR1. Before the store opens, the daemon takes the state directory's
 /// `StateLock` and holds it until it ends: a second daemon on the same store exits at once
-/// (75) instead of taking the first one's running steps for crashed ones. The pid file is
-/// written once the store is open and removed on the way out; a stale one (from a killed
-/// daemon) is simply replaced.
+/// (75) instead of taking the first one's running steps for crashed ones. The lock is taken only
+/// after the signal handlers are installed (`DaemonSignals`), since it is how `osslwatch
+/// trigger` finds the daemon. The pid file is written once the store is open and removed on the
+/// way out; a stale one (from a killed daemon) is simply replaced.
 public struct Daemon: Sendable {
     /// What the command line and the environment decide.
     public struct Options: Sendable {
@@ -21,32 +27,32 @@ public struct Daemon: Sendable {
         public var configPath: String
         public var pidFilePath: String
         public var environment: [String: String]
-        /// Whether the executable's pre-init function blocked the signals before any thread existed.
-        public var signalsBlockedEarly: Bool
         /// `--dry-run`: command steps of every run print their argv and environment instead of running.
         public var dryRun: Bool
 
-        public init(
-            configPath: String, pidFilePath: String, environment: [String: String], signalsBlockedEarly: Bool,
-            dryRun: Bool = false
-        ) {
+        public init(configPath: String, pidFilePath: String, environment: [String: String], dryRun: Bool = false) {
             self.configPath = configPath
             self.pidFilePath = pidFilePath
             self.environment = environment
-            self.signalsBlockedEarly = signalsBlockedEarly
             self.dryRun = dryRun
         }
     }
 
+    /// After the group cancels work that outlived `daemon.stop_timeout`, how long the work may
+    /// take to notice: a cancelled command's whole group must be gone (grace, SIGKILL, wait) and
+    /// its step recorded. Work still running after that is a bug, and the group ends the process
+    /// (swift-service-lifecycle's `maximumCancellationDuration` traps) rather than hang.
+    static let cancelGrace = CommandRunner.longestStop + .seconds(2)
+
     public let options: Options
     public let logger: Logger
-    /// Fed by `SignalListener`, which the command starts before it does anything else.
-    public let inbox: DaemonInbox
+    /// Installed by the command before it does anything else.
+    public let signals: DaemonSignals
 
-    public init(options: Options, logger: Logger, inbox: DaemonInbox) {
+    public init(options: Options, logger: Logger, signals: DaemonSignals) {
         self.options = options
         self.logger = logger
-        self.inbox = inbox
+        self.signals = signals
     }
 
     /// Runs until SIGTERM or SIGINT; returns after a clean stop, throws when it cannot start.
@@ -67,10 +73,9 @@ public struct Daemon: Sendable {
                 "pid_file": "\(options.pidFilePath)", "lock": "\(lock.path)",
                 "feeds": "\(Self.describe(configuration.feeds))",
                 "projects": "\(configuration.projects.map(\.name).joined(separator: ","))",
-                "signals_blocked_early": "\(options.signalsBlockedEarly)",
-                "signals_installed_at": "\(SignalListener.installedAtNanoseconds)ns",
                 "notify_socket": "\(notifier.isActive ? options.environment["NOTIFY_SOCKET"] ?? "" : "")",
                 "watchdog": "\(watchdog.map { "\($0.timeoutMicroseconds)us" } ?? "")",
+                "stop_timeout": "\(configuration.daemon.stopTimeout)s",
             ])
         // Descendants that left their command's group come back here when orphaned.
         Subreaper.adoptOrphans(logger: logger)
@@ -94,18 +99,45 @@ public struct Daemon: Sendable {
             throw DaemonError(.cannotWritePIDFile, "cannot write the pid file \(options.pidFilePath): \(error)")
         }
         defer { pidFile.remove() }
-        let started = ContinuousClock.now
         defer { withExtendedLifetime(lock) {} }
-        var loop = DaemonLoop(
-            configuration: configuration, store: store, options: options, logger: logger, inbox: inbox,
-            notifier: notifier, watchdog: watchdog)
-        await loop.run()
-        logger.notice(
-            "stopped",
-            metadata: [
-                "signal": "\(loop.stopping.map { SignalListener.name($0.signal) } ?? "-")",
-                "uptime": "\(String(format: "%.3f", (ContinuousClock.now - started).seconds))s",
-            ])
+        let (events, continuation) = AsyncStream.makeStream(of: DaemonEvent.self)
+        let health = WorkHealth()
+        let loop = DaemonLoop(
+            configuration: configuration, store: store, options: options, logger: logger, notifier: notifier,
+            health: health, events: events, continuation: continuation)
+        let group = ServiceGroup(
+            configuration: Self.groupConfiguration(
+                loop: loop, signals: SignalService(signals: signals, events: continuation, logger: logger),
+                watchdog: watchdog.map {
+                    WatchdogService(
+                        settings: $0, health: health, notifier: notifier, events: continuation, logger: logger)
+                }, settings: configuration.daemon, logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            throw DaemonError(.stoppedUnexpectedly, "the daemon stopped unexpectedly: \(error)")
+        }
+    }
+
+    /// The group: the signal service, whose end (a stop signal) shuts the group down gracefully;
+    /// the loop, which is given `daemon.stop_timeout` for that before it is cancelled, and
+    /// `cancelGrace` more to notice the cancellation; the watchdog, if any, listed first so that
+    /// it is shut down last and pings while the loop finishes. The group traps no signal itself:
+    /// the handlers must exist before the lock is taken, and it would install its own only when
+    /// it runs.
+    static func groupConfiguration(
+        loop: any Service, signals: any Service, watchdog: (any Service)?, settings: DaemonSettings, logger: Logger
+    ) -> ServiceGroupConfiguration {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: loop, serviceName: "loop"),
+            .init(service: signals, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "signals"),
+        ]
+        if let watchdog { services.insert(.init(service: watchdog, serviceName: "watchdog"), at: 0) }
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(settings.stopTimeout * 1000))
+        configuration.maximumCancellationDuration = cancelGrace
+        return configuration
     }
 
     /// "name=300s,other=3600s": the feeds and their intervals for a log line.

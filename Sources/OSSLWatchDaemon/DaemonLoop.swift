@@ -4,38 +4,42 @@ import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import OSSLWatchTransport
+import ServiceLifecycle
+import Synchronization
 
-/// The daemon's state between two wake-ups and what it does on each: take the events, start a
-/// round when feeds are due, ping the watchdog, sleep until the next thing to do.
+/// The daemon's work, as a service of its `ServiceGroup`: start a round when feeds are due,
+/// advance the runs, answer the events the `SignalService` and the `WatchdogService` hand over,
+/// sleep until the next thing to do.
 ///
-/// Rounds run in their own task, so the loop stays responsive (signals, watchdog) during a
-/// slow poll; only one round runs at a time, and the loop alone changes this state.
-struct DaemonLoop {
+/// Rounds and pipeline advances run as child tasks, so the loop stays responsive (signals,
+/// watchdog) during a slow poll or a long step; one round and one advance at a time, and the loop
+/// alone changes this state. On the group's graceful shutdown it starts nothing new, tells the
+/// pipeline to begin no further step, and returns once the round and the step in flight are
+/// done. When that outlives `daemon.stop_timeout` the group cancels this service, and the
+/// cancellation reaches the round (its transfers give up) and the step (its command's group is
+/// stopped; the step stays `running` for the recovery rule at the next start).
+struct DaemonLoop: Service {
     /// A round in progress.
     struct RunningRound {
-        let task: Task<Void, Never>
-        let started: ContinuousClock.Instant
         let requests: [Int64]
     }
 
-    /// The daemon stopping: the signal, and when to give up waiting for the round.
-    struct Stopping {
-        let signal: Int32
-        var deadline: ContinuousClock.Instant
-        var cancelled = false
-    }
-
-    /// After cancelling a round that outlived `daemon.stopTimeout`, how long to wait for it to
-    /// notice: a cancelled command's whole group must be gone (grace, SIGKILL, wait) and its
-    /// step recorded before the daemon exits.
-    static let cancelGrace = CommandRunner.longestStop + .seconds(2)
+    /// The longest the loop sleeps in one go. A sleep cut short keeps its timer until the
+    /// instant it was set for (bench/RESULTS.md measured about 0.6 KiB per early wake), so the
+    /// alarm is moved only to an earlier instant and never set further than this ahead: a stream
+    /// of signals cannot pile up more than a minute of them.
+    static let longestSleep: Duration = .seconds(60)
 
     let options: Daemon.Options
     let store: Store
     let logger: Logger
-    let inbox: DaemonInbox
     let notifier: SystemdNotifier
-    let watchdog: WatchdogSettings?
+    /// Everything that wakes the loop; `continuation` is how its own tasks and the graceful
+    /// shutdown handler add to it (the `SignalService` holds another copy).
+    let events: AsyncStream<DaemonEvent>
+    let continuation: AsyncStream<DaemonEvent>.Continuation
+    /// What the `WatchdogService` reads: heartbeats answered, the round's start and progress.
+    let health: WorkHealth
     var configuration: Configuration
     var watcher: Watcher
     var dues: [String: Date] = [:]
@@ -43,12 +47,12 @@ struct DaemonLoop {
     var round: RunningRound?
     var forcePoll = false
     var pollRequests: [Int64] = []
-    var nextPing: ContinuousClock.Instant?
-    var hungReported = false
-    var stopping: Stopping?
-    /// The pipeline advance in progress (one at a time, in its own task like a round), and the
-    /// flag that tells it to begin no further step once the daemon stops.
-    var pipeline: (task: Task<Void, Never>, stop: CancellationFlag)?
+    /// The stop signal's name once one arrived, and whether the graceful shutdown began.
+    var stopSignal: String?
+    var stopping = false
+    /// The flag that tells the pipeline advance in progress to begin no further step; nil when
+    /// none is in progress.
+    var pipeline: CancellationFlag?
     /// Whether the runs should advance as soon as no advance is in progress: at start (crash
     /// recovery), after each round, on SIGUSR1 and for `.run` requests.
     var pipelineWanted = true
@@ -62,18 +66,22 @@ struct DaemonLoop {
     /// verdicts left none, and the feeds wait their whole interval) and after a reload (the
     /// projects may have changed). Any round that starts derives them anyway.
     var verdictsWanted: String? = "start"
+    /// The sleep that ends in `.wake`, and the instant it is set for.
+    var alarm: (task: Task<Void, Never>, at: ContinuousClock.Instant)?
 
     init(
-        configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger, inbox: DaemonInbox,
-        notifier: SystemdNotifier, watchdog: WatchdogSettings?
+        configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger,
+        notifier: SystemdNotifier, health: WorkHealth, events: AsyncStream<DaemonEvent>,
+        continuation: AsyncStream<DaemonEvent>.Continuation
     ) {
         self.configuration = configuration
         self.store = store
         self.options = options
         self.logger = logger
-        self.inbox = inbox
         self.notifier = notifier
-        self.watchdog = watchdog
+        self.health = health
+        self.events = events
+        self.continuation = continuation
         watcher = Self.watcher(for: configuration, store: store, environment: options.environment, logger: logger)
     }
 
@@ -84,66 +92,90 @@ struct DaemonLoop {
             configuration: configuration, store: store, surroundings: .system(environment: environment), logger: logger)
     }
 
-    /// Runs until a stop signal and the end (or cancellation) of the round in progress.
-    mutating func run() async {
-        refreshDues(now: Date())
-        handleRequests()
-        notifier.send(.ready)
-        notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
-        if watchdog != nil { nextPing = .now }
-        var bell = inbox.bell.makeAsyncIterator()
-        let timer = WakeTimer { [inbox] in inbox.ring() }
-        while true {
-            handle(inbox.take())
-            if stopping != nil {
-                if shouldFinishStopping() { break }
-            } else {
-                startRoundIfDue()
-                if let due = outboxDue, due <= Date() {
-                    outboxDue = nil
-                    pipelineWanted = true
+    /// Runs until the group's graceful shutdown and the end of the work in flight, or until the
+    /// group cancels it.
+    func run() async {
+        var loop = self
+        await loop.serve()
+    }
+
+    private mutating func serve() async {
+        let started = ContinuousClock.now
+        let continuation = self.continuation
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { work in
+                refreshDues(now: Date())
+                handleRequests()
+                notifier.send(.ready)
+                notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
+                var iterator = events.makeAsyncIterator()
+                while true {
+                    if stopping {
+                        if round == nil && pipeline == nil { break }
+                    } else {
+                        startRoundIfDue(in: &work)
+                        if let due = outboxDue, due <= Date() {
+                            outboxDue = nil
+                            pipelineWanted = true
+                        }
+                        startPipelineIfWanted(in: &work)
+                    }
+                    arm(at: nextWake())
+                    // nil once this task is cancelled: the group's stop timeout has passed.
+                    guard let event = await iterator.next() else { break }
+                    handle(event)
                 }
-                startPipelineIfWanted()
+                alarm?.task.cancel()
+                if Task.isCancelled, round != nil || pipeline != nil {
+                    // The child tasks are cancelled with this one; the group waits for them here.
+                    logger.warning(
+                        "\(round == nil ? "pipeline step" : "poll round") cancelled: it outlived the stop timeout",
+                        metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
+                }
             }
-            pingWatchdogIfDue()
-            timer.arm(at: nextWake())
-            _ = await bell.next()
+        } onGracefulShutdown: {
+            continuation.yield(.shutdown)
         }
-        timer.arm(at: nil)
+        logger.notice(
+            "stopped",
+            metadata: [
+                "signal": "\(stopSignal ?? "-")",
+                "uptime": "\(String(format: "%.3f", (ContinuousClock.now - started).seconds))s",
+            ])
     }
 
     // MARK: events
 
-    private mutating func handle(_ events: DaemonInbox.Events) {
-        if events.finishedPipelines > 0 {
-            pipeline = nil
-            outboxDue = (try? store.nextOutboxAttempt()) ?? nil
-        }
-        if !events.finishedRounds.isEmpty || events.pollSignals > 0 { pipelineWanted = true }
-        if events.hasSignals {
-            var facts: Logger.Metadata = [:]
-            if events.pollSignals > 0 { facts["SIGUSR1"] = "\(events.pollSignals)" }
-            if events.reloadSignals > 0 { facts["SIGHUP"] = "\(events.reloadSignals)" }
-            if let stop = events.stopSignal { facts["stop"] = "\(SignalListener.name(stop))" }
-            facts["from_pid"] = "\(events.senders.sorted().map(String.init).joined(separator: ","))"
-            logger.notice("signals received", metadata: facts)
-        }
-        for summary in events.finishedRounds {
+    private mutating func handle(_ event: DaemonEvent) {
+        switch event {
+        case .poll:
+            pipelineWanted = true
+            guard !stopping else { return }
+            forcePoll = true
+            handleRequests()
+        case .reload:
+            guard !stopping else { return }
+            reload()
+        case .stopSignal(let name):
+            stopSignal = stopSignal ?? name
+        case .shutdown:
+            beginStop()
+        case .roundFinished(let summary):
             round = nil
+            health.roundEnded()
+            pipelineWanted = true
             for outcome in summary.outcomes { jitters[outcome.feed] = nil }
             let now = Date()
             refreshDues(now: now)
             keepApart(summary.outcomes.map(\.feed), now: now)
             notifier.send(.status(summary.status))
-        }
-        if let signal = events.stopSignal, stopping == nil {
-            beginStop(signal)
-        }
-        guard stopping == nil else { return }
-        if events.reloadSignals > 0 { reload() }
-        if events.pollSignals > 0 {
-            forcePoll = true
-            handleRequests()
+        case .pipelineFinished:
+            pipeline = nil
+            outboxDue = (try? store.nextOutboxAttempt()) ?? nil
+        case .wake:
+            alarm = nil
+        case .heartbeat(let number):
+            health.answer(number)
         }
     }
 
@@ -176,6 +208,15 @@ struct DaemonLoop {
             // run's copy among them), and a dry run writes no metrics file.
             loaded.stateDirectory = configuration.stateDirectory
             if options.dryRun { loaded.daemon.metricsFile = nil }
+            if loaded.daemon.stopTimeout != configuration.daemon.stopTimeout {
+                logger.warning(
+                    "daemon.stop_timeout changes only at restart",
+                    metadata: [
+                        "in_force": "\(configuration.daemon.stopTimeout)s",
+                        "configured": "\(loaded.daemon.stopTimeout)s",
+                    ])
+                loaded.daemon.stopTimeout = configuration.daemon.stopTimeout
+            }
             configuration = loaded
             verdictsWanted = "reload"
             watcher = Self.watcher(
@@ -195,39 +236,19 @@ struct DaemonLoop {
         notifier.send(.ready)
     }
 
-    private mutating func beginStop(_ signal: Int32) {
+    private mutating func beginStop() {
+        guard !stopping else { return }
+        stopping = true
+        let reason = stopSignal ?? "graceful shutdown"
         notifier.send(.stopping)
-        notifier.send(.status("stopping (\(SignalListener.name(signal)))"))
-        pipeline?.stop.cancel()
-        let timeout = Duration.milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
-        stopping = Stopping(signal: signal, deadline: .now + timeout)
+        notifier.send(.status("stopping (\(reason))"))
+        pipeline?.cancel()
         logger.notice(
             "stopping",
             metadata: [
-                "signal": "\(SignalListener.name(signal))", "round_running": "\(round != nil)",
-                "stop_timeout": "\(configuration.daemon.stopTimeout)s",
+                "signal": "\(reason)", "round_running": "\(round != nil)",
+                "step_running": "\(pipeline != nil)", "stop_timeout": "\(configuration.daemon.stopTimeout)s",
             ])
-    }
-
-    /// Whether the loop may end: no round left, or the round ignored its cancellation too long.
-    private mutating func shouldFinishStopping() -> Bool {
-        guard var stop = stopping, round != nil || pipeline != nil else { return true }
-        guard ContinuousClock.now >= stop.deadline else { return false }
-        if stop.cancelled {
-            logger.error("poll round or pipeline step did not end after cancellation; stopping without it")
-            return true
-        }
-        // A cancelled command step is killed and stays `running` in the store: the recovery
-        // rule decides about it at the next start.
-        pipeline?.task.cancel()
-        round?.task.cancel()
-        stop.cancelled = true
-        stop.deadline = .now + Self.cancelGrace
-        stopping = stop
-        logger.warning(
-            "\(round == nil ? "pipeline step" : "poll round") cancelled: it outlived the stop timeout",
-            metadata: ["stop_timeout": "\(configuration.daemon.stopTimeout)s"])
-        return false
     }
 
     // MARK: schedule
@@ -297,13 +318,13 @@ struct DaemonLoop {
         }
     }
 
-    private mutating func startRoundIfDue() {
+    private mutating func startRoundIfDue(in work: inout DiscardingTaskGroup) {
         guard round == nil else { return }
         let now = Date()
         let force = forcePoll
         let feeds = force ? configuration.feeds : configuration.feeds.filter { (dues[$0.name] ?? now) <= now }
         guard !feeds.isEmpty else {
-            if let reason = verdictsWanted { startRederiving(reason) }
+            if let reason = verdictsWanted { startRederiving(reason, in: &work) }
             return
         }
         verdictsWanted = nil
@@ -314,29 +335,33 @@ struct DaemonLoop {
             "poll round started",
             metadata: ["feeds": "\(feeds.map(\.name).joined(separator: ","))", "forced": "\(force)"])
         var roundWatcher = watcher
-        roundWatcher.client = watcher.client.reportingTransfers { [inbox] in inbox.roundProgressed() }
+        roundWatcher.client = watcher.client.reportingTransfers { [health] in health.progressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
-        let task = Task { [inbox] in
+        let continuation = self.continuation
+        work.addTask {
             let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
-            inbox.finished(summary)
+            continuation.yield(.roundFinished(summary))
         }
-        round = RunningRound(task: task, started: .now, requests: requests)
+        round = RunningRound(requests: requests)
+        health.roundStarted()
     }
 
     /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
     /// treat it as one), so the pipeline advance that follows it sees them.
-    private mutating func startRederiving(_ reason: String) {
+    private mutating func startRederiving(_ reason: String, in work: inout DiscardingTaskGroup) {
         verdictsWanted = nil
         let performer = DaemonRound(watcher: watcher, logger: logger)
-        let task = Task { [inbox] in
-            inbox.finished(await performer.rederive(reason: reason))
+        let continuation = self.continuation
+        work.addTask {
+            continuation.yield(.roundFinished(await performer.rederive(reason: reason)))
         }
-        round = RunningRound(task: task, started: .now, requests: [])
+        round = RunningRound(requests: [])
+        health.roundStarted()
     }
 
     /// Advances the runs in a task of its own, so signals and the watchdog are served while a
     /// step (a build, a download) takes its time.
-    private mutating func startPipelineIfWanted() {
+    private mutating func startPipelineIfWanted(in work: inout DiscardingTaskGroup) {
         guard pipelineWanted, pipeline == nil else { return }
         pipelineWanted = false
         let stop = CancellationFlag()
@@ -347,56 +372,41 @@ struct DaemonLoop {
         let runner = PipelineRunner(
             configuration: configuration, store: store, logger: logger, executor: executor,
             stopFlag: stop, dryRun: options.dryRun, environment: options.environment)
-        let task = Task { [inbox] in
+        let continuation = self.continuation
+        work.addTask {
             await runner.advance(now: Date())
-            inbox.pipelineFinished()
+            continuation.yield(.pipelineFinished)
         }
-        pipeline = (task, stop)
+        pipeline = stop
     }
 
-    // MARK: watchdog and sleep
-
-    /// Pings only when the work proves it is alive: this loop turned (a loop that stops turning
-    /// stops the pings), and a poll round in flight made progress (a transfer ended) within the
-    /// watchdog's timeout. A round stuck anywhere, in a transfer that outlives its own timeout,
-    /// a store call or a starved pool, stops the pings, and systemd restarts the service.
-    /// Every transfer is bounded by http.timeout, so WatchdogSec must exceed it (the shipped
-    /// unit has 2 min against 60 s).
-    private mutating func pingWatchdogIfDue() {
-        guard let watchdog, let next = nextPing else { return }
-        let now = ContinuousClock.now
-        guard now >= next else { return }
-        nextPing = now + watchdog.pingInterval
-        if let round {
-            let lastSign = max(round.started, inbox.progressedAt ?? round.started)
-            let silent = now - lastSign
-            if silent >= watchdog.timeout {
-                if !hungReported {
-                    logger.critical(
-                        "poll round made no progress; watchdog pings stop",
-                        metadata: ["silent_for": "\(silent)", "watchdog": "\(watchdog.timeout)"])
-                    notifier.send(
-                        .status("poll round made no progress for \(Int(silent.seconds))s; watchdog pings stop"))
-                    hungReported = true
-                }
-                return
-            }
-        }
-        hungReported = false
-        notifier.send(.watchdog)
-    }
+    // MARK: sleep
 
     private func nextWake() -> ContinuousClock.Instant? {
         var candidates: [ContinuousClock.Instant] = []
-        if let nextPing { candidates.append(nextPing) }
-        if let stopping { candidates.append(stopping.deadline) }
-        if stopping == nil, pipeline == nil, let due = outboxDue {
+        if !stopping, pipeline == nil, let due = outboxDue {
             candidates.append(.now + .milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000)))
         }
-        if stopping == nil, round == nil, let due = dues.values.min() {
+        if !stopping, round == nil, let due = dues.values.min() {
             let seconds = max(0, due.timeIntervalSinceNow)
             candidates.append(.now + .milliseconds(Int64(seconds * 1000)))
         }
         return candidates.min()
+    }
+
+    /// Makes sure a `.wake` comes no later than `instant` (and within `longestSleep`). An alarm
+    /// already set for that instant or earlier stays; it may wake the loop early, which only
+    /// makes it look again.
+    private mutating func arm(at instant: ContinuousClock.Instant?) {
+        guard let instant else { return }
+        let target = min(instant, .now + Self.longestSleep)
+        if let alarm, alarm.at <= target { return }
+        alarm?.task.cancel()
+        let continuation = self.continuation
+        let task = Task {
+            try? await Task.sleep(until: target, clock: .continuous)
+            if !Task.isCancelled { continuation.yield(.wake) }
+        }
+        alarm = (task, target)
     }
 }

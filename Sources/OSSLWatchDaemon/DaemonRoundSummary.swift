@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatch
-import OSSLWatch
 
 /// What one poll round did, handed from the round's task back to the loop.
 public struct DaemonRoundSummary: Sendable, Hashable {

@@ -1,8 +1,6 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// Where `osslwatch run --dry-run` keeps its state: a copy of the configured store in a fresh
 /// temporary directory, removed when the dry run ends.

@@ -1,7 +1,6 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
-import OSSLWatchCore
 
 extension Store {
     // MARK: - Advisories

@@ -1,7 +1,6 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The outbox: drafted and sent messages, and the announce steps whose state follows them.
 ///

@@ -1,7 +1,6 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
-import OSSLWatchCore
 
 extension Store {
     /// Records a manual request; the daemon picks it up on its next SIGUSR1 or at start.

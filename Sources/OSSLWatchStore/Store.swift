@@ -1,7 +1,6 @@
 public import Foundation
 internal import GRDB
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The single source of truth shared by the daemon and the CLI: `<state dir>/osslwatch.sqlite`.
 ///

@@ -17,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
               SIGUSR1          poll every feed now and handle the requests `osslwatch trigger` left
               SIGHUP           re-read the configuration; a valid one replaces the old at once, an \
             invalid one is logged and ignored
-              SIGTERM, SIGINT  stop: wait up to daemon.stop_timeout for a running poll, then exit 0
+              SIGTERM, SIGINT  stop: start no new poll or step, wait up to daemon.stop_timeout for the \
+            running ones, cancel what is left (a command's process group is stopped), then exit 0
 
             Under systemd (Type=notify) it reports READY=1, STATUS=, RELOADING=1, STOPPING=1 \
             and WATCHDOG=1 on $NOTIFY_SOCKET. The pid file is written once the state store is open \
@@ -28,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit status: 0 after a stop signal; 78 for an invalid configuration; 73 when the \
             state store or the pid file cannot be created; 75 when another daemon holds the \
-            state directory.
+            state directory; 70 when the service stopped unexpectedly.
             """
     )
 
@@ -45,10 +46,8 @@ struct RunCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let inbox = DaemonInbox()
-        if !SignalListener.start(into: inbox) {
-            printError("osslwatch: warning: signal handlers not installed; a signal ends the process at once")
-        }
+        // First of all: the daemon is found (and signalled) through its lock, taken later.
+        let signals = await DaemonSignals.trap()
         var configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         let environment = ProcessInfo.processInfo.environment
@@ -77,8 +76,8 @@ struct RunCommand: AsyncParsableCommand {
         let daemon = Daemon(
             options: Daemon.Options(
                 configPath: options.config, pidFilePath: pidFilePath,
-                environment: environment, signalsBlockedEarly: SignalListener.installedEarly, dryRun: dryRun),
-            logger: logger, inbox: inbox)
+                environment: environment, dryRun: dryRun),
+            logger: logger, signals: signals)
         do {
             try await daemon.run(configuration: configuration)
         } catch {

@@ -1,6 +1,5 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 extension AnnouncementContext {
     /// The changelog anchor pyca-style RST gives a release: `46.0.2` -> `v46-0-2`

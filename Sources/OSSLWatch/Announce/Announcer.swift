@@ -1,9 +1,7 @@
 public import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// Turns a run (or a verdict's notice) into a draft: the message rendered from the templates,
 /// written to the outbox and the Maildir, with a review copy when `mail.review` is set.

@@ -1,6 +1,5 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// A plain-text mail ready to be written to a Maildir or handed to SMTP.
 ///

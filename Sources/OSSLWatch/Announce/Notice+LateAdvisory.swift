@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 extension Notice {
     /// The maintainers' notice that a run's plain announcement went out (or may have) before

@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// One thing the maintainers should hear about that does not start a release: a new OpenSSL
 /// series, the linked series ending or ended, an urgent advisory, a pre-announced release.

@@ -1,11 +1,8 @@
 public import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// Delivers outbox rows over SMTP, at most once each.
 ///

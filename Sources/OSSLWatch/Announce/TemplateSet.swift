@@ -1,7 +1,6 @@
 import Foundation
 import Mustache
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The mail templates of one directory: `<kind>.mustache` for each `MessageKind`, overridden for
 /// a project by `<project>/<kind>.mustache` when that file exists.

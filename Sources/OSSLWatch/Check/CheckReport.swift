@@ -1,6 +1,5 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
 
 /// The result of `osslwatch check`: feed health and one verdict per project.

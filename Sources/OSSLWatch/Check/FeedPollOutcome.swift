@@ -1,6 +1,5 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// What one poll of one feed did; the check report and the logs are made of these.
 public struct FeedPollOutcome: Sendable, Hashable, Codable {

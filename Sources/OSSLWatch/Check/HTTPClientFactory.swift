@@ -1,8 +1,6 @@
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// Builds the HTTP client a configuration asks for, reading the optional GitHub token at use.
 public enum HTTPClientFactory {

@@ -1,11 +1,8 @@
 public import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// Polls feeds and records what they say, confirms lone sightings and derives a verdict per
 /// project: the pieces `PollRound` puts together for `osslwatch check` and the daemon alike,

@@ -1,8 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 import Synchronization
 
 /// Confirms a release by its tarball: downloads the published `<tarball>.sha256`, streams

@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 import Yams
 
 /// Reads and validates `osslwatch.yaml`.

@@ -1,9 +1,7 @@
 public import Foundation
 public import Glibc
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// `osslwatch approve|retry|skip|cancel`: change a run in the store, then wake the daemon.
 ///

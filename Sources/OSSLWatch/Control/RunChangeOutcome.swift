@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// What a run change did: the run as recorded, and whether the daemon was told.
 public struct RunChangeOutcome: Sendable {

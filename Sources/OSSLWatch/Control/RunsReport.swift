@@ -1,8 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// What `osslwatch runs` shows: one row per run, newest first, with the step it stands at.
 ///

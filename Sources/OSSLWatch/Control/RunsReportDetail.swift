@@ -1,8 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// What `osslwatch runs show RUN` shows: the run's facts and every step with its attempts,
 /// so an operator can tell what ran, when, how it ended and where its output is.

@@ -1,8 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// What `osslwatch status` shows, read from the store and the state directory's lock only: it works whether
 /// or not the daemon runs, and never touches the network. Release runs are in `RunsReport`.

@@ -1,9 +1,7 @@
 public import Foundation
 public import Glibc
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 #if canImport(Glibc)
     import Glibc

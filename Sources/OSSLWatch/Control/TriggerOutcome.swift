@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 #if canImport(Glibc)
     public import Glibc

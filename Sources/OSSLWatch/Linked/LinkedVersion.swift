@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The OpenSSL version a project links, with where it was read, so a verdict can say why.
 public struct LinkedVersion: Sendable, Hashable, Codable {

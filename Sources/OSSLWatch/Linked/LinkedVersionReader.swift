@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// Reads the OpenSSL version a project links from the source its config names.
 ///

@@ -1,8 +1,6 @@
 public import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 
 /// Writes the daemon's figures for node_exporter's textfile collector, in the Prometheus text
 /// exposition format, replacing the file atomically so the collector never reads half of it.

@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// Which built artifacts link the target OpenSSL and which do not, so the run can say
 /// exactly which wheel or binary to rebuild.

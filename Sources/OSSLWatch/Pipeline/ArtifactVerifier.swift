@@ -1,7 +1,6 @@
 import Foundation
 import OSSLWatchCore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// The verify-artifact step: the last word on whether a release really ships the new
 /// OpenSSL. Every wheel (its SBOMs and the version text in its extension modules) and every

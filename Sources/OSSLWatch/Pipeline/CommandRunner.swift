@@ -1,7 +1,6 @@
 public import Foundation
 public import Glibc
 public import OSSLWatchCore
-import OSSLWatchCore
 import OSSLWatchTransport
 
 /// Runs the programs a run needs (configured `command` steps, git, gpgv) the one safe way:

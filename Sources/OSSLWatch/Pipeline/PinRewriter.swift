@@ -1,6 +1,5 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The byte-exact part of update-pin: replaces only the text the `version` and `sha256`
 /// named groups capture and leaves every other byte of the pin file as it was, so the

@@ -1,7 +1,6 @@
 import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The update-pin step: commits the new OpenSSL version and digest to the pin file in a
 /// local git checkout, on a branch named from the target, and never pushes (a `command`

@@ -1,11 +1,8 @@
 public import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchStore
-import OSSLWatchStore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.

@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// What a run knows about itself, handed to every step: commands see it as `OSSLWATCH_*`
 /// environment variables, templates fill paths from it.

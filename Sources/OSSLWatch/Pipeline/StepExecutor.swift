@@ -1,9 +1,7 @@
 import Foundation
 public import Logging
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// Performs one configured step with the existing executors (TarballVerifier, PinUpdater,
 /// CommandRunner, ArtifactVerifier). It has no state of its own and never touches the store:

@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// How one execution of a step ended, as the runner records it after the effect.
 public struct StepResult: Sendable, Hashable {

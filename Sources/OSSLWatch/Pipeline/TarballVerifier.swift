@@ -1,8 +1,6 @@
 import Foundation
 public import OSSLWatchCore
-import OSSLWatchCore
 public import OSSLWatchTransport
-import OSSLWatchTransport
 
 /// The verify-tarball step: proves the OpenSSL tarball a run will pin is the one OpenSSL
 /// published, twice over: its SHA-256 (streamed through libcrypto while it is written to

@@ -1,5 +1,4 @@
 public import OSSLWatchCore
-import OSSLWatchCore
 
 /// The limits and trust settings every transfer of one `HTTPClient` obeys.
 ///

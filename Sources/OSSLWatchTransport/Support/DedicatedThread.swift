@@ -1,7 +1,6 @@
 import COSSLWatchSystem
 import Foundation
 package import OSSLWatchCore
-import OSSLWatchCore
 
 /// Runs blocking work (a libcurl transfer, waiting for a child, reading a large binary) on a
 /// thread of its own, so it never occupies one of the few threads of Swift's cooperative pool.

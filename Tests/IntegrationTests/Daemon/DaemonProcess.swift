@@ -6,7 +6,7 @@ import Testing
 /// Spawned with posix_spawn and a clean signal state (empty mask, default actions), as systemd
 /// starts a service. Foundation's `Process` passes on the mask of the calling thread, and a
 /// Swift concurrency thread blocks nearly every signal, which would hide exactly what the
-/// early-signal test must see.
+/// signal tests must see.
 final class DaemonProcess {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -20,7 +20,7 @@ final class DaemonProcess {
     let spawnReturnedAt: Int64
     private var status: Int32?
 
-    /// Spawns `executable` (the osslwatch launcher unless given) with `arguments`.
+    /// Spawns `executable` (the osslwatch binary unless given) with `arguments`.
     init(
         arguments: [String], environment: [String: String], logPath: String, executable: String = OSSLWatchBinary.path
     ) throws {

@@ -82,9 +82,9 @@ struct PipelineE2EScenario {
 
     /// Writes the config: both GitHub Atom feeds of the snapshot (one feed confirms), the
     /// project linking what the infra pin says, its version file, and `steps` (YAML list items).
-    func writeConfig(steps: String, projectExtra: String = "", feeds: String? = nil) throws {
+    func writeConfig(steps: String, projectExtra: String = "", feeds: String? = nil, stopTimeout: Int = 5) throws {
         let yaml = """
-            \(daemon.settingsYAML(timeout: 10))
+            \(daemon.settingsYAML(timeout: 10, stopTimeout: stopTimeout))
             feeds:
             \(feeds ?? daemon.releasesFeed + "\n" + daemon.tagsFeed)
             projects:

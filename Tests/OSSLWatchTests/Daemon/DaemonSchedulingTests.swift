@@ -1,11 +1,13 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import OSSLWatch
 @testable import OSSLWatchCore
 @testable import OSSLWatchDaemon
 
-/// The daemon's schedule, status line and event coalescing, without a process.
+/// The daemon's schedule, status line and stop escalation, without a process.
 @Suite struct DaemonSchedulingTests {
     let now = Date(timeIntervalSince1970: 1_759_226_400)
 
@@ -61,19 +63,32 @@ import Testing
                 == "1 of 3 feeds ok (failing: b) (1 not polled yet)")
     }
 
-    @Test("signals recorded while the loop works coalesce into one wake-up and one batch of counts")
-    func inboxCoalesces() async {
-        let inbox = DaemonInbox()
-        for _ in 0..<50 { inbox.deliver(poll: 1, reload: 0, stop: nil, from: 7) }
-        inbox.deliver(poll: 0, reload: 1, stop: SIGTERM, from: 8)
-        inbox.deliver(poll: 0, reload: 0, stop: SIGINT, from: 8)
-        var bell = inbox.bell.makeAsyncIterator()
-        #expect(await bell.next() != nil)
-        let events = inbox.take()
-        #expect(events.pollSignals == 50)
-        #expect(events.reloadSignals == 1)
-        #expect(events.stopSignal == SIGTERM)
-        #expect(events.senders == [7, 8])
-        #expect(inbox.take() == DaemonInbox.Events())
+    /// A service that runs until it is cancelled.
+    struct Idle: Service {
+        func run() async {
+            let (stream, _) = AsyncStream.makeStream(of: Void.self)
+            for await _ in stream {}
+        }
+    }
+
+    @Test(
+        "the group gives the loop daemon.stop_timeout to stop gracefully, then the commands' longest stop to notice cancellation; the signal service's end shuts it down, the watchdog last"
+    )
+    func stopEscalation() {
+        let group = Daemon.groupConfiguration(
+            loop: Idle(), signals: Idle(), watchdog: Idle(), settings: DaemonSettings(stopTimeout: 1.5),
+            logger: Logger(label: "test"))
+        #expect(group.maximumGracefulShutdownDuration == .milliseconds(1500))
+        #expect(group.maximumCancellationDuration == CommandRunner.longestStop + .seconds(2))
+        // Shut down in reverse: the loop first, the watchdog last (it pings while the loop finishes).
+        #expect(group.services.map(\.serviceName) == ["watchdog", "loop", "signals"])
+        #expect(
+            group.services.map(\.successTerminationBehavior.description)
+                == ["cancelGroup", "cancelGroup", "gracefullyShutdownGroup"])
+        let unsupervised = Daemon.groupConfiguration(
+            loop: Idle(), signals: Idle(), watchdog: nil, settings: DaemonSettings(), logger: Logger(label: "test"))
+        #expect(unsupervised.services.map(\.serviceName) == ["loop", "signals"])
+        // The handlers are installed before the lock by DaemonSignals, not by the group.
+        #expect(group.gracefulShutdownSignals.isEmpty && group.cancellationSignals.isEmpty)
     }
 }

@@ -1,0 +1,54 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Hands the daemon's signals to its loop: SIGUSR1 (poll now) and SIGHUP (reload) as events, and
+/// SIGTERM or SIGINT by ending, which the service group answers with its graceful shutdown (the
+/// service is configured with `.gracefullyShutdownGroup`).
+///
+/// The handlers come from swift-service-lifecycle's `UnixSignalsSequence` (libdispatch signal
+/// sources: nothing of Swift runs in a signal handler, and a burst costs a few events, never
+/// the process). They are installed by `DaemonSignals.trap()`, the first thing `osslwatch run`
+/// does, and so before the daemon takes its state directory's lock: `osslwatch trigger` finds
+/// the daemon only through that lock, so it can never signal a daemon without handlers. The
+/// group's own signal handling stays unused because it installs its handlers only when the group
+/// runs, after the lock.
+struct SignalService: Service {
+    let signals: DaemonSignals
+    let events: AsyncStream<DaemonEvent>.Continuation
+    let logger: Logger
+
+    func run() async {
+        for await signal in signals.sequence {
+            switch signal {
+            case .sigusr1:
+                logger.notice("signals received", metadata: ["SIGUSR1": "1"])
+                events.yield(.poll)
+            case .sighup:
+                logger.notice("signals received", metadata: ["SIGHUP": "1"])
+                events.yield(.reload)
+            default:
+                logger.notice("signals received", metadata: ["stop": "\(signal)"])
+                events.yield(.stopSignal("\(signal)"))
+                return
+            }
+        }
+    }
+}
+
+/// The daemon's four signals (SIGUSR1, SIGHUP, SIGTERM, SIGINT) with their handlers installed.
+///
+/// Until `trap()` returns, each of them still has its default action and ends the process. That
+/// window is harmless where it matters: under systemd (`Type=notify`) a reload job waits for
+/// READY=1, which comes later; a SIGTERM before the handlers ends the process by SIGTERM, which
+/// systemd counts as a clean stop; and `osslwatch trigger` finds the daemon only through the
+/// state directory's lock, taken after `trap()`.
+public struct DaemonSignals: Sendable {
+    let sequence: UnixSignalsSequence
+
+    /// Installs the handlers; returns once they are in place. Signals that arrive from then on
+    /// wait in the sequence until the `SignalService` reads them.
+    public static func trap() async -> DaemonSignals {
+        DaemonSignals(sequence: await UnixSignalsSequence(trapping: .sigusr1, .sighup, .sigterm, .sigint))
+    }
+}
