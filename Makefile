@@ -41,12 +41,13 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench fuzzing/Package.swift fuzzing/Sources
 
-# Starts the real services the tests use, runs lint, every test, `make demo` in its checking mode
-# and the systemd test, and stops the services
-# whatever the outcome.
+# Starts the real services the tests use, runs lint, the target-graph check
+# (scripts/check-architecture), every test, `make demo` in its checking mode and the systemd
+# test, and stops the services whatever the outcome.
 test: setup
 	$(SWIFT) build --build-tests
 	$(MAKE) lint
+	scripts/check-architecture
 	scripts/test-services start
 	set -o pipefail; status=0; \
 	  $(SWIFT) test --skip-build 2>&1 | tee var/test.log || status=$$?; \
