@@ -10,7 +10,7 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM advisories ORDER BY published IS NULL, published, cve")
         }
-        return try rows.map { row throws(StoreError) in try advisory(from: row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(AdvisoryRow.self, row) }
     }
 
     /// How many CVEs are stored, without reading and merging them.
@@ -31,7 +31,7 @@ extension Store {
                     """,
                 arguments: [String(decoding: try JSONEncoder().encode(Array(wanted)), as: UTF8.self)])
         }
-        return try rows.map { row throws(StoreError) in try advisory(from: row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(AdvisoryRow.self, row) }
     }
 
     /// Stores advisories and pre-announcements a feed yielded outside `recordSuccess` (the
@@ -54,14 +54,7 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_urls WHERE feed = ? ORDER BY key", arguments: [feed])
         }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "feed_urls", keyColumns: "feed", "key", path: path)
-            return FeedURLState(
-                feed: try stored.value("feed"), key: try stored.value("key"), url: try stored.value("url"),
-                etag: try stored.value("etag"), lastModified: try stored.value("last_modified"),
-                lastStatus: try stored.value("last_status"), lastAttempt: try stored.date("last_attempt"),
-                lastSuccess: try stored.optionalDate("last_success"))
-        }
+        return try rows.map { row throws(StoreError) in try decodeRecord(FeedURLStateRow.self, row) }
     }
 
     /// Forgets expanded URLs of `feed` that last answered 404 before `notFoundBefore` (a day
@@ -90,19 +83,7 @@ extension Store {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pre_announcements ORDER BY expected, feed")
         }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "pre_announcements", keyColumns: "id", path: path)
-            let versionsJSON: String = try stored.value("versions")
-            let severityText: String? = try stored.value("severity")
-            guard let versions = try? JSONDecoder().decode([OpenSSLVersion].self, from: Data(versionsJSON.utf8))
-            else {
-                throw StoreError(.corrupt, path: path, "unreadable versions of a pre-announcement")
-            }
-            return PreAnnouncement(
-                expected: try stored.date("expected"), highestSeverity: severityText.flatMap(Severity.init(rawValue:)),
-                versions: versions, title: try stored.value("title"), link: try stored.value("link"),
-                feed: try stored.value("feed"))
-        }
+        return try rows.map { row throws(StoreError) in try decodeRecord(PreAnnouncementRow.self, row) }
     }
 
     // MARK: - Writing (inside another transaction)
@@ -112,13 +93,9 @@ extension Store {
     static func insertAdvisoryContent(_ content: FeedContent, feed: String, at: Date, in db: Database) throws {
         for var advisory in content.advisories {
             advisory.sources.insert(feed)
-            let existing = try Row.fetchOne(
+            let existing = try AdvisoryRow.fetchOne(
                 db, sql: "SELECT * FROM advisories WHERE cve = ?", arguments: [advisory.cve])
-            let merged =
-                try existing.map { row in
-                    try decodeAdvisory(StoredRow(row, table: "advisories", keyColumns: "cve", path: "")).merging(
-                        advisory)
-                } ?? advisory
+            let merged = existing.map { $0.record.merging(advisory) } ?? advisory
             try db.execute(
                 sql: """
                     INSERT INTO advisories (cve, title, severity, published, fixed_in, affected, sources,
@@ -174,39 +151,5 @@ extension Store {
                 state.feed, state.key, state.url, state.etag, state.lastModified, state.lastStatus, state.lastAttempt,
                 state.lastSuccess,
             ])
-    }
-
-    private func advisory(from row: Row) throws(StoreError) -> Advisory {
-        let stored = StoredRow(row, table: "advisories", keyColumns: "cve", path: path)
-        do {
-            return try Self.decodeAdvisory(stored)
-        } catch let error as StoreError where error.code == .corrupt && !error.path.isEmpty {
-            throw error
-        } catch {
-            throw StoreError(.corrupt, path: path, "unreadable advisory: table advisories, row \(stored.key)")
-        }
-    }
-
-    private static func decodeAdvisory(_ row: StoredRow) throws -> Advisory {
-        let decoder = JSONDecoder()
-        let fixedIn: String = try row.value("fixed_in")
-        let affected: String = try row.value("affected")
-        let sources: String = try row.value("sources")
-        let premiumOnly: String = try row.value("premium_only")
-        let severityText: String? = try row.value("severity")
-        var severity: Severity?
-        if let severityText {
-            guard let known = Severity(rawValue: severityText) else {
-                throw StoreError(.corrupt, path: "", "unknown severity \(severityText.debugDescription)")
-            }
-            severity = known
-        }
-        return Advisory(
-            cve: try row.value("cve"), title: try row.value("title"), severity: severity,
-            published: try row.optionalDate("published"),
-            fixedIn: try decoder.decode([Series: OpenSSLVersion].self, from: Data(fixedIn.utf8)),
-            affected: try decoder.decode([AffectedRange].self, from: Data(affected.utf8)),
-            sources: Set(try decoder.decode([String].self, from: Data(sources.utf8))),
-            premiumOnly: Set(try decoder.decode([Series].self, from: Data(premiumOnly.utf8))))
     }
 }

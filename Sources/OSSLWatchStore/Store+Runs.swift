@@ -62,6 +62,54 @@ extension Store {
         return try rows.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
     }
 
+    /// A run with its steps (and, for one run, its attempts) as one read saw them.
+    public struct RunSnapshot: Sendable, Hashable {
+        public let run: RunRecord
+        public let steps: [StepRecord]
+        public let attempts: [AttemptRecord]
+    }
+
+    /// Every run (or every run of `project`) with its steps, oldest first, read in one
+    /// transaction: a run's state always matches its steps' (separate reads could see a step
+    /// already waiting for approval and its run still active).
+    public func runSnapshots(project: String? = nil) throws(StoreError) -> [RunSnapshot] {
+        let (runRows, stepRows) = try read { db in
+            let filter = project == nil ? "" : "WHERE project = ?"
+            let arguments: StatementArguments = project.map { [$0] } ?? []
+            return (
+                try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments),
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM steps WHERE run_id IN (SELECT id FROM runs \(filter)) ORDER BY run_id, idx",
+                    arguments: arguments)
+            )
+        }
+        var steps: [Int64: [StepRecord]] = [:]
+        for row in stepRows {
+            let step = try decodeRecord(StepRow.self, row)
+            steps[step.runID, default: []].append(step)
+        }
+        return try runRows.map { row throws(StoreError) in
+            let run = try decodeRecord(RunRow.self, row)
+            return RunSnapshot(run: run, steps: steps[run.id] ?? [], attempts: [])
+        }
+    }
+
+    /// One run with its steps and attempts, read in one transaction; nil when there is no such run.
+    public func runSnapshot(_ id: Int64) throws(StoreError) -> RunSnapshot? {
+        let (runRow, stepRows, attemptRows) = try read { db in
+            (
+                try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]),
+                try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [id]),
+                try Row.fetchAll(db, sql: Self.attemptsQuery, arguments: [id])
+            )
+        }
+        guard let runRow else { return nil }
+        return RunSnapshot(
+            run: try decodeRecord(RunRow.self, runRow),
+            steps: try stepRows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) },
+            attempts: try attemptRows.map { row throws(StoreError) in try decodeRecord(AttemptRow.self, row) })
+    }
+
     /// Runs that are not final (active, waiting, needing attention, failed), oldest first.
     public func unfinishedRuns(project: String? = nil) throws(StoreError) -> [RunRecord] {
         try runs(project: project).filter { !$0.state.isFinal }
@@ -92,17 +140,15 @@ extension Store {
 
     /// Every attempt of every step of a run, in the order they started.
     public func attempts(run: Int64) throws(StoreError) -> [AttemptRecord] {
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.* FROM attempts a JOIN steps s ON s.run_id = a.run_id AND s.name = a.step
-                    WHERE a.run_id = ? ORDER BY a.started_at, s.idx, a.number
-                    """,
-                arguments: [run])
-        }
+        let rows = try read { db in try Row.fetchAll(db, sql: Self.attemptsQuery, arguments: [run]) }
         return try rows.map { row throws(StoreError) in try decodeRecord(AttemptRow.self, row) }
     }
+
+    /// A run's attempts in the order they started (the run's id is the one argument).
+    static let attemptsQuery = """
+        SELECT a.* FROM attempts a JOIN steps s ON s.run_id = a.run_id AND s.name = a.step
+        WHERE a.run_id = ? ORDER BY a.started_at, s.idx, a.number
+        """
 
     // MARK: - Operator transitions
 

@@ -83,13 +83,13 @@ public final class Store: Sendable {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [feed])
         }
-        return try row.map { row throws(StoreError) in try feedState(from: row) }
+        return try row.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
     }
 
     /// Every feed polled at least once, by name.
     public func feedStates() throws(StoreError) -> [FeedState] {
         let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name") }
-        return try rows.map { row throws(StoreError) in try feedState(from: row) }
+        return try rows.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
     }
 
     /// Records a 200 whose body parsed: validators, health, every observation and series fact,
@@ -357,17 +357,6 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(.database, path: "", "cannot encode \(T.self): \(error)")
         }
-    }
-
-    private func feedState(from row: Row) throws(StoreError) -> FeedState {
-        let stored = StoredRow(row, table: "feeds", keyColumns: "name", path: path)
-        return FeedState(
-            name: try stored.value("name"), etag: try stored.value("etag"),
-            lastModified: try stored.value("last_modified"), lastAttempt: try stored.optionalDate("last_attempt"),
-            lastSuccess: try stored.optionalDate("last_success"), lastStatus: try stored.value("last_status"),
-            errorStreak: try stored.value("error_streak"), lastError: try stored.value("last_error"),
-            nextPoll: try stored.optionalDate("next_poll"), lastChanged: try stored.optionalDate("last_changed"),
-            notBefore: try stored.optionalDate("not_before"))
     }
 
     private func release(from row: Row) throws(StoreError) -> Release {

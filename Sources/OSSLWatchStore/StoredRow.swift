@@ -69,6 +69,15 @@ struct StoredRow {
         return date
     }
 
+    /// A text column holding JSON the store wrote (a list, a map by series).
+    func json<T: Decodable>(_ type: T.Type, _ column: String) throws(StoreError) -> T {
+        let text: String = try decode(column, "is not text")
+        guard let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {
+            throw corrupt(column, "is not the JSON the store writes")
+        }
+        return value
+    }
+
     private func decode<T: DatabaseValueConvertible>(_ column: String, _ problem: String) throws(StoreError) -> T {
         do {
             return try row.decode(T.self, forColumn: column)
