@@ -104,7 +104,7 @@ struct DaemonLoop: Service {
         let continuation = self.continuation
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { work in
-                refreshDues(now: Date())
+                refreshDues(now: watcher.surroundings.now())
                 handleRequests()
                 notifier.send(.ready)
                 notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
@@ -114,7 +114,7 @@ struct DaemonLoop: Service {
                         if round == nil && pipeline == nil { break }
                     } else {
                         startRoundIfDue(in: &work)
-                        if let due = outboxDue, due <= Date() {
+                        if let due = outboxDue, due <= watcher.surroundings.now() {
                             outboxDue = nil
                             pipelineWanted = true
                         }
@@ -165,7 +165,7 @@ struct DaemonLoop: Service {
             health.roundEnded()
             pipelineWanted = true
             for outcome in summary.outcomes { jitters[outcome.feed] = nil }
-            let now = Date()
+            let now = watcher.surroundings.now()
             refreshDues(now: now)
             keepApart(summary.outcomes.map(\.feed), now: now)
             notifier.send(.status(summary.status))
@@ -222,7 +222,7 @@ struct DaemonLoop: Service {
             watcher = Self.watcher(
                 for: loaded, store: store, environment: options.environment, logger: logger)
             jitters = jitters.filter { name, _ in loaded.feeds.contains { $0.name == name } }
-            refreshDues(now: Date())
+            refreshDues(now: watcher.surroundings.now())
             logger.notice(
                 "configuration reloaded",
                 metadata: ["config": "\(options.configPath)", "feeds": "\(Daemon.describe(loaded.feeds))"])
@@ -320,7 +320,7 @@ struct DaemonLoop: Service {
 
     private mutating func startRoundIfDue(in work: inout DiscardingTaskGroup) {
         guard round == nil else { return }
-        let now = Date()
+        let now = watcher.surroundings.now()
         let force = forcePoll
         let feeds = force ? configuration.feeds : configuration.feeds.filter { (dues[$0.name] ?? now) <= now }
         guard !feeds.isEmpty else {
@@ -371,10 +371,10 @@ struct DaemonLoop: Service {
         executor.stopFlag = stop
         let runner = PipelineRunner(
             configuration: configuration, store: store, logger: logger, executor: executor,
-            stopFlag: stop, dryRun: options.dryRun, environment: options.environment)
+            stopFlag: stop, dryRun: options.dryRun, surroundings: watcher.surroundings)
         let continuation = self.continuation
         work.addTask {
-            await runner.advance(now: Date())
+            await runner.advance(now: runner.surroundings.now())
             continuation.yield(.pipelineFinished)
         }
         pipeline = stop

@@ -17,26 +17,27 @@ public struct OutboxSender: Sendable {
     public var mail: MailSettings
     public var store: Store
     public var logger: Logger
-    /// Where the SMTP password's credential is looked up (`CREDENTIALS_DIRECTORY`).
-    public var environment: [String: String]
+    /// The clock the row's times come from, and the environment the SMTP password's
+    /// credential is looked up in (`CREDENTIALS_DIRECTORY`).
+    public var surroundings: Surroundings
     /// `--dry-run` or the row's project's `dry_run`: no SMTP connection is ever opened; a due
     /// row stays as it is, its reason saying "dry run: not sent".
     public var dryRun: Bool
 
     public init(
-        mail: MailSettings, store: Store, logger: Logger, environment: [String: String], dryRun: Bool = false
+        mail: MailSettings, store: Store, logger: Logger, surroundings: Surroundings, dryRun: Bool = false
     ) {
         self.mail = mail
         self.store = store
         self.logger = logger
-        self.environment = environment
+        self.surroundings = surroundings
         self.dryRun = dryRun
     }
 
     /// Sends one due row and returns it as recorded afterwards (in a dry run, returns it unsent).
     public func send(_ record: OutboxRecord) async throws(StoreError) -> OutboxRecord {
         if dryRun {
-            let (held, changed) = try store.holdForDryRun(record.id, at: Date())
+            let (held, changed) = try store.holdForDryRun(record.id, at: surroundings.now())
             if changed {
                 logger.notice(
                     "message not sent: dry run",
@@ -51,7 +52,7 @@ public struct OutboxSender: Sendable {
         let password: String?
         do {
             password = try mail.smtp.passwordFile.map { name throws(CredentialError) in
-                try CredentialFile.read(name: name, environment: environment)
+                try CredentialFile.read(name: name, environment: surroundings.environment)
             }
         } catch {
             // Nothing was sent: the row stays as it is and the next advance tries again.
@@ -59,10 +60,10 @@ public struct OutboxSender: Sendable {
                 "message not sent: SMTP password unreadable", metadata: ["draft": "\(record.id)", "error": "\(error)"])
             return record
         }
-        let sending = try store.beginSending(record.id, at: Date())
+        let sending = try store.beginSending(record.id, at: surroundings.now())
         guard let bytes = try store.outboxMessage(record.id) else {
             return try store.finishSending(
-                record.id, .failed(code: nil, text: "the message bytes are gone"), at: Date())
+                record.id, .failed(code: nil, text: "the message bytes are gone"), at: surroundings.now())
         }
         let settings = SMTPSettings(
             url: mail.smtp.url, requireSTARTTLS: mail.smtp.requireSTARTTLS, user: mail.smtp.user,
@@ -74,9 +75,9 @@ public struct OutboxSender: Sendable {
                 envelopeFrom: sending.envelopeFrom, recipients: sending.recipients, message: bytes)
             outcome = .sent(code: reply.code, text: reply.text)
         } catch {
-            outcome = Self.outcome(of: error, attempts: sending.attempts, retry: mail.retry, now: Date())
+            outcome = Self.outcome(of: error, attempts: sending.attempts, retry: mail.retry, now: surroundings.now())
         }
-        let finished = try store.finishSending(record.id, outcome, at: Date())
+        let finished = try store.finishSending(record.id, outcome, at: surroundings.now())
         var metadata: Logger.Metadata = [
             "draft": "\(finished.id)", "kind": "\(finished.kind)", "role": "\(finished.role.rawValue)",
             "project": "\(finished.project)", "state": "\(finished.state.rawValue)",

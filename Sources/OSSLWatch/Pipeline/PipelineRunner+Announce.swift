@@ -19,7 +19,7 @@ extension PipelineRunner {
 
     private func sender(_ mail: MailSettings, project: String) -> OutboxSender {
         OutboxSender(
-            mail: mail, store: store, logger: logger, environment: environment,
+            mail: mail, store: store, logger: logger, surroundings: surroundings,
             dryRun: isDryRun(project))
     }
 
@@ -56,7 +56,7 @@ extension PipelineRunner {
         let due = record.state == .approved || record.state == .retryWait
         switch record.state {
         case _ where due && isDryRun(run.project):
-            let withheld = try store.finishDryRun(record.id, at: Date())
+            let withheld = try store.finishDryRun(record.id, at: surroundings.now())
             logger.notice(
                 "step",
                 metadata: [
@@ -65,16 +65,16 @@ extension PipelineRunner {
                 ])
             return true
         case .approved, .retryWait:
-            guard OutboxMachine(record).isDue(at: Date()) else { return false }
-            let attempt = try store.beginStep(run: run.id, step: step.name, at: Date())
+            guard OutboxMachine(record).isDue(at: surroundings.now()) else { return false }
+            let attempt = try store.beginStep(run: run.id, step: step.name, at: surroundings.now())
             let after = try await sender(mail, project: run.project).send(record)
             let result = OutboxMachine(after).attemptResult(attemptsBefore: record.attempts)
             try store.finishStep(
                 run: run.id, step: step.name, attempt: attempt.number, state: result.state, reason: result.reason,
-                outcome: result.attempt?.outcome, at: Date())
+                outcome: result.attempt?.outcome, at: surroundings.now())
             return after.state != record.state
         default:
-            let state = try store.syncAnnounceStep(record, at: Date())
+            let state = try store.syncAnnounceStep(record, at: surroundings.now())
             if let state {
                 logger.notice(
                     "step", metadata: ["run": "\(run.id)", "step": "\(step.name)", "state": "\(state.rawValue)"])
@@ -91,10 +91,10 @@ extension PipelineRunner {
             var next = run.nextRelease
             if next == nil {
                 next = try nextRelease(for: project).get()
-                try? store.setRunFacts(run: run.id, nextRelease: next, at: Date())
+                try? store.setRunFacts(run: run.id, nextRelease: next, at: surroundings.now())
             }
             record = try announcer.draftAnnouncement(
-                run: run, step: step.name, project: project, nextRelease: next ?? "", now: Date())
+                run: run, step: step.name, project: project, nextRelease: next ?? "", now: surroundings.now())
         } catch let error as OutboxError {
             try fail(run, step, error.message)
             return
@@ -112,7 +112,7 @@ extension PipelineRunner {
     }
 
     private func fail(_ run: RunRecord, _ step: StepRecord, _ reason: String) throws {
-        try store.markStep(run: run.id, step: step.name, state: .failed, reason: reason, at: Date())
+        try store.markStep(run: run.id, step: step.name, state: .failed, reason: reason, at: surroundings.now())
         logger.warning(
             "step",
             metadata: [
@@ -154,7 +154,8 @@ extension PipelineRunner {
             for record in try store.outboxRecords(state: .drafted) {
                 try? announcer.ensureDraftFile(record)
             }
-            for record in try store.dueOutbox(now: Date()) where record.runID == nil || record.role == .review {
+            for record in try store.dueOutbox(now: surroundings.now())
+            where record.runID == nil || record.role == .review {
                 guard !halted else { return }
                 _ = try await sender(mail, project: record.project).send(record)
             }

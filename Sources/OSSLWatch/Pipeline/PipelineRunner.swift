@@ -20,34 +20,37 @@ public struct PipelineRunner: Sendable {
     public var dryRun: Bool
     /// Set by the daemon when it starts stopping: no further step begins.
     package let stopFlag: CancellationFlag?
-    /// The environment the entry point read: where the mail credentials are looked up
-    /// (`$CREDENTIALS_DIRECTORY`).
-    public var environment: [String: String]
+    /// What the entry point read from the machine: the clock every step, run and message time
+    /// comes from, and the environment (where the mail credentials are looked up,
+    /// `$CREDENTIALS_DIRECTORY`).
+    public var surroundings: Surroundings
+    /// The environment the entry point read.
+    public var environment: [String: String] { surroundings.environment }
 
     public init(
         configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false,
-        environment: [String: String]
+        surroundings: Surroundings
     ) {
         self.init(
             configuration: configuration, store: store, logger: logger,
             executor: StepExecutor(
                 stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun,
-                environment: environment),
-            dryRun: dryRun, environment: environment)
+                environment: surroundings.environment),
+            dryRun: dryRun, surroundings: surroundings)
     }
 
     public init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false,
-        environment: [String: String]
+        surroundings: Surroundings
     ) {
         self.init(
             configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil,
-            dryRun: dryRun, environment: environment)
+            dryRun: dryRun, surroundings: surroundings)
     }
 
     package init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
-        stopFlag: CancellationFlag?, dryRun: Bool = false, environment: [String: String]
+        stopFlag: CancellationFlag?, dryRun: Bool = false, surroundings: Surroundings
     ) {
         self.configuration = configuration
         self.store = store
@@ -55,7 +58,7 @@ public struct PipelineRunner: Sendable {
         self.executor = executor
         self.stopFlag = stopFlag
         self.dryRun = dryRun
-        self.environment = environment
+        self.surroundings = surroundings
     }
 
     /// Whether mail of `project` is withheld: the daemon's `--dry-run` or the project's `dry_run`.
@@ -86,7 +89,7 @@ public struct PipelineRunner: Sendable {
             await drive(run.id)
         }
         guard !stopping else { return }
-        await deliverOutbox(now: Date())
+        await deliverOutbox(now: surroundings.now())
     }
 
     // MARK: - Recovery
@@ -261,7 +264,7 @@ public struct PipelineRunner: Sendable {
                 }
                 let steps = try store.steps(run: id)
                 guard let step = steps.first(where: { !$0.state.isSettled }) else {
-                    try store.finishRun(run: id, state: .done, reason: nil, at: Date())
+                    try store.finishRun(run: id, state: .done, reason: nil, at: surroundings.now())
                     logger.notice("run done", metadata: ["run": "\(id)", "project": "\(run.project)", "state": "done"])
                     return
                 }
@@ -298,11 +301,11 @@ public struct PipelineRunner: Sendable {
         guard RunMachine.supersedesAtGate(state: run.state, supersededBy: run.supersededBy),
             let newer = run.supersededBy, let newerRun = try store.run(newer)
         else { return }
-        try supersede(run, by: newerRun, now: Date())
+        try supersede(run, by: newerRun, now: surroundings.now())
     }
 
     private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
-        try store.markStep(run: run.id, step: step.name, state: state, because: reason, at: Date())
+        try store.markStep(run: run.id, step: step.name, state: state, because: reason, at: surroundings.now())
         logStep(
             run.id, step: step.name, state: state, attempt: nil, message: "step",
             extra: ["reason": "\(reason?.text ?? "-")"])
@@ -313,7 +316,7 @@ public struct PipelineRunner: Sendable {
     private func execute(_ run: RunRecord, _ step: StepRecord, _ settings: StepSettings, _ project: ProjectSettings)
         async throws -> Bool
     {
-        let attempt = try store.beginStep(run: run.id, step: step.name, at: Date()) { number in
+        let attempt = try store.beginStep(run: run.id, step: step.name, at: surroundings.now()) { number in
             executor.logPaths(settings, run: run.id, attempt: number)
         }
         logStep(run.id, step: step.name, state: .running, attempt: attempt.number, message: "step")
@@ -333,12 +336,12 @@ public struct PipelineRunner: Sendable {
             return false
         }
         if let sha256 = result.sha256 {
-            try store.setRunFacts(run: run.id, sha256: sha256, at: Date())
+            try store.setRunFacts(run: run.id, sha256: sha256, at: surroundings.now())
         }
         try store.finishStep(
             run: run.id, step: step.name, attempt: attempt.number, state: state, reason: result.reason,
             exitCode: result.exitCode, stdoutPath: result.stdoutPath, stderrPath: result.stderrPath,
-            dryRun: result.isDryRun, at: Date())
+            dryRun: result.isDryRun, at: surroundings.now())
         var extra: Logger.Metadata = ["duration": "\(duration)", "reason": "\(result.reason ?? "-")"]
         if let code = result.exitCode { extra["exit_code"] = "\(code)" }
         logStep(run.id, step: step.name, state: state, attempt: attempt.number, message: "step", extra: extra)
@@ -351,7 +354,7 @@ public struct PipelineRunner: Sendable {
             var next = run.nextRelease
             if next == nil {
                 let read = try nextRelease(for: project).get()
-                try? store.setRunFacts(run: run.id, nextRelease: read, at: Date())
+                try? store.setRunFacts(run: run.id, nextRelease: read, at: surroundings.now())
                 next = read
             }
             return try RunFacts(

@@ -75,7 +75,8 @@ import Testing
 
         // The sender itself refuses in a dry run, whoever calls it.
         let sender = OutboxSender(
-            mail: try #require(h.configuration.mail), store: h.store, logger: h.logs.logger, environment: [:],
+            mail: try #require(h.configuration.mail), store: h.store, logger: h.logs.logger,
+            surroundings: .system(environment: [:]),
             dryRun: true)
         let again = try await sender.send(held)
         #expect(again.state == .approved && again.attempts == 0)

@@ -34,7 +34,8 @@ import Testing
             runner = PipelineRunner(
                 configuration: configuration, store: store,
                 client: HTTPClient(configuration: HTTPClientConfiguration()),
-                logger: Logger(label: "test"), dryRun: dryRun, environment: ProcessInfo.processInfo.environment)
+                logger: Logger(label: "test"), dryRun: dryRun,
+                surroundings: .system(environment: ProcessInfo.processInfo.environment))
             _ = try store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
         }
 

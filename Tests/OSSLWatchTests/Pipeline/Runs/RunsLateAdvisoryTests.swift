@@ -54,7 +54,7 @@ import Testing
         func runner(dryRun: Bool = false) -> PipelineRunner {
             PipelineRunner(
                 configuration: configuration, store: store, logger: logs.logger, executor: executor, dryRun: dryRun,
-                environment: ProcessInfo.processInfo.environment)
+                surroundings: .system(environment: ProcessInfo.processInfo.environment))
         }
 
         func verdict() throws {

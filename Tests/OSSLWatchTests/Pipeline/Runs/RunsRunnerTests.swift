@@ -62,10 +62,12 @@ final class RecordingExecutor: StepExecuting {
                 projects: [project, plain])
         }
 
-        var runner: PipelineRunner {
+        var runner: PipelineRunner { runner(surroundings: .system(environment: ProcessInfo.processInfo.environment)) }
+
+        func runner(surroundings: Surroundings) -> PipelineRunner {
             PipelineRunner(
                 configuration: configuration, store: store, logger: Logger(label: "test"), executor: executor,
-                environment: ProcessInfo.processInfo.environment)
+                surroundings: surroundings)
         }
 
         func verdict(_ target: String, project: String = "cryptography") throws {
@@ -99,6 +101,23 @@ final class RecordingExecutor: StepExecuting {
                 "verify=done", "changelog=done", "advisory=skipped", "gate=waiting-approval", "announce=pending",
             ])
         #expect(try h.store.runs(project: "plain").isEmpty)
+    }
+
+    @Test("every time a run, step or attempt records comes from the injected clock, never the machine's")
+    func timesComeFromTheInjectedClock() async throws {
+        let h = try Harness()
+        defer { h.directory.remove() }
+        try h.verdict("3.5.4")
+        let then = Date(timeIntervalSince1970: 1_900_000_000)  // 2030, far from the machine's clock
+        await h.runner(surroundings: .fixed(at: then)).advance(now: then)
+        let run = try #require(try h.store.runs().first)
+        #expect(run.state == .waitingApproval)
+        #expect(run.createdAt == then && run.updatedAt == then)
+        let steps = try h.store.steps(run: run.id)
+        #expect(steps.filter { $0.state != .pending }.allSatisfy { $0.updatedAt == then }, "\(steps)")
+        let attempts = try h.store.attempts(run: run.id)
+        #expect(attempts.count == 2)
+        #expect(attempts.allSatisfy { $0.startedAt == then && $0.finishedAt == then }, "\(attempts)")
     }
 
     @Test("after approve the next advance finishes the run; done steps never run again")
