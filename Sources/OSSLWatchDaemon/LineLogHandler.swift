@@ -1,6 +1,12 @@
 public import Foundation
 public import Logging
 
+#if canImport(Glibc)
+    // `stat`, `timespec` and the socket structs reach Swift through CoreFoundation's copy of
+    // the C headers; a whole-module (release) build wants that module imported by name.
+    import CoreFoundation
+#endif
+
 /// One line per event on standard error: the message first, then the facts as `key=value`.
 ///
 /// Under systemd (`$JOURNAL_STREAM` names the device and inode of our standard error) each

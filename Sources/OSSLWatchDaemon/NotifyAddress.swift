@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    // `stat`, `timespec` and the socket structs reach Swift through CoreFoundation's copy of
+    // the C headers; a whole-module (release) build wants that module imported by name.
+    import CoreFoundation
+#endif
+
 /// Where `$NOTIFY_SOCKET` says systemd listens: a file-system path or, for `@name`, a name
 /// in Linux's abstract socket namespace (whose address starts with a NUL byte).
 public enum NotifyAddress: Sendable, Hashable {

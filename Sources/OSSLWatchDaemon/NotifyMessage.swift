@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    // `stat`, `timespec` and the socket structs reach Swift through CoreFoundation's copy of
+    // the C headers; a whole-module (release) build wants that module imported by name.
+    import CoreFoundation
+#endif
+
 /// One `sd_notify` datagram: newline-separated `KEY=VALUE` assignments.
 public struct NotifyMessage: Sendable, Hashable {
     /// The datagram's text, exactly as sent.

@@ -1,6 +1,8 @@
 public import Foundation
 
 #if canImport(Glibc)
+    // `flock` and `stat` reach Swift through CoreFoundation's copy of the C headers.
+    import CoreFoundation
     import Glibc
 #elseif canImport(Musl)
     import Musl
