@@ -2,10 +2,16 @@ public import Foundation
 public import Logging
 
 #if canImport(Glibc)
-    // `stat`, `timespec` and the socket structs reach Swift through CoreFoundation's copy of
-    // the C headers; a whole-module (release) build wants that module imported by name.
+    // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
+    // C module copies the compiler met first, which differs between debug and whole-module
+    // builds; MemberImportVisibility wants the one it picked imported by name.
+    import CDispatch
     import CoreFoundation
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
+
 
 /// One line per event on standard error: the message first, then the facts as `key=value`.
 ///

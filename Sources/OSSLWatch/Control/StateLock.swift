@@ -1,9 +1,12 @@
 public import Foundation
 
 #if canImport(Glibc)
-    // `flock` and `stat` reach Swift through CoreFoundation's copy of the C headers.
-    import CoreFoundation
-    import Glibc
+    // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
+    // C module copies the compiler met first, which differs between debug and whole-module
+    // builds; MemberImportVisibility wants the one it picked imported by name.
+    public import CDispatch
+    public import CoreFoundation
+    public import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif

@@ -1,9 +1,14 @@
 import Foundation
 
 #if canImport(Glibc)
-    // `stat` and `timespec` reach Swift through CoreFoundation's copy of the C headers.
+    // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
+    // C module copies the compiler met first, which differs between debug and whole-module
+    // builds; MemberImportVisibility wants the one it picked imported by name.
+    import CDispatch
     import CoreFoundation
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
 
 /// The evidence that a git lock file in a checkout was left by a git osslwatch started: when

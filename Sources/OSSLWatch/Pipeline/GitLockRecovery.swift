@@ -4,9 +4,14 @@ import OSSLWatchCore
 import OSSLWatchTransport
 
 #if canImport(Glibc)
-    // `stat` and `timespec` reach Swift through CoreFoundation's copy of the C headers.
+    // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
+    // C module copies the compiler met first, which differs between debug and whole-module
+    // builds; MemberImportVisibility wants the one it picked imported by name.
+    import CDispatch
     import CoreFoundation
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
 
 /// Removes the git lock files a killed or timed-out git of osslwatch left in its checkout,
