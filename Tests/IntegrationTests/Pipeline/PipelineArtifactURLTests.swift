@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 import OSSLWatchTransport
 import Testing
 
@@ -79,15 +80,7 @@ import Testing
 
     @discardableResult
     static func run(_ argv: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        let result = try await ChildProcess.run(process, stderr: .merged)
-        let output = String(decoding: result.stdout, as: UTF8.self)
-        guard result.status == 0 else {
-            throw Failure(description: "\(argv) exited \(result.status): \(output)")
-        }
-        return output
+        try await ChildProcess.run(argv, stderr: .merged).checked()
     }
 
     func client(allowHTTPLoopback: Bool = false) -> HTTPClient {

@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import OSSLWatchTestSupport
 
 /// Temporary files for the linked-version tests, and the real statically linked program they read.
 enum LinkedScratch {
@@ -36,23 +37,10 @@ enum LinkedScratch {
     /// `OPENSSL_VERSION_TEXT` of the headers the program below is compiled against.
     static var headerVersionText: String { String(cString: osw_openssl_header_version_text()) }
 
-    /// Runs a program with arguments, failing with its output unless it exits 0.
+    /// Runs a program with arguments on the calling thread, failing with its output unless it exits 0.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(executable) \(arguments) exited \(process.terminationStatus): \(output)")
-        }
-        return output
+        try ChildProcess.runBlocking([executable] + arguments, in: directory?.path, stderr: .merged).checked()
     }
 
     /// A real program linked statically against Debian's `libcrypto.a`, built once per test run.

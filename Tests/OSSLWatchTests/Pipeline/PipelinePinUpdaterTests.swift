@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -28,21 +29,7 @@ import Testing
 
     @discardableResult
     func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PipelineScratch.Failure(
-                description: "git \(arguments) exited \(process.terminationStatus): \(output)")
-        }
-        return output
+        try ChildProcess.runBlocking(["/usr/bin/git"] + arguments, in: repository.path, stderr: .merged).checked()
     }
 
     func updater() -> PinUpdater {
