@@ -23,13 +23,8 @@ public struct OSSLWatchBinary {
         }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-
-        public init(description: String) {
-            self.description = description
-        }
-    }
+    /// A test's own failure around the binary (a missing tool, unexpected output).
+    public typealias Failure = ChildProcess.Failure
 
     /// The build products folder: the test runner's own folder.
     public static var productsDirectory: URL {
