@@ -84,10 +84,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What both test targets share: one way to run a child program, the real osslwatch binary,
+        // the test services, Python's strict mail parser. A regular target, so it needs `path:`.
+        .target(name: "OSSLWatchTestSupport", path: "Tests/OSSLWatchTestSupport"),
         .testTarget(
             name: "OSSLWatchTests",
             dependencies: [
                 "OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon",
+                "OSSLWatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +100,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon"]
+            dependencies: [
+                "OSSLWatchCore", "OSSLWatchStore", "OSSLWatchTransport", "OSSLWatch", "OSSLWatchDaemon",
+                "OSSLWatchTestSupport",
+            ]
         ),
     ]
 )

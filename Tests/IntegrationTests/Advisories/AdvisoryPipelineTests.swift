@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// The real daemon joining a served advisory to a served release: the run records the CVEs,

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 
 /// A daemon world on 30 Sep 2025: the release feeds showing 3.5.4, the real advisory text of
 /// that day and its three CVE records served by nginx, and a project linking 3.5.3 whose

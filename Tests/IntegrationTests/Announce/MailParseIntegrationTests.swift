@@ -1,6 +1,7 @@
 import Foundation
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 import Testing
 
 /// Rendered messages parsed by Python's `email` package, the strictest independent reader at

@@ -1,6 +1,7 @@
 import Foundation
 import OSSLWatch
 import OSSLWatchStore
+import OSSLWatchTestSupport
 import Testing
 
 /// The advisory feeds through `osslwatch check`: templated URLs over real nginx and TLS, the

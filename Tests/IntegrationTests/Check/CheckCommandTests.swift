@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// `osslwatch check` as a user runs it: the real binary, real nginx over TLS, real files.
@@ -256,9 +257,6 @@ private func sha256(of data: Data) async throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
     try data.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [file.path]
-    let output = try await ChildProcess.run(process, stderr: .inherited)
-    return String(String(decoding: output.stdout, as: UTF8.self).prefix(64))
+    let output = try await ChildProcess.run(["/usr/bin/sha256sum", file.path], stderr: .inherited)
+    return String(output.stdoutText.prefix(64))
 }

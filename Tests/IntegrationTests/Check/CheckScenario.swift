@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 
 /// One test's world: a folder in nginx's docroot with feed files, a state directory, and a
 /// config pointing the real binary at them over TLS with the test CA.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OSSLWatch
 import OSSLWatchStore
+import OSSLWatchTestSupport
 import Testing
 
 /// A poll round run in this process at a time the test chooses, against real nginx and a real

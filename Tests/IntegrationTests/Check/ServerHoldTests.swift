@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// A server's `Retry-After` and `X-RateLimit-Reset` as a hostile or broken host sends them:
@@ -99,12 +100,10 @@ struct ServerHoldTests {
         let first = try await scenario.check()
         #expect(first.status == 0 || first.status == 10, "stderr: \(first.stderr)")
         let database = scenario.stateDirectory + "/osslwatch.sqlite"
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [
-            database, "UPDATE feeds SET next_poll = '10000-01-01 00:00:00.000' WHERE name = 'github-tags'",
-        ]
-        _ = try await ChildProcess.run(sqlite)
+        try await ChildProcess.run([
+            "/usr/bin/sqlite3", database,
+            "UPDATE feeds SET next_poll = '10000-01-01 00:00:00.000' WHERE name = 'github-tags'",
+        ]).checked()
 
         let check = try await scenario.check()
         let status = try await OSSLWatchBinary.run(

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// `osslwatch status` and `osslwatch trigger` as an operator runs them: the real binary against

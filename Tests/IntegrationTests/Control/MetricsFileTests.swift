@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// The metrics file the real daemon writes, read back by a real Prometheus parser
@@ -32,11 +33,8 @@ struct MetricsFileTests {
 
     static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, "\(executable) missing") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = try await ChildProcess.run(process, stderr: .merged)
-        return (output.status, String(decoding: output.stdout, as: UTF8.self))
+        let output = try await ChildProcess.run([executable] + arguments, stderr: .merged)
+        return (output.status, output.stdoutText)
     }
 
     /// Parses with prometheus_client and prints one `name labels-json value` line per sample.

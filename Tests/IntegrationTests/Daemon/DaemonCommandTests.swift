@@ -2,6 +2,7 @@ import Foundation
 import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
+import OSSLWatchTestSupport
 import Testing
 
 /// `osslwatch run` as systemd runs it: the real binary as a child process, a datagram socket

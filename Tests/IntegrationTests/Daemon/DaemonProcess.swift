@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// A running `osslwatch run`: the real binary as a child, its standard output and error in a file.

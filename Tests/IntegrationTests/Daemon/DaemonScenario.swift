@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// One daemon test's world: a `CheckScenario` (served feeds, state directory, config path)

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 /// With every feed failing (a machine without internet), nothing may say up-to-date: `check`,

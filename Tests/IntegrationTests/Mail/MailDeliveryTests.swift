@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// The announce step with the real daemon and the real SMTP server (aiosmtpd with STARTTLS

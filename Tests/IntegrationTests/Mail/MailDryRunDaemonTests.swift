@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// `osslwatch run --dry-run` with mail configured: the announcement is drafted into the

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// Notices to the maintainers with the real daemon and SMTP server.

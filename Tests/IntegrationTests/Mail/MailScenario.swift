@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 
 /// The end-to-end pipeline world of `PipelineE2EScenario` plus mail: a `mail:` section that
 /// sends through the test SMTP server (STARTTLS and AUTH by default), the project's

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 import OSSLWatchTransport
 import Testing
 
@@ -31,40 +32,11 @@ import Testing
         try? FileManager.default.removeItem(at: work)
     }
 
-    /// A program built from `libcrypto.a` (as the Linked unit tests do) and the OpenSSL version
-    /// it reports when run, which is the one its embedded version text must name.
+    /// The program `StaticLibcryptoProgram` builds and the OpenSSL version it reports when run,
+    /// which is the one its embedded version text must name.
     static let staticProgram = Task<Result<(path: String, version: OpenSSLVersion), Failure>, Never> {
         do {
-            let libdir = try await run(["pkg-config", "--variable=libdir", "libcrypto"])
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let archive = "\(libdir)/libcrypto.a"
-            guard FileManager.default.fileExists(atPath: archive) else {
-                return .failure(Failure(description: "\(archive) missing: install libssl-dev"))
-            }
-            // Built once per libcrypto version and reused by later runs instead of piling up in /tmp.
-            let tag = try await run(["pkg-config", "--modversion", "libcrypto"]).filter { $0.isLetter || $0.isNumber }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "osslwatch-artifact-url-\(tag)")
-            let program = directory.appendingPathComponent("linked").path
-            if !FileManager.default.isExecutableFile(atPath: program) {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let unique = UUID().uuidString
-                let source = directory.appendingPathComponent("linked-\(unique).c")
-                try Data(
-                    """
-                    #include <stdio.h>
-                    #include <openssl/crypto.h>
-                    int main(void) { puts(OpenSSL_version(OPENSSL_VERSION)); return 0; }
-                    """.utf8
-                ).write(to: source)
-                let partial = directory.appendingPathComponent("linked-\(unique)").path
-                try await run(["cc", source.path, "-o", partial, archive, "-lpthread", "-ldl"])
-                try? FileManager.default.removeItem(at: source)
-                // rename(2) is atomic: a concurrent run sees no program or a complete one.
-                guard rename(partial, program) == 0 else {
-                    return .failure(Failure(description: "cannot move \(partial) to \(program)"))
-                }
-            }
+            let program = try await StaticLibcryptoProgram.path()
             let text = try await run([program]).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let version = OpenSSLVersion.parse(text: text) else {
                 return .failure(Failure(description: "\(program) printed no OpenSSL version: \(text)"))
@@ -79,15 +51,7 @@ import Testing
 
     @discardableResult
     static func run(_ argv: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        let result = try await ChildProcess.run(process, stderr: .merged)
-        let output = String(decoding: result.stdout, as: UTF8.self)
-        guard result.status == 0 else {
-            throw Failure(description: "\(argv) exited \(result.status): \(output)")
-        }
-        return output
+        try await ChildProcess.run(argv, stderr: .merged).checked()
     }
 
     func client(allowHTTPLoopback: Bool = false) -> HTTPClient {

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Synchronization
 
 /// Real OpenPGP keys made at test time in a temporary GNUPGHOME, and the operations the
@@ -83,9 +84,7 @@ struct PipelineGPG: Sendable {
         defer {
             if let home { stopAgent(home: home) }
         }
-        let (status, output) = try launch(argv, home: home, in: directory)
-        guard status == 0 else { throw Failure(description: "\(argv) exited \(status): \(output)") }
-        return output
+        return try launch(argv, home: home, in: directory).checked()
     }
 
     private static let agentLock = NSLock()
@@ -94,7 +93,7 @@ struct PipelineGPG: Sendable {
     /// fresh agent instead of reaching one that is shutting down.
     private static func stopAgent(home: String) {
         let listed = try? launch(["gpgconf", "--list-dirs", "agent-socket"], home: home, in: nil)
-        let socket = listed?.1.trimmingCharacters(in: .whitespacesAndNewlines) ?? home + "/S.gpg-agent"
+        let socket = listed?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? home + "/S.gpg-agent"
         _ = try? launch(["gpgconf", "--kill", "gpg-agent"], home: home, in: nil)
         let deadline = ContinuousClock.now + .seconds(5)
         while FileManager.default.fileExists(atPath: socket) && ContinuousClock.now < deadline {
@@ -102,20 +101,9 @@ struct PipelineGPG: Sendable {
         }
     }
 
-    private static func launch(_ argv: [String], home: String?, in directory: String?) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        var environment = ProcessInfo.processInfo.environment
-        if let home { environment["GNUPGHOME"] = home }
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    private static func launch(_ argv: [String], home: String?, in directory: String?) throws -> ChildProcess.Output {
+        try ChildProcess.runBlocking(
+            argv, in: directory, environment: home.map { ChildProcess.environment(["GNUPGHOME": $0]) },
+            stderr: .merged)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 import OSSLWatchTransport
 
 /// One verify-tarball world: a real tarball with its `.sha256` and detached signature served

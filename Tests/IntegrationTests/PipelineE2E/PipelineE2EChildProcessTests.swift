@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// No process a command step started outlives its step: leftovers of a command that exited

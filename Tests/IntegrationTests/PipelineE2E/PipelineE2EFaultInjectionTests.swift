@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// The daemon killed with SIGKILL at 100 random moments across one run: no step's effect

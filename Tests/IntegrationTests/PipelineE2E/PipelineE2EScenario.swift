@@ -1,6 +1,7 @@
 import Foundation
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 
 /// One end-to-end pipeline world: the OpenSSL feeds as they were on 2025-09-30 (3.5.4 is the
 /// newest 3.5) and a real 3.5.4 tarball with its `.sha256` and a detached signature by a key

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// The shipped config/osslwatch.yaml carries pyca/cryptography's release checklist as steps,

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// SIGTERM while a step runs: the service group's graceful shutdown lets the step finish and

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// `osslwatch runs`, `runs show`, `approve`, `retry`, `skip`, `cancel` against the real

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// One daemon per state directory: the real binary's lock on it, what a second daemon, a dry

@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchTestSupport
 import Testing
 
 /// A daemon that starts derives the verdicts from what the store holds before it waits for its

@@ -1,6 +1,7 @@
 import Foundation
 import OSSLWatch
 import OSSLWatchCore
+import OSSLWatchTestSupport
 import OSSLWatchTransport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -16,7 +17,7 @@ import Testing
     static func wheel(_ files: [String: Data], name: String = "cryptography-47.0.0-cp311-abi3-linux_x86_64.whl")
         throws -> String
     {
-        let root = try LinkedScratch.directory()
+        let root = try ScratchDirectory.make()
         let tree = root.appendingPathComponent("tree")
         for (member, contents) in files {
             let url = tree.appendingPathComponent(member)
@@ -42,8 +43,8 @@ import Testing
 
     @Test("a version text straddling a read-chunk boundary is found")
     func straddlingChunkBoundary() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let text = Array("OpenSSL 3.5.4 30 Sep 2025".utf8)
         for offset in [-20, -8, -7, -1, 0] {
             var bytes = [UInt8](repeating: 0, count: BinaryVersionReader.chunkSize + offset)
@@ -77,8 +78,8 @@ import Testing
 
     @Test("two different version texts in one binary are ambiguous; identical repeats and junk are not")
     func ambiguousBinary() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let two = directory.appendingPathComponent("two").path
         try Data("\u{0}OpenSSL 3.0.19 27 Jan 2026\u{0}OpenSSL 3.5.4 30 Sep 2025\u{0}".utf8)
             .write(to: URL(fileURLWithPath: two))
@@ -94,8 +95,8 @@ import Testing
 
     @Test("a binary without the version text, and a missing binary, are clear errors")
     func noVersionText() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let plain = directory.appendingPathComponent("plain").path
         try Data("OpenSSL 3.5.4\u{0}built with OpenSSL\u{0}".utf8).write(to: URL(fileURLWithPath: plain))
         let none = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.binary(path: plain)) }
@@ -113,7 +114,7 @@ import Testing
             Self.modulePath: module, "cryptography/__init__.py": Data("__version__ = '47.0.0'\n".utf8),
             "cryptography-47.0.0.dist-info/METADATA": Data("Name: cryptography\n".utf8),
         ])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let expected = try #require(OpenSSLVersion.parse(text: LinkedScratch.headerVersionText))
         let linked = try LinkedVersionReader.read(.wheel(path: wheel))
         #expect(linked.version == expected)
@@ -126,7 +127,7 @@ import Testing
         let wheel = try Self.wheel([
             Self.modulePath: Data("\u{0}OpenSSL 4.0.1 9 Jun 2026\u{0}".utf8), Self.sbomPath: sbom,
         ])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let linked = try LinkedVersionReader.read(.wheel(path: wheel))
         #expect(linked.version == OpenSSLVersion("4.0.1"))
         #expect(linked.sha256 == "9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b")
@@ -138,7 +139,7 @@ import Testing
         let module = try Data(contentsOf: URL(fileURLWithPath: try Self.program()))
         let sbom = try Data(contentsOf: URL(fileURLWithPath: try LinkedScratch.fixture("sbom.json")))
         let wheel = try Self.wheel([Self.modulePath: module, Self.sbomPath: sbom])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel)) }
         #expect(error?.code == .disagreement)
         #expect(error?.message.contains(LinkedScratch.headerVersionText) == true)
@@ -151,7 +152,7 @@ import Testing
         let wheel = try Self.wheel([
             Self.sbomPath: sbom, Self.modulePath: Data("\u{0}OpenSSL 3.5.4 30 Sep 2025\u{0}".utf8),
         ])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         #expect(try LinkedVersionReader.read(.wheel(path: wheel)).version == OpenSSLVersion("3.5.4"))
     }
 
@@ -160,15 +161,15 @@ import Testing
         let sbom = Data(
             #"{"components":[{"name":"OpenSSL","version":"4.0.1$(id)","purl":"pkg:generic/openssl"}]}"#.utf8)
         let wheel = try Self.wheel([Self.sbomPath: sbom])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel)) }
         #expect(error?.code == .notAVersion)
     }
 
     @Test("a file that is not a zip is refused as not-a-zip")
     func notAZip() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = try LinkedScratch.write("PK but not really a zip archive\n", to: "fake.whl", in: directory)
         let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: path)) }
         #expect(error?.code == .notAZip)
@@ -180,7 +181,7 @@ import Testing
         let wheel = try Self.wheel([
             "pure/__init__.py": Data("x = 1\n".utf8), "pure/_speedups.abi3.so": Data(repeating: 0x7F, count: 4096),
         ])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let error = #expect(throws: LinkedError.self) { try LinkedVersionReader.read(.wheel(path: wheel)) }
         #expect(error?.code == .noMatch)
     }
@@ -189,7 +190,7 @@ import Testing
     func oversizedMember() throws {
         let zeros = Data(repeating: 0, count: 3 << 20)
         let wheel = try Self.wheel([Self.modulePath: zeros])
-        defer { LinkedScratch.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
+        defer { ScratchDirectory.remove(URL(fileURLWithPath: wheel).deletingLastPathComponent()) }
         let declared = #expect(throws: LinkedError.self) {
             try WheelVersionReader.read(path: wheel, maxMemberBytes: 1 << 20)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -28,8 +29,8 @@ import Testing
 
     @Test("one pattern with both named groups reads version and hash; no sha256 group means no hash")
     func singlePattern() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = try LinkedScratch.write(
             "openssl = \"3.5.4\" # sha256:" + String(repeating: "ab", count: 32) + "\n", to: "pin.toml", in: directory)
         let both = try LinkedVersionReader.read(
@@ -60,8 +61,8 @@ import Testing
         ]
     )
     func pinFileErrors(contents: String, pattern: String, code: LinkedError.Code) throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = try LinkedScratch.write(contents, to: "openssl-version.sh", in: directory)
         let error = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(.pinFile(path: path, pattern: pattern, sha256Pattern: nil))
@@ -74,8 +75,8 @@ import Testing
 
     @Test("identical repeated pins are not ambiguous")
     func repeatedPin() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = try LinkedScratch.write(
             "export OPENSSL_VERSION=\"openssl-3.5.4\"\nexport OPENSSL_VERSION=\"3.5.4\"\n", to: "pin.sh", in: directory)
         let linked = try LinkedVersionReader.read(.pinFile(path: path, pattern: Self.pinPattern, sha256Pattern: nil))
@@ -84,8 +85,8 @@ import Testing
 
     @Test("a sha256 pattern that matches nothing or captures non-hex is refused")
     func badHashes() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let noHash = try LinkedScratch.write("export OPENSSL_VERSION=\"openssl-3.5.4\"\n", to: "a.sh", in: directory)
         let missing = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(
@@ -103,8 +104,8 @@ import Testing
 
     @Test("a missing or unreadable pin file names the file")
     func missingAndUnreadable() throws {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let missingPath = directory.appendingPathComponent("absent.sh").path
         let missing = #expect(throws: LinkedError.self) {
             try LinkedVersionReader.read(.pinFile(path: missingPath, pattern: Self.pinPattern, sha256Pattern: nil))

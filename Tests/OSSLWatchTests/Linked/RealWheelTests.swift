@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -10,14 +11,14 @@ import Testing
     let directory: URL
 
     init() throws {
-        directory = try LinkedScratch.directory()
+        directory = try ScratchDirectory.make()
     }
 
     @Test(
         "every platform's wheel reads the OpenSSL of sbom.json and its module, never the Rust crate",
         arguments: RealWheel.Platform.allCases)
     func everyPlatform(platform: RealWheel.Platform) throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let wheel = RealWheel(platform: platform)
         let path = try wheel.write(in: directory)
         let linked = try LinkedVersionReader.read(.wheel(path: path))
@@ -32,7 +33,7 @@ import Testing
         "a wheel whose only SBOM is the Rust tree reads the module's version text",
         arguments: [RealWheel.Platform.manylinuxX64, .macOSUniversal2, .windowsAMD64])
     func onlyRustSBOM(platform: RealWheel.Platform) throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: platform)
         wheel.sbomVersion = nil
         let linked = try LinkedVersionReader.read(.wheel(path: try wheel.write(in: directory)))
@@ -43,7 +44,7 @@ import Testing
 
     @Test("a 46.0.x wheel without any SBOM reads the module's version text", arguments: RealWheel.Platform.allCases)
     func noSBOMs(platform: RealWheel.Platform) throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: platform)
         wheel.release = "46.0.7"
         wheel.sbomVersion = nil
@@ -57,7 +58,7 @@ import Testing
         "sbom.json and the module disagreeing is an error naming both members and both versions",
         arguments: RealWheel.Platform.allCases)
     func disagreement(platform: RealWheel.Platform) throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: platform)
         wheel.moduleText = "OpenSSL 4.0.1 9 Jun 2026"
         let path = try wheel.write(in: directory)
@@ -71,7 +72,7 @@ import Testing
 
     @Test("verify-artifact passes the real-shape wheels of every platform for the OpenSSL they link")
     func verifyArtifact() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let dist = directory.appendingPathComponent("dist")
         try FileManager.default.createDirectory(at: dist, withIntermediateDirectories: true)
         for platform in RealWheel.Platform.allCases { _ = try RealWheel(platform: platform).write(in: dist) }
@@ -84,7 +85,7 @@ import Testing
 
     @Test("the two slices of a universal2 module naming different versions are ambiguous")
     func universal2Slices() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .macOSUniversal2)
         wheel.secondSliceText = "OpenSSL 4.0.1 9 Jun 2026"
         let path = try wheel.write(in: directory)
@@ -95,7 +96,7 @@ import Testing
 
     @Test("openssl components of other ecosystems (apk, pypi, deb, cargo) are never OpenSSL")
     func otherEcosystems() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .musllinuxX64)
         wheel.extraAuditwheelComponents = [
             ["type": "library", "name": "openssl", "version": "3.5.4-r0", "purl": "pkg:apk/alpine/openssl@3.5.4-r0"],
@@ -111,7 +112,7 @@ import Testing
 
     @Test("a component named openssl without a purl is not counted, and the no-match error says it was ignored")
     func nameWithoutPurl() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .manylinuxX64)
         wheel.sbomComponents = [["type": "library", "name": "OpenSSL", "version": "3.0.2"]]
         let linked = try LinkedVersionReader.read(.wheel(path: try wheel.write(in: directory)))
@@ -128,7 +129,7 @@ import Testing
 
     @Test("OpenSSL named by a GitHub purl counts, with the version taken from the purl's tag")
     func githubPurl() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .manylinuxAarch64)
         wheel.sbomComponents = [
             ["type": "library", "name": "openssl", "purl": "pkg:github/openssl/openssl@openssl-4.1.1"]
@@ -140,7 +141,7 @@ import Testing
 
     @Test("an OpenSSL component whose version and purl version differ is refused")
     func versionAndPurlDiffer() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .manylinuxX64)
         var component = RealWheel.opensslComponent("4.1.1")
         component["purl"] = "pkg:generic/openssl@4.0.1"
@@ -153,7 +154,7 @@ import Testing
 
     @Test("two OpenSSL components with different versions are ambiguous, naming both")
     func twoOpenSSLComponents() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var wheel = RealWheel(platform: .windowsAMD64)
         wheel.sbomComponents = [RealWheel.opensslComponent("4.1.1"), RealWheel.opensslComponent("3.5.4")]
         let path = try wheel.write(in: directory)
@@ -164,7 +165,7 @@ import Testing
 
     @Test("an SBOM member that is not JSON is an error naming it, not skipped")
     func brokenSBOM() throws {
-        defer { LinkedScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let tree = directory.appendingPathComponent("broken")
         let member = "cryptography-51.0.1.dist-info/sboms/sbom.json"
         _ = try LinkedScratch.write("{\"components\": [", to: member, in: tree)

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -67,8 +68,8 @@ import Testing
                     name: Self.module, method: method, data: data, declaredSize: UInt32(content.count),
                     crc: HandZip.crc32(content))
             ])
-            let directory = try LinkedScratch.directory()
-            defer { LinkedScratch.remove(directory) }
+            let directory = try ScratchDirectory.make()
+            defer { ScratchDirectory.remove(directory) }
             let path = directory.appendingPathComponent("hand.whl")
             try zip.write(to: path)
             #expect(try WheelVersionReader.read(path: path.path).version == OpenSSLVersion("3.5.4"))
@@ -78,8 +79,8 @@ import Testing
     private static func read(_ zip: Data, maxMemberBytes: UInt64 = WheelVersionReader.maxMemberBytes) throws
         -> LinkedError?
     {
-        let directory = try LinkedScratch.directory()
-        defer { LinkedScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = directory.appendingPathComponent("hostile.whl")
         try zip.write(to: path)
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -9,7 +10,7 @@ import Testing
     let directory: URL
 
     init() throws {
-        directory = try PipelineScratch.directory()
+        directory = try ScratchDirectory.make()
     }
 
     /// A wheel whose extension module carries `OpenSSL <version> 30 Sep 2025`, zipped with the system zip.
@@ -30,7 +31,7 @@ import Testing
 
     @Test("a real program linked statically against libcrypto.a passes for its own version and fails for another")
     func staticBinary() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let program = try LinkedScratch.staticProgram.get()
         let linked = try #require(OpenSSLVersion.parse(text: LinkedScratch.headerVersionText))
         let verifier = ArtifactVerifier(pathTemplate: program)
@@ -50,7 +51,7 @@ import Testing
 
     @Test("in a directory from the template every wheel is checked and the ones not linking the target are named")
     func directoryOfWheels() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let dist = directory.appendingPathComponent("dist-46.0.2")
         try FileManager.default.createDirectory(at: dist, withIntermediateDirectories: true)
         try wheel(named: "cryptography-46.0.2-cp311-abi3-manylinux_x86_64.whl", linking: "3.5.4", in: dist)
@@ -80,7 +81,7 @@ import Testing
 
     @Test("a missing path, an empty directory and an unreadable artifact are reported")
     func nothingToCheck() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let facts = try facts(target: "3.5.4")
         let missing = await #expect(throws: StepError.self) {
             try await ArtifactVerifier(pathTemplate: directory.path + "/no-{version}").check(facts)

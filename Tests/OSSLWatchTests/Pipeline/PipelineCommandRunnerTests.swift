@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -9,7 +10,7 @@ import Testing
     let runner: CommandRunner
 
     init() throws {
-        directory = try PipelineScratch.directory()
+        directory = try ScratchDirectory.make()
         runner = CommandRunner(
             logDirectory: directory.appendingPathComponent("logs").path,
             baseEnvironment: CommandRunner.minimalEnvironment(from: ProcessInfo.processInfo.environment),
@@ -22,7 +23,7 @@ import Testing
 
     @Test("exit statuses are reported as they are, and only 0 succeeds")
     func exitStatuses() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let ok = try await runner.run(sh("exit 0"), step: "ok", attempt: 1)
         #expect(ok.termination == .exited(0))
         #expect(ok.succeeded)
@@ -40,7 +41,7 @@ import Testing
 
     @Test("stdout and stderr go to <step>-attempt<N>.out and .err in the log directory")
     func logsPerAttempt() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let outcome = try await runner.run(sh("echo to-out; echo to-err >&2"), step: "changelog", attempt: 2)
         let logs = directory.appendingPathComponent("logs").path
         #expect(outcome.stdoutPath == logs + "/changelog-attempt2.out")
@@ -52,7 +53,7 @@ import Testing
 
     @Test("arguments with spaces, quotes and $(...) arrive verbatim because no shell parses them")
     func argumentsVerbatim() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let marker = directory.appendingPathComponent("pwned").path
         let words = ["a b", "it's \"quoted\"", "$(touch \(marker))", "`touch \(marker)`", "; touch \(marker)", "*", ""]
         let spec = CommandSpec(argv: ["printf", "[%s]\\n"] + words, workingDirectory: directory.path)
@@ -64,7 +65,7 @@ import Testing
 
     @Test("the environment is the minimal base, the extras and the facts, nothing of the parent's secrets")
     func environmentIsolation() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         setenv("OSSLWATCH_TEST_PARENT_SECRET", "hunter2", 1)
         let runner = CommandRunner(
             logDirectory: directory.path,
@@ -91,7 +92,7 @@ import Testing
 
     @Test("the command starts in its working directory")
     func workingDirectory() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let outcome = try await runner.run(
             CommandSpec(argv: ["/bin/pwd", "-P"], workingDirectory: directory.path), step: "pwd", attempt: 1)
         #expect(try PipelineScratch.read(outcome.stdoutPath) == directory.path + "\n")
@@ -99,7 +100,7 @@ import Testing
 
     @Test("a timeout stops the whole process group, the sleeping grandchild included")
     func timeoutKillsGroup() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let pidFile = directory.appendingPathComponent("grandchild.pid").path
         let outcome = try await runner.run(
             sh("sleep 300 & echo $! > '\(pidFile)'; wait", timeout: 0.5), step: "slow", attempt: 1)
@@ -114,7 +115,7 @@ import Testing
 
     @Test("after a normal exit, a background grandchild left in the group is gone before run returns")
     func leftoversAfterNormalExit() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let pidFile = directory.appendingPathComponent("leftover.pid").path
         let outcome = try await runner.run(
             sh("sleep 300 & echo $! > '\(pidFile)'", timeout: 60), step: "left", attempt: 1)
@@ -126,7 +127,7 @@ import Testing
 
     @Test("a group that ignores SIGTERM is killed with SIGKILL after the grace period")
     func sigkillAfterGrace() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let pidFile = directory.appendingPathComponent("grandchild.pid").path
         let script = "trap '' TERM; sleep 300 & echo $! > '\(pidFile)'; while :; do sleep 1; done"
         let outcome = try await runner.run(sh(script, timeout: 0.3), step: "stubborn", attempt: 1)
@@ -139,7 +140,7 @@ import Testing
 
     @Test("cancelling the calling task stops a command that is running")
     func cancellation() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let runner = runner
         let pidFile = directory.appendingPathComponent("running.pid").path
         let spec = sh("echo $$ > '\(pidFile)'; exec sleep 300", timeout: 600)
@@ -160,7 +161,7 @@ import Testing
 
     @Test("a dry run returns argv and environment and runs nothing")
     func dryRun() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         var runner = runner
         runner.dryRun = true
         let marker = directory.appendingPathComponent("ran").path
@@ -178,7 +179,7 @@ import Testing
 
     @Test("a program that cannot be started, an empty argv or a path-like step name is an error")
     func refusals() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let missing = await #expect(throws: StepError.self) {
             try await runner.run(CommandSpec(argv: ["osslwatch-no-such-program"]), step: "x", attempt: 1)
         }
@@ -196,7 +197,7 @@ import Testing
 
     @Test("the child starts with default signal handling even when the daemon ignores a signal")
     func defaultSignalDispositions() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         // SIGWINCH: harmless to ignore in the test process, and nobody else's tests use it.
         let previous = signal(SIGWINCH, SIG_IGN)
         defer { signal(SIGWINCH, previous) }
@@ -216,7 +217,7 @@ import Testing
 
     @Test("many blocking commands at once do not starve the cooperative pool: all of them run together")
     func commandsRunOffThePool() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let runner = runner
         // Each command marks that it started, then blocks until every one has started. Run
         // one after another (on a starved pool) the first would wait forever and time out.
@@ -238,7 +239,7 @@ import Testing
 
     @Test("a working directory that does not exist is named in the error")
     func missingWorkingDirectory() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let gone = directory.appendingPathComponent("gone").path
         let error = await #expect(throws: StepError.self) {
             try await runner.run(CommandSpec(argv: ["true"], workingDirectory: gone), step: "x", attempt: 1)

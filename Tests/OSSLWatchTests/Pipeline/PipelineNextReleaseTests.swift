@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -26,8 +27,8 @@ import Testing
 
     @Test("the current release is read from pyproject.toml with a named group")
     func readsPyproject() throws {
-        let directory = try PipelineScratch.directory()
-        defer { PipelineScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = directory.appendingPathComponent("pyproject.toml").path
         try Data(
             """
@@ -45,8 +46,8 @@ import Testing
 
     @Test("an unusable version file or pattern fails with a reason naming it")
     func failures() throws {
-        let directory = try PipelineScratch.directory()
-        defer { PipelineScratch.remove(directory) }
+        let directory = try ScratchDirectory.make()
+        defer { ScratchDirectory.remove(directory) }
         let path = directory.appendingPathComponent("pyproject.toml").path
         try Data("version = \"46.0.1$(touch x)\"\n".utf8).write(to: URL(fileURLWithPath: path))
         let shellShaped = #expect(throws: StepError.self) {

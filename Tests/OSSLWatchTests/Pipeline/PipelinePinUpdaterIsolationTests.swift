@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -30,7 +31,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("no hook, fsmonitor or attributes filter of the checkout runs, and the bump is still committed")
     func checkoutCodeNeverRuns() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         try Data("*.sh filter=mark\nREADME.md filter=proc\n".utf8).write(
             to: repository.appendingPathComponent(".gitattributes"))
         try git(["add", ".gitattributes"])
@@ -45,7 +46,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("a second bump starts from main, not from the previous unmerged bump branch that is checked out")
     func secondBumpFromBase() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let main = try git(["rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let first = try await updater().update(facts())
         #expect(try git(["symbolic-ref", "--short", "HEAD"]) == "\(first.branch)\n")
@@ -61,7 +62,7 @@ extension PipelinePinUpdaterTests {
 extension PipelinePinUpdaterTests {
     @Test("when main tracks a remote, the bump starts from the remote's main after a fetch")
     func baseFetchedFromRemote() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let upstream = directory.appendingPathComponent("upstream.git").path
         let other = directory.appendingPathComponent("other").path
         try git(["clone", "--quiet", "--bare", repository.path, upstream])

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -58,7 +59,7 @@ extension PipelinePinUpdaterTests {
     @Test(
         "a lock made after osslwatch's last git command ended is someone else's: it stays and the step says what to do")
     func freshForeignLockKept() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         // A first bump journals osslwatch's git commands; then a person's git takes the index.
         _ = try await lockingUpdater().update(facts())
         let lock = repository.appendingPathComponent(".git/index.lock").path
@@ -74,7 +75,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("after a killed attempt, a lock made since this daemon started is someone else's and stays")
     func lockNewerThanTheDaemonKept() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         try journalInterrupted()
         let lock = repository.appendingPathComponent(".git/HEAD.lock").path
         try Data().write(to: URL(fileURLWithPath: lock))
@@ -87,7 +88,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("with no git command of osslwatch journaled, no lock is taken for its own")
     func lockWithoutJournalKept() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let lock = repository.appendingPathComponent(".git/index.lock").path
         try stamp(lock, GitAttemptJournal.processStart - 1_000_000_000)
         let error = await #expect(throws: StepError.self) {
@@ -99,7 +100,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("stale ref, index and HEAD locks of a killed attempt are removed and the bump is committed")
     func staleLocksRecovered() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let locks = try plantStaleLocks()
         let other = repository.appendingPathComponent(".git/refs/heads/feature.lock").path
         try Data().write(to: URL(fileURLWithPath: other))
@@ -112,7 +113,7 @@ extension PipelinePinUpdaterTests {
 
     @Test("while a child of osslwatch still holds the child lock, the git locks stay and the attempt fails")
     func locksKeptWhileAChildLives() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let locks = try plantStaleLocks()
         let path = ChildLock.path(stateDirectory: directory.path)
         let orphan = try #require(try? ChildLock.holdShared(path).get())

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchTestSupport
 import Testing
 
 @testable import OSSLWatch
@@ -13,7 +14,7 @@ import Testing
     let original: String
 
     init() throws {
-        directory = try PipelineScratch.directory()
+        directory = try ScratchDirectory.make()
         repository = directory.appendingPathComponent("infra")
         original = try PipelinePinRewriterTests.fixture()
         let pin = repository.appendingPathComponent(Self.pinPath)
@@ -28,21 +29,7 @@ import Testing
 
     @discardableResult
     func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PipelineScratch.Failure(
-                description: "git \(arguments) exited \(process.terminationStatus): \(output)")
-        }
-        return output
+        try ChildProcess.runBlocking(["/usr/bin/git"] + arguments, in: repository.path, stderr: .merged).checked()
     }
 
     func updater() -> PinUpdater {
@@ -63,7 +50,7 @@ import Testing
 
     @Test("the pin is committed on osslwatch/openssl-3.5.4 with only the two captured values changed")
     func commitsOnNewBranch() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let base = try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let update = try await updater().update(facts())
         #expect(update.branch == "osslwatch/openssl-3.5.4")
@@ -96,7 +83,7 @@ import Testing
 
     @Test("running it again finds its own commit and makes no second one")
     func idempotentRerun() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let first = try await updater().update(facts())
         let again = try await updater().update(facts(), attempt: 2)
         #expect(again == PinUpdate(branch: first.branch, commit: first.commit, created: false))
@@ -109,7 +96,7 @@ import Testing
 
     @Test("a dirty worktree is refused before anything changes")
     func dirtyWorktree() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         try Data("# infra, edited\n".utf8).write(to: repository.appendingPathComponent("README.md"))
         let error = await #expect(throws: StepError.self) { try await updater().update(facts()) }
         #expect(error?.code == .repositoryState)
@@ -123,7 +110,7 @@ import Testing
 
     @Test("an existing branch with other content is refused, not overwritten")
     func conflictingBranch() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         try git(["branch", "osslwatch/openssl-3.5.4"])
         let error = await #expect(throws: StepError.self) { try await updater().update(facts()) }
         #expect(error?.code == .repositoryState)
@@ -139,7 +126,7 @@ import Testing
 
     @Test("a pin already at the target is reported, not committed again")
     func alreadyCurrent() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let first = try await updater().update(facts())
         try git(["checkout", "--quiet", "main"])
         try git(["merge", "--quiet", "--ff-only", first.branch])
@@ -150,7 +137,7 @@ import Testing
 
     @Test("without a verified digest, or with a path leaving the checkout, nothing runs")
     func refusals() async throws {
-        defer { PipelineScratch.remove(directory) }
+        defer { ScratchDirectory.remove(directory) }
         let noDigest = await #expect(throws: StepError.self) {
             try await updater().update(PipelineScratch.facts())
         }

@@ -3,22 +3,10 @@ import Foundation
 @testable import OSSLWatch
 @testable import OSSLWatchCore
 
-/// Temporary folders and small helpers for the pipeline unit tests.
+/// Small helpers for the pipeline unit tests (their folders come from `ScratchDirectory`).
 enum PipelineScratch {
     struct Failure: Error, CustomStringConvertible {
         var description: String
-    }
-
-    /// A fresh directory under the system temporary directory, symlinks resolved.
-    static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "osslwatch-pipeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.resolvingSymlinksInPath()
-    }
-
-    static func remove(_ directory: URL) {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     static func read(_ path: String?) throws -> String {

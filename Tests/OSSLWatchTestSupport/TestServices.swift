@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The ports and paths of the services `scripts/test-services start` runs (nginx with a
 /// test CA, an SMTP server, a stalled TCP server, a dead port), read from `var/test-services/services.env`.
@@ -7,75 +7,75 @@ import Foundation
 /// `services.httpsURL("/feed.xml")` with `caFile: services.caFile`. When the file is
 /// missing, `load()` throws an error telling to run `scripts/test-services start` (which
 /// `make test` does), so integration tests fail loudly instead of skipping.
-struct TestServices: Sendable {
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
+public struct TestServices: Sendable {
+    public struct Missing: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// Every `KEY=VALUE` line of services.env.
-    let values: [String: String]
+    public let values: [String: String]
 
     /// `NGINX_HTTPS_PORT`: nginx over TLS with a certificate from `caFile`.
-    var httpsPort: Int { port("NGINX_HTTPS_PORT") }
+    public var httpsPort: Int { port("NGINX_HTTPS_PORT") }
     /// `NGINX_OTHER_CA_PORT`: nginx over TLS with a certificate from an unrelated CA.
-    var otherCAPort: Int { port("NGINX_OTHER_CA_PORT") }
+    public var otherCAPort: Int { port("NGINX_OTHER_CA_PORT") }
     /// `NGINX_HTTP_PORT`: nginx over plain http.
-    var httpPort: Int { port("NGINX_HTTP_PORT") }
+    public var httpPort: Int { port("NGINX_HTTP_PORT") }
     /// `STALL_PORT`: accepts connections and never answers.
-    var stallPort: Int { port("STALL_PORT") }
+    public var stallPort: Int { port("STALL_PORT") }
     /// `DEAD_PORT`: nothing listens here.
-    var deadPort: Int { port("DEAD_PORT") }
+    public var deadPort: Int { port("DEAD_PORT") }
     /// `CA_FILE`: the PEM of the test CA that signed nginx's certificate.
-    var caFile: String { values["CA_FILE"] ?? "" }
+    public var caFile: String { values["CA_FILE"] ?? "" }
     /// `DOCROOT`: the directory nginx serves; tests may write files here.
-    var docroot: String { values["DOCROOT"] ?? "" }
+    public var docroot: String { values["DOCROOT"] ?? "" }
     /// `ACCESS_LOG`: nginx's access log.
-    var accessLog: String { values["ACCESS_LOG"] ?? "" }
+    public var accessLog: String { values["ACCESS_LOG"] ?? "" }
 
     /// `SMTP_STARTTLS_PORT`: SMTP that offers and requires STARTTLS, then requires AUTH.
-    var smtpStartTLSPort: Int { port("SMTP_STARTTLS_PORT") }
+    public var smtpStartTLSPort: Int { port("SMTP_STARTTLS_PORT") }
     /// `SMTPS_PORT`: SMTP over implicit TLS, requires AUTH.
-    var smtpsPort: Int { port("SMTPS_PORT") }
+    public var smtpsPort: Int { port("SMTPS_PORT") }
     /// `SMTP_NO_STARTTLS_PORT`: plain SMTP that never offers STARTTLS (nor AUTH).
-    var smtpNoStartTLSPort: Int { port("SMTP_NO_STARTTLS_PORT") }
+    public var smtpNoStartTLSPort: Int { port("SMTP_NO_STARTTLS_PORT") }
     /// `SMTP_USER`: the AUTH user of the SMTP server.
-    var smtpUser: String { values["SMTP_USER"] ?? "" }
+    public var smtpUser: String { values["SMTP_USER"] ?? "" }
     /// `SMTP_PASSWORD_FILE`: a file holding the AUTH password (one line).
-    var smtpPasswordFile: String { values["SMTP_PASSWORD_FILE"] ?? "" }
+    public var smtpPasswordFile: String { values["SMTP_PASSWORD_FILE"] ?? "" }
     /// The password from `smtpPasswordFile`, without the line end.
-    var smtpPassword: String {
+    public var smtpPassword: String {
         ((try? String(contentsOfFile: smtpPasswordFile, encoding: .utf8)) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
     /// `SMTP_MAILBOX`: accepted messages as `<n>.eml` (exact bytes) + `<n>.json` (envelope:
     /// mail_from, rcpt_tos, port, listener, auth_user); the `.eml` appears last.
-    var smtpMailbox: String { values["SMTP_MAILBOX"] ?? "" }
+    public var smtpMailbox: String { values["SMTP_MAILBOX"] ?? "" }
 
     /// `smtp://localhost:<smtpStartTLSPort>`.
-    var smtpStartTLSURL: String { "smtp://localhost:\(smtpStartTLSPort)" }
+    public var smtpStartTLSURL: String { "smtp://localhost:\(smtpStartTLSPort)" }
     /// `smtps://localhost:<smtpsPort>`.
-    var smtpsURL: String { "smtps://localhost:\(smtpsPort)" }
+    public var smtpsURL: String { "smtps://localhost:\(smtpsPort)" }
     /// `smtp://localhost:<smtpNoStartTLSPort>`.
-    var smtpNoStartTLSURL: String { "smtp://localhost:\(smtpNoStartTLSPort)" }
+    public var smtpNoStartTLSURL: String { "smtp://localhost:\(smtpNoStartTLSPort)" }
 
     /// One message the SMTP server accepted.
-    struct StoredMail: Sendable {
+    public struct StoredMail: Sendable {
         /// The number `n` of `<n>.eml`.
-        var number: Int
-        var mailFrom: String
-        var recipients: [String]
+        public var number: Int
+        public var mailFrom: String
+        public var recipients: [String]
         /// `starttls`, `smtps` or `no-starttls`.
-        var listener: String
-        var authUser: String?
+        public var listener: String
+        public var authUser: String?
         /// Path of the `.eml` file.
-        var path: String
+        public var path: String
         /// The DATA bytes exactly as the server received them.
-        var bytes: [UInt8]
+        public var bytes: [UInt8]
     }
 
     /// Every stored message with `recipient` among its envelope recipients (case-insensitive),
     /// oldest first. Reads only complete messages (the `.eml` is renamed into place last).
-    func smtpMessages(to recipient: String) -> [StoredMail] {
+    public func smtpMessages(to recipient: String) -> [StoredMail] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: smtpMailbox)) ?? []
         var found: [StoredMail] = []
         for name in names where name.hasSuffix(".eml") && !name.hasPrefix(".") {
@@ -104,19 +104,19 @@ struct TestServices: Sendable {
     }
 
     /// `https://localhost:<httpsPort><path>`.
-    func httpsURL(_ path: String) -> String { "https://localhost:\(httpsPort)\(path)" }
+    public func httpsURL(_ path: String) -> String { "https://localhost:\(httpsPort)\(path)" }
     /// `http://127.0.0.1:<httpPort><path>`.
-    func httpURL(_ path: String) -> String { "http://127.0.0.1:\(httpPort)\(path)" }
+    public func httpURL(_ path: String) -> String { "http://127.0.0.1:\(httpPort)\(path)" }
 
     private func port(_ key: String) -> Int { values[key].flatMap { Int($0) } ?? 0 }
 
-    /// The repository root, found from this source file's location.
-    static var repositoryRoot: URL {
+    /// The repository root, found from this source file's location (Tests/OSSLWatchTestSupport/).
+    public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
-    static func load() throws -> TestServices {
+    public static func load() throws -> TestServices {
         let file = repositoryRoot.appendingPathComponent("var/test-services/services.env")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
             throw Missing(

@@ -1,23 +1,23 @@
-import Foundation
+public import Foundation
 
 /// A message as Python's `email` package reads it under `email.policy.strict`, which raises
 /// on any defect: an independent check that delivered or drafted bytes are a valid RFC 5322
 /// message. The one strict reader the SMTP and mail tests share.
-struct StrictEmail: Decodable {
+public struct StrictEmail: Decodable {
     /// Header names and decoded values in order.
-    var headers: [[String]]
+    public var headers: [[String]]
     /// The decoded text body.
-    var body: String
+    public var body: String
     /// How many defects Python noted (the strict policy raises on most of them instead).
-    var defects: Int
+    public var defects: Int
     /// The MIME type of the body, such as `text/plain`.
-    var contentType: String
+    public var contentType: String
     /// The body's charset parameter, if any.
-    var charset: String?
+    public var charset: String?
 
     /// Reads the message from the file named by its first argument, or from standard input;
     /// as a binary file either way, so the body's lines end in LF whatever the wire used.
-    static let script = """
+    public static let script = """
         import email, email.policy, json, sys
         source = open(sys.argv[1], "rb") if len(sys.argv) > 1 else sys.stdin.buffer
         with source:
@@ -32,17 +32,17 @@ struct StrictEmail: Decodable {
         """
 
     /// Parses the file at `path`; throws with Python's error when the policy refuses it.
-    static func parse(path: String) async throws -> StrictEmail {
+    public static func parse(path: String) async throws -> StrictEmail {
         try JSONDecoder().decode(StrictEmail.self, from: await PythonScript.run(script, arguments: [path]))
     }
 
     /// Parses `bytes`; throws with Python's error when the policy refuses them.
-    static func parse(bytes: Data) async throws -> StrictEmail {
+    public static func parse(bytes: Data) async throws -> StrictEmail {
         try JSONDecoder().decode(StrictEmail.self, from: await PythonScript.run(script, arguments: [], input: bytes))
     }
 
     /// The first header of that name (case-insensitive), decoded.
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.first?.lowercased() == name.lowercased() }.flatMap { $0.count > 1 ? $0[1] : nil }
     }
 }
