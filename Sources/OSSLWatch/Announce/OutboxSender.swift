@@ -50,7 +50,7 @@ public struct OutboxSender: Sendable {
         }
         let password: String?
         do {
-            password = try mail.smtp.passwordFile.map { name throws(CredentialError) in
+            password = try mail.smtp.passwordFile.map { name in
                 try CredentialFile.read(name: name, environment: environment)
             }
         } catch {

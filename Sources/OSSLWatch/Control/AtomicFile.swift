@@ -10,7 +10,7 @@ import Foundation
 /// never half of one: a temporary in the same directory (same file system), then `rename(2)`.
 enum AtomicFile {
     /// Writes `bytes` to `path` with `mode` (applied with fchmod, so umask does not narrow it).
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(AtomicFileError) {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = ((directory.isEmpty ? "." : directory) as NSString)

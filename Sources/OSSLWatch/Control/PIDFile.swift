@@ -38,7 +38,7 @@ public struct PIDFile: Sendable {
         do {
             try AtomicFile.write(Array("\(pid)\n".utf8), to: path, mode: 0o644)
         } catch {
-            throw PIDFileError(.io, path: path, error.message)
+            throw PIDFileError(.io, path: path, "\(error)")
         }
     }
 

@@ -71,7 +71,7 @@ public struct TarballVerifier: Sendable {
         do {
             expected = try TarballChecksum.parse(published.data, expectedName: name)
         } catch {
-            throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error.message)")
+            throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error)")
         }
         _ = try await fetch(url + ".asc", to: signaturePath, maxBytes: Self.maxSignatureBytes)
         let actual = try await fetch(url, to: tarballPath, maxBytes: maxTarballBytes).sha256

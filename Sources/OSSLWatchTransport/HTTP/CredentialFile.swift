@@ -7,7 +7,7 @@ public enum CredentialFile {
     /// `name` is what the config gives (`github_token_file`). When `$CREDENTIALS_DIRECTORY`
     /// is set (systemd `LoadCredential=`), `$CREDENTIALS_DIRECTORY/<last path component of
     /// name>` is used if it exists; otherwise `name` itself is read as a path.
-    public static func read(name: String, environment: [String: String]) throws(CredentialError) -> String {
+    public static func read(name: String, environment: [String: String]) throws -> String {
         let fileManager = FileManager.default
         var path = name
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
