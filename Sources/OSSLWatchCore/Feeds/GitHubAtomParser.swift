@@ -38,7 +38,8 @@ public struct GitHubAtomParser: FeedParser {
             let time = entry.updated.flatMap { dates.date(from: $0) ?? fractionalDates.date(from: $0) }
             observations.append(
                 Observation(
-                    feed: feed, version: version, tag: version.tag, time: time, link: entry.link.flatMap(Self.httpsLink)))
+                    feed: feed, version: version, tag: version.tag, time: time, link: entry.link.flatMap(Self.httpsLink)
+                ))
         }
         return FeedContent(observations: observations)
     }
