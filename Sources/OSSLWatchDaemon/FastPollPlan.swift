@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// The fast-polling state of the release feeds at one moment.
 struct FastPollPlan: Sendable, Hashable {
@@ -12,4 +13,27 @@ struct FastPollPlan: Sendable, Hashable {
     var isActive: Bool { !reasons.isEmpty }
 
     static let normal = FastPollPlan(interval: .infinity, reasons: [], nextStart: nil)
+}
+
+/// One reason for fast polling and how long it lasts at most.
+struct FastPollReason: Sendable, Hashable, CustomStringConvertible {
+    enum Cause: Sendable, Hashable {
+        /// An advisory of an urgent severity, within its window after publication.
+        case urgentAdvisory(cve: String, severity: Severity)
+        /// A pre-announced security release whose day has come and that has not been seen.
+        case expectedRelease(PreAnnouncement)
+    }
+
+    var cause: Cause
+    var until: Date
+
+    var description: String {
+        switch cause {
+        case .urgentAdvisory(let cve, let severity):
+            return "\(severity.rawValue) advisory \(cve)"
+        case .expectedRelease(let announcement):
+            let severity = announcement.highestSeverity.map { ", highest severity \($0.rawValue)" } ?? ""
+            return "security release expected on \(VerdictEngine.day(announcement.expected))\(severity)"
+        }
+    }
 }

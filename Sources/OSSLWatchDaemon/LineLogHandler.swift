@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 #if canImport(Glibc)
@@ -11,7 +11,6 @@ public import Logging
 #elseif canImport(Musl)
     import Musl
 #endif
-
 
 /// One line per event on standard error: the message first, then the facts as `key=value`.
 ///

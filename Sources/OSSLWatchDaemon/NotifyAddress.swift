@@ -11,7 +11,6 @@ import Foundation
     import Musl
 #endif
 
-
 /// Where `$NOTIFY_SOCKET` says systemd listens: a file-system path or, for `@name`, a name
 /// in Linux's abstract socket namespace (whose address starts with a NUL byte).
 public enum NotifyAddress: Sendable, Hashable {

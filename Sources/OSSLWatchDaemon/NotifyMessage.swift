@@ -11,7 +11,6 @@ import Foundation
     import Musl
 #endif
 
-
 /// One `sd_notify` datagram: newline-separated `KEY=VALUE` assignments.
 public struct NotifyMessage: Sendable, Hashable {
     /// The datagram's text, exactly as sent.

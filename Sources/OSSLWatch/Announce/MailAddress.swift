@@ -98,7 +98,7 @@ public struct MailAddress: Sendable, Hashable, Codable, CustomStringConvertible 
         return words + ["<\(addrSpec)>"]
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
             try self.init(parsing: text)
@@ -107,7 +107,7 @@ public struct MailAddress: Sendable, Hashable, Codable, CustomStringConvertible 
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

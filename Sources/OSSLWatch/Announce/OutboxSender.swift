@@ -51,7 +51,7 @@ public struct OutboxSender: Sendable {
         }
         let password: String?
         do {
-            password = try mail.smtp.passwordFile.map { name throws(CredentialError) in
+            password = try mail.smtp.passwordFile.map { name in
                 try CredentialFile.read(name: name, environment: surroundings.environment)
             }
         } catch {

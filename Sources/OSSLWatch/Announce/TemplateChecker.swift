@@ -135,7 +135,7 @@ struct TemplateChecker {
     }
 
     private static func child(_ name: String, of object: Any) -> Lookup {
-        if let parent = object as? MustacheParent {
+        if let parent = object as? any MustacheParent {
             return parent.child(named: name).map { .value($0) } ?? .unknown
         }
         guard let match = Mirror(reflecting: object).children.first(where: { $0.label == name }) else {

@@ -16,7 +16,7 @@ public enum TarballChecksum {
     /// `<hex>  <name>` (coreutils text form). When a name is present and `expectedName` is
     /// given they must be equal. Everything else (BSD tags, several lines, short or long
     /// hex, paths, control characters) is rejected.
-    public static func parse(_ data: Data, expectedName: String?) throws(ChecksumFileError) -> String {
+    public static func parse(_ data: Data, expectedName: String?) throws -> String {
         guard !data.isEmpty else { throw ChecksumFileError(.empty, "the .sha256 file is empty") }
         guard data.count <= maxChecksumFileBytes else {
             throw ChecksumFileError(.tooLarge, "the .sha256 file is larger than \(maxChecksumFileBytes) bytes")
@@ -75,13 +75,13 @@ public enum TarballChecksum {
         do {
             expected = try parse(published.data, expectedName: expectedName)
         } catch {
-            return .mismatched(reason: "published checksum for \(version) unusable: \(error.message)")
+            return .mismatched(reason: "published checksum for \(version) unusable: \(error)")
         }
         let stream: SHA256Stream
         do {
             stream = try SHA256Stream()
         } catch {
-            throw HTTPError(.sinkFailed, url: tarballURL, "cannot hash the tarball: \(error.message)")
+            throw HTTPError(.sinkFailed, url: tarballURL, "cannot hash the tarball: \(error)")
         }
         _ = try await client.download(url: tarballURL, maxBytes: maxBytes) { bytes in
             try stream.update(bytes)
@@ -90,7 +90,7 @@ public enum TarballChecksum {
         do {
             actual = try stream.finalize()
         } catch {
-            throw HTTPError(.sinkFailed, url: tarballURL, "cannot hash the tarball: \(error.message)")
+            throw HTTPError(.sinkFailed, url: tarballURL, "cannot hash the tarball: \(error)")
         }
         guard actual == expected else {
             return .mismatched(reason: "tarball of \(version) has SHA-256 \(actual), the published one is \(expected)")
@@ -135,4 +135,26 @@ private final class ByteCollector: Sendable {
     }
 
     var data: Data { storage.withLock { $0 } }
+}
+
+/// A published `.sha256` file that is not one of the accepted shapes. Its content is never
+/// echoed back, only described.
+public struct ChecksumFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        case empty
+        case tooLarge
+        case encoding
+        case malformed
+        case wrongName
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// never half of one: a temporary in the same directory (same file system), then `rename(2)`.
 enum AtomicFile {
     /// Writes `bytes` to `path` with `mode` (applied with fchmod, so umask does not narrow it).
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(AtomicFileError) {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = ((directory.isEmpty ? "." : directory) as NSString)
@@ -44,4 +44,29 @@ enum AtomicFile {
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
+}
+
+/// A file could not be replaced atomically: creating, writing or renaming its temporary failed.
+public struct AtomicFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The temporary file could not be created (missing directory, no permission).
+        case create
+        /// Writing, setting the mode of or closing the temporary file failed (full disk).
+        case write
+        /// The rename over the target failed; the target is unchanged.
+        case rename
+    }
+
+    public let code: Code
+    /// The target file.
+    public let path: String
+    public let message: String
+
+    public init(_ code: Code, path: String, _ message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
 }

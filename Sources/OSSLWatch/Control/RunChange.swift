@@ -1,5 +1,5 @@
 public import Foundation
-public import Glibc
+import Glibc
 public import OSSLWatchCore
 public import OSSLWatchStore
 
@@ -75,6 +75,73 @@ public enum RunChange {
             }
         } catch {
             throw RunChangeError(.store, "\(error)", exitStatus: 74)
+        }
+    }
+}
+
+/// Why `osslwatch approve|retry|skip|cancel` changed nothing; the message is one line.
+public struct RunChangeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: Sendable, Hashable {
+        /// No run has that id.
+        case unknownRun
+        /// The run has no step of that name.
+        case unknownStep
+        /// The step or run is not in a state the change applies to; the message names the state.
+        case illegalTransition
+        /// The store could not be read or written.
+        case store
+    }
+
+    public let code: Code
+    public let message: String
+    /// A sysexits status: 65 (`EX_DATAERR`) for an unknown run or step or an illegal
+    /// transition, the store's own status otherwise.
+    public let exitStatus: Int32
+
+    public init(_ code: Code, _ message: String, exitStatus: Int32 = 65) {
+        self.code = code
+        self.message = message
+        self.exitStatus = exitStatus
+    }
+
+    public var description: String { message }
+}
+
+/// What a run change did: the run as recorded, and whether the daemon was told.
+public struct RunChangeOutcome: Sendable {
+    public var action: RunChange.Action
+    public var run: RunRecord
+    public var delivery: TriggerOutcome.Delivery
+
+    public init(action: RunChange.Action, run: RunRecord, delivery: TriggerOutcome.Delivery) {
+        self.action = action
+        self.run = run
+        self.delivery = delivery
+    }
+
+    /// 0 when the daemon was signalled or is not running (the change waits in the store for
+    /// its next start); the delivery failure's status (69, 77) when a daemon may run but
+    /// could not be signalled.
+    public var exitStatus: Int32 {
+        if case .failed(_, let status) = delivery { return status }
+        return 0
+    }
+
+    /// What to tell the operator, one fact per line.
+    public var lines: [String] {
+        var what = "run \(run.id): \(action.verb) recorded"
+        switch action {
+        case .approve(let step?), .retry(let step), .skip(let step): what += " for step \(step)"
+        case .approve(nil), .cancel: break
+        }
+        what += "; run is \(run.state.rawValue)"
+        switch delivery {
+        case .signalled(let pid):
+            return [what, "sent SIGUSR1 to the osslwatch daemon (pid \(pid)); it acts on the change now"]
+        case .notRunning(let reason):
+            return [what, "the daemon is not running (\(reason)); the change applies when `osslwatch run` next starts"]
+        case .failed(let reason, _):
+            return [what, "could not signal the daemon: \(reason); it sees the change at its next round or start"]
         }
     }
 }

@@ -1,12 +1,12 @@
-public import Foundation
+import Foundation
 
 #if canImport(Glibc)
     // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
     // C module copies the compiler met first, which differs between debug and whole-module
     // builds; MemberImportVisibility wants the one it picked imported by name.
-    public import CDispatch
-    public import CoreFoundation
-    public import Glibc
+    import CDispatch
+    import CoreFoundation
+    import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
@@ -83,12 +83,13 @@ public final class StateLock: Sendable {
     }
 
     /// The pid of the process holding the lock on `directory`'s store, or nil when none does
-    /// (no daemon runs there). Never creates anything.
-    public static func holder(directory: String) throws(StateLockError) -> pid_t? {
+    /// (no daemon runs there). Never creates anything. (`Int32` is `pid_t`, named so that the
+    /// signature does not depend on which C module the compiler attributes `pid_t` to.)
+    public static func holder(directory: String) throws(StateLockError) -> Int32? {
         try holder(path: path(in: directory))
     }
 
-    private static func holder(path: String) throws(StateLockError) -> pid_t? {
+    private static func holder(path: String) throws(StateLockError) -> Int32? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
@@ -114,4 +115,34 @@ public final class StateLock: Sendable {
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
+}
+
+/// The state directory's lock is held by another daemon, or could not be taken or read.
+public struct StateLockError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// Another process holds the lock: a daemon already runs on this store.
+        case held
+        /// Creating, opening, locking or querying the file failed.
+        case io
+    }
+
+    public let code: Code
+    /// The lock file (or the directory it would be in).
+    public let path: String
+    public let message: String
+    /// The pid holding the lock, for `.held` when the kernel named it.
+    public let holder: Int32?
+
+    public init(_ code: Code, path: String, _ message: String, holder: Int32? = nil) {
+        self.code = code
+        self.path = path
+        self.message = message
+        self.holder = holder
+    }
+
+    public var description: String { code == .held ? message : "\(path): \(message)" }
+
+    /// sysexits: EX_TEMPFAIL (75) while another daemon runs, so a supervisor may try later;
+    /// EX_CANTCREAT (73) when the file cannot be made.
+    public var exitStatus: Int32 { code == .held ? 75 : 73 }
 }

@@ -1,10 +1,9 @@
 public import Foundation
-public import Glibc
+import Glibc
 public import OSSLWatchCore
 public import OSSLWatchStore
 
 #if canImport(Glibc)
-    import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
@@ -89,5 +88,86 @@ public enum Trigger {
             return .failed("kill(\(target), SIGUSR1): \(reason)", exitStatus: errno == EPERM ? 77 : 69)
         }
         return .signalled(target)
+    }
+}
+
+/// `osslwatch trigger` was given arguments it must refuse before recording anything.
+public struct TriggerError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// `--project` names no configured project (EX_USAGE).
+        case unknownProject
+        /// `--version` is given, several projects are configured and `--project` is missing (EX_USAGE).
+        case projectRequired
+        /// `--project` without `--version`: a poll covers every feed and takes no project (EX_USAGE).
+        case projectWithoutVersion
+        /// `--version` is not an OpenSSL version in one of the strict forms (EX_DATAERR).
+        case badVersion
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// 65 (`EX_DATAERR`) for a version that does not parse, 64 (`EX_USAGE`) otherwise.
+    public var exitStatus: Int32 { code == .badVersion ? 65 : 64 }
+
+    public var description: String { message }
+}
+
+/// What `osslwatch trigger` did: the request it recorded and whether the daemon was told.
+public struct TriggerOutcome: Sendable {
+    /// How the SIGUSR1 went.
+    public enum Delivery: Sendable, Hashable {
+        /// The daemon (this pid) was signalled.
+        case signalled(pid_t)
+        /// No daemon to signal; the reason says why (no pid file, stale pid, recycled pid).
+        case notRunning(String)
+        /// A daemon may be there but could not be signalled (unreadable pid file, no permission).
+        case failed(String, exitStatus: Int32)
+    }
+
+    public var request: ControlRequest
+    public var delivery: Delivery
+
+    public init(request: ControlRequest, delivery: Delivery) {
+        self.request = request
+        self.delivery = delivery
+    }
+
+    /// 0 when signalled; 69 (`EX_UNAVAILABLE`) when no daemon runs; the failure's own status otherwise.
+    public var exitStatus: Int32 {
+        switch delivery {
+        case .signalled: 0
+        case .notRunning: 69
+        case .failed(_, let status): status
+        }
+    }
+
+    /// What to tell the operator, one fact per line.
+    public var lines: [String] {
+        var what = "request \(request.id) recorded: "
+        switch request.kind {
+        case .poll: what += "poll every feed now"
+        case .run: what += "run for \(request.project ?? "?") to OpenSSL \(request.version?.description ?? "?")"
+        }
+        switch delivery {
+        case .signalled(let pid):
+            return [what, "sent SIGUSR1 to the osslwatch daemon (pid \(pid)); it handles the request now"]
+        case .notRunning(let reason):
+            return [
+                what,
+                "the daemon is not running (\(reason)); nothing was signalled",
+                "the request stays in the store and is handled when `osslwatch run` next starts",
+            ]
+        case .failed(let reason, _):
+            return [
+                what, "could not signal the daemon: \(reason)",
+                "the request stays in the store and is handled at the daemon's next poll round or start",
+            ]
+        }
     }
 }

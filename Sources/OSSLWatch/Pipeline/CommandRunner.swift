@@ -1,5 +1,5 @@
-public import Foundation
-public import Glibc
+import Foundation
+import Glibc
 public import OSSLWatchCore
 import OSSLWatchTransport
 

@@ -23,7 +23,7 @@ final class DownloadFile: @unchecked Sendable {
             digest = try SHA256Stream()
         } catch {
             close(descriptor)
-            throw StepError(.io, "cannot hash \(path): \(error.message)")
+            throw StepError(.io, "cannot hash \(path): \(error)")
         }
     }
 
@@ -54,7 +54,7 @@ final class DownloadFile: @unchecked Sendable {
         do {
             return try digest.finalize()
         } catch {
-            throw StepError(.io, "cannot hash \(path): \(error.message)")
+            throw StepError(.io, "cannot hash \(path): \(error)")
         }
     }
 

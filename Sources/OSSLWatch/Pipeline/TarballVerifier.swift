@@ -71,7 +71,7 @@ public struct TarballVerifier: Sendable {
         do {
             expected = try TarballChecksum.parse(published.data, expectedName: name)
         } catch {
-            throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error.message)")
+            throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error)")
         }
         _ = try await fetch(url + ".asc", to: signaturePath, maxBytes: Self.maxSignatureBytes)
         let actual = try await fetch(url, to: tarballPath, maxBytes: maxTarballBytes).sha256
@@ -141,5 +141,23 @@ public struct TarballVerifier: Sendable {
         }
         guard plain, !name.isEmpty, !name.hasPrefix("."), name.utf8.count <= 200 else { return fallback }
         return name
+    }
+}
+
+/// What verify-tarball proved: the digest later steps write into the pin, and where the
+/// checked files lie, so a human can re-check them by hand.
+public struct VerifiedTarball: Sendable, Hashable, Codable {
+    /// SHA-256 of the tarball, lower-case hex; equal to the published `.sha256`.
+    public var sha256: String
+    public var tarballPath: String
+    public var signaturePath: String
+    /// The fingerprint gpgv reported for the signing key (upper-case hex, no spaces).
+    public var signerFingerprint: String
+
+    public init(sha256: String, tarballPath: String, signaturePath: String, signerFingerprint: String) {
+        self.sha256 = sha256
+        self.tarballPath = tarballPath
+        self.signaturePath = signaturePath
+        self.signerFingerprint = signerFingerprint
     }
 }

@@ -95,7 +95,7 @@ public struct AnnounceListParser: FeedParser {
             }
             if versions.count >= maxVersions { break }
         }
-        let link = item.link.flatMap(GitHubAtomObservations.httpsLink)
+        let link = item.link.flatMap(GitHubAtomParser.httpsLink)
         return PreAnnouncement(
             expected: expected, highestSeverity: severity, versions: versions.sorted(),
             title: String(item.title.prefix(512)), link: link, feed: feed)

@@ -43,7 +43,7 @@ public struct GitHubReleasesJSONParser: FeedParser {
                 let version = OpenSSLVersion.parse(tag: release.tagName)
             else { continue }
             let assets = (release.assets ?? []).compactMap { asset -> Observation.Asset? in
-                guard let url = GitHubAtomObservations.httpsLink(asset.browserDownloadURL),
+                guard let url = GitHubAtomParser.httpsLink(asset.browserDownloadURL),
                     asset.name.utf8.count <= limits.maxTextBytes
                 else { return nil }
                 return Observation.Asset(name: asset.name, size: asset.size, url: url)
@@ -52,7 +52,7 @@ public struct GitHubReleasesJSONParser: FeedParser {
                 Observation(
                     feed: feed, version: version, tag: version.tag,
                     time: release.publishedAt.flatMap { dates.date(from: $0) },
-                    link: release.htmlURL.flatMap(GitHubAtomObservations.httpsLink),
+                    link: release.htmlURL.flatMap(GitHubAtomParser.httpsLink),
                     isPrerelease: (release.prerelease ?? false) || version.isPrerelease,
                     isDraft: release.draft ?? false, assets: assets))
         }

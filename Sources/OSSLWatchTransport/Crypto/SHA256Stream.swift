@@ -12,7 +12,7 @@ public final class SHA256Stream: @unchecked Sendable {
     private let context: OpaquePointer
     private var digest: String?
 
-    public init() throws(CryptoError) {
+    public init() throws {
         guard let context = EVP_MD_CTX_new() else {
             throw CryptoError(.allocationFailed, "libcrypto could not allocate a digest context")
         }
@@ -28,7 +28,7 @@ public final class SHA256Stream: @unchecked Sendable {
     }
 
     /// Adds the next piece of input.
-    public func update(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) {
+    public func update(_ bytes: UnsafeRawBufferPointer) throws {
         lock.lock()
         defer { lock.unlock() }
         if digest != nil {
@@ -41,21 +41,13 @@ public final class SHA256Stream: @unchecked Sendable {
     }
 
     /// Adds the next piece of input.
-    public func update(_ data: Data) throws(CryptoError) {
-        let result: Result<Void, CryptoError> = data.withUnsafeBytes { bytes in
-            do throws(CryptoError) {
-                try update(bytes)
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
+    public func update(_ data: Data) throws {
+        try data.withUnsafeBytes { try update($0) }
     }
 
     /// The digest as 64 lower-case hex characters. Later calls return the same value;
     /// `update` after this throws.
-    public func finalize() throws(CryptoError) -> String {
+    public func finalize() throws -> String {
         lock.lock()
         defer { lock.unlock() }
         if let digest { return digest }
@@ -73,9 +65,29 @@ public final class SHA256Stream: @unchecked Sendable {
     }
 
     /// The SHA-256 of a whole buffer, lower-case hex.
-    public static func hex(of data: Data) throws(CryptoError) -> String {
+    public static func hex(of data: Data) throws -> String {
         let stream = try SHA256Stream()
         try stream.update(data)
         return try stream.finalize()
     }
+}
+
+/// libcrypto refused a digest operation (allocation failure, misuse such as updating a
+/// finished digest). Rare; reported rather than trapped.
+public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        case allocationFailed
+        case digestFailed
+        case alreadyFinalized
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
 }

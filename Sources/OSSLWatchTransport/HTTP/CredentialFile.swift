@@ -7,7 +7,7 @@ public enum CredentialFile {
     /// `name` is what the config gives (`github_token_file`). When `$CREDENTIALS_DIRECTORY`
     /// is set (systemd `LoadCredential=`), `$CREDENTIALS_DIRECTORY/<last path component of
     /// name>` is used if it exists; otherwise `name` itself is read as a path.
-    public static func read(name: String, environment: [String: String]) throws(CredentialError) -> String {
+    public static func read(name: String, environment: [String: String]) throws -> String {
         let fileManager = FileManager.default
         var path = name
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
@@ -33,4 +33,23 @@ public enum CredentialFile {
         }
         return secret
     }
+}
+
+/// A secret file that could not be used. The message names the file, never its content.
+public struct CredentialError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        case missing
+        case unreadable
+        case empty
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
 }

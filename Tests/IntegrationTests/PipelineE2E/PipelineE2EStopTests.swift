@@ -43,7 +43,7 @@ import Testing
             }
             try #require(stopping, "\(daemon.log)")
             #expect(daemon.isRunning, "the daemon did not wait for its step: \(daemon.log)")
-            FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
+            _ = FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
             #expect(await daemon.waitForExit(timeout: .seconds(60)), "no exit; log: \(daemon.log)")
             #expect(daemon.exitedCleanly, "\(daemon.exitDescription); log: \(daemon.log)")
             let after = try await scenario.show(run)
@@ -53,7 +53,7 @@ import Testing
             #expect(scenario.daemon.notifications("STOPPING=1") == 1, "\(scenario.daemon.notify.texts)")
             #expect(daemon.logLines(containing: "cancelled: it outlived the stop timeout").isEmpty, "\(daemon.log)")
         } finally: {
-            FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
+            _ = FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
             daemon.send(SIGKILL)
             _ = await daemon.waitForExit(timeout: .seconds(10))
         }
@@ -86,7 +86,7 @@ import Testing
             #expect(after.stepState("hold") == "running", "\(after)")
             #expect(scenario.journalCounts()["hold"] == nil && scenario.journalCounts()["after"] == nil)
         } finally: {
-            FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
+            _ = FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
             daemon.send(SIGKILL)
             _ = await daemon.waitForExit(timeout: .seconds(10))
         }

@@ -71,12 +71,12 @@ struct SingleDaemonTests {
                 "the first daemon's pid file was replaced")
             #expect(first.logLines(containing: "needs-attention").isEmpty, "\(first.log)")
 
-            FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
+            _ = FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
             let done = try await scenario.wait(for: run) { $0.state == "done" }
             #expect(done.state == "done", "\(done); log: \(first.log)")
             #expect(scenario.journalCounts()["hold"] == 1 && scenario.journalCounts()["hold-started"] == 1)
         } finally: {
-            FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
+            _ = FileManager.default.createFile(atPath: scenario.journal + ".release", contents: nil)
             await scenario.daemon.stop(first)
         }
     }

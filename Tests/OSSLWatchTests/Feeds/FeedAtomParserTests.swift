@@ -5,8 +5,8 @@ import Testing
 @testable import OSSLWatchCore
 
 @Suite struct FeedAtomParserTests {
-    let releases = GitHubReleasesAtomParser()
-    let tags = GitHubTagsAtomParser()
+    let releases = GitHubAtomParser()
+    let tags = GitHubAtomParser()
     let atomType = "application/atom+xml; charset=utf-8"
 
     @Test("releases.atom yields every release of the history, newest first, with time and link")

@@ -12,7 +12,7 @@ import Testing
         let content = try parser.parse(
             FeedFixtures.data("feeds/releases.json"), contentType: "application/json; charset=utf-8", feed: "rest")
         #expect(content.observations.map(\.version.description) == FeedFixtures.historyNewestFirst)
-        let atom = try GitHubReleasesAtomParser().parse(
+        let atom = try GitHubAtomParser().parse(
             FeedFixtures.data("feeds/releases.atom"), contentType: nil, feed: "atom")
         #expect(content.observations.map(\.time) == atom.observations.map(\.time))
         #expect(Set(content.observations.filter(\.isPrerelease).map(\.version.description)) == FeedFixtures.prereleases)

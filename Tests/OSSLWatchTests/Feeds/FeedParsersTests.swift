@@ -7,8 +7,8 @@ import Testing
 @Suite struct FeedParsersTests {
     @Test("every feed kind maps to the parser of its format")
     func mapping() {
-        #expect(FeedParsers.parser(for: .githubReleasesAtom) is GitHubReleasesAtomParser)
-        #expect(FeedParsers.parser(for: .githubTagsAtom) is GitHubTagsAtomParser)
+        #expect(FeedParsers.parser(for: .githubReleasesAtom) is GitHubAtomParser)
+        #expect(FeedParsers.parser(for: .githubTagsAtom) is GitHubAtomParser)
         #expect(FeedParsers.parser(for: .githubReleasesJSON) is GitHubReleasesJSONParser)
         #expect(FeedParsers.parser(for: .releaseMetadata) is ReleaseMetadataParser)
         #expect(FeedParsers.parser(for: .secadv) is SecurityAdvisoryParser)

@@ -65,7 +65,7 @@ import Testing
             "<feed xmlns=\"http://www.w3.org/2005/Atom\">" + String(repeating: "<a>", count: 100_000)
             + String(repeating: "</a>", count: 100_000) + "</feed>"
         FeedFixtures.expectError(.tooLarge) { () throws(FeedError) in
-            try GitHubReleasesAtomParser().parse(Data(deep.utf8), contentType: nil, feed: "f")
+            try GitHubAtomParser().parse(Data(deep.utf8), contentType: nil, feed: "f")
         }
     }
 

@@ -63,7 +63,7 @@ import Testing
             <id>tag:github.com,2008:Repository/7634677/openssl-3.5.4</id><title>&secret;</title></entry></feed>
             """
         let error = FeedFixtures.expectError(.forbiddenConstruct) { () throws(FeedError) in
-            try GitHubReleasesAtomParser().parse(Data(document.utf8), contentType: nil, feed: "r")
+            try GitHubAtomParser().parse(Data(document.utf8), contentType: nil, feed: "r")
         }
         #expect(error?.message.contains(marker.secret) == false)
     }
@@ -78,7 +78,7 @@ import Testing
         ])
     func fuzzFindings(bytes: [UInt8]) {
         FeedFixtures.expectError(.malformed) { () throws(FeedError) in
-            try GitHubReleasesAtomParser().parse(Data(bytes), contentType: nil, feed: "r")
+            try GitHubAtomParser().parse(Data(bytes), contentType: nil, feed: "r")
         }
     }
 
@@ -88,7 +88,7 @@ import Testing
             ("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>" + String(repeating: "A", count: 70_000)
                 + "</title></entry><<</feed").utf8)
         FeedFixtures.expectError(.tooLarge) { () throws(FeedError) in
-            try GitHubReleasesAtomParser().parse(body, contentType: nil, feed: "r")
+            try GitHubAtomParser().parse(body, contentType: nil, feed: "r")
         }
     }
 
@@ -96,7 +96,7 @@ import Testing
     func bareEntityDeclaration() {
         let document = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><!ENTITY x \"y\"></feed>"
         FeedFixtures.expectError(.forbiddenConstruct) { () throws(FeedError) in
-            try GitHubTagsAtomParser().parse(Data(document.utf8), contentType: nil, feed: "t")
+            try GitHubAtomParser().parse(Data(document.utf8), contentType: nil, feed: "t")
         }
     }
 }

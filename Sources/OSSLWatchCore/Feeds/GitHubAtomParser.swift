@@ -1,16 +1,23 @@
-import Foundation
+public import Foundation
 
-/// Turns the entries of GitHub's releases or tags Atom feed into observations.
+/// GitHub's Atom feeds of `openssl/openssl`: `releases.atom` (the newest published releases)
+/// and `tags.atom` (the newest tags, which can show a release before its release page is
+/// published). Both have the same shape, so one parser reads both feed kinds.
 ///
 /// The version comes from the tag at the end of the entry's `id` (or, when there is no id,
 /// its alternate link), parsed by `OpenSSLVersion.parse(tag:)`; an entry whose tag is not
 /// an OpenSSL release tag, or whose link names another release than its id, is skipped, so
 /// one odd entry never stops a feed. A link that is not a plain `https` URL is dropped.
 /// GitHub's Atom has no pre-release flag: it follows from the version.
-enum GitHubAtomObservations {
-    static func parse(
-        _ body: Data, contentType: String?, feed: String, limits: FeedLimits
-    ) throws(FeedError) -> FeedContent {
+public struct GitHubAtomParser: FeedParser {
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
+    public var limits: FeedLimits
+
+    public init(limits: FeedLimits = .standard) {
+        self.limits = limits
+    }
+
+    public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: .atom, feed: feed, limits: limits).text
         let entries = try AtomDocumentReader(feed: feed, limits: limits).entries(in: text)
         let dates = ISO8601DateFormatter()
@@ -18,9 +25,9 @@ enum GitHubAtomObservations {
         fractionalDates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var observations: [Observation] = []
         for entry in entries {
-            let idTag = entry.id.flatMap(lastSegment(ofID:))
+            let idTag = entry.id.flatMap(Self.lastSegment(ofID:))
             let fromID = idTag.flatMap(OpenSSLVersion.parse(tag:))
-            let fromLink = entry.link.flatMap(lastSegment(ofLink:)).flatMap(OpenSSLVersion.parse(tag:))
+            let fromLink = entry.link.flatMap(Self.lastSegment(ofLink:)).flatMap(OpenSSLVersion.parse(tag:))
             let version: OpenSSLVersion
             switch (fromID, fromLink) {
             case (let id?, let link?) where id != link: continue
@@ -31,7 +38,8 @@ enum GitHubAtomObservations {
             let time = entry.updated.flatMap { dates.date(from: $0) ?? fractionalDates.date(from: $0) }
             observations.append(
                 Observation(
-                    feed: feed, version: version, tag: version.tag, time: time, link: entry.link.flatMap(httpsLink)))
+                    feed: feed, version: version, tag: version.tag, time: time, link: entry.link.flatMap(Self.httpsLink)
+                ))
         }
         return FeedContent(observations: observations)
     }
