@@ -43,12 +43,11 @@ public struct RunsReport: Sendable, Encodable {
         self.runs = runs
     }
 
-    /// Every run (of `project` when given), newest first, with the step each stands at.
+    /// Every run (of `project` when given), newest first, with the step each stands at; one
+    /// read, so a run's state always agrees with its steps'.
     public static func load(store: Store, project: String? = nil, now: Date = Date()) throws(StoreError) -> RunsReport {
-        var rows: [Row] = []
-        for run in try store.runs(project: project).sorted(by: { $0.id > $1.id }) {
-            rows.append(Row(run: run, steps: try store.steps(run: run.id)))
-        }
+        let rows = try store.runSnapshots(project: project).sorted { $0.run.id > $1.run.id }
+            .map { Row(run: $0.run, steps: $0.steps) }
         return RunsReport(generatedAt: now, runs: rows)
     }
 
@@ -98,10 +97,10 @@ public struct RunsReportDetail: Sendable, Encodable {
         self.steps = steps.sorted { $0.index < $1.index }.map { Step($0, attempts: attempts) }
     }
 
-    /// The run with its steps and attempts, or nil when no run has that id.
+    /// The run with its steps and attempts as one read saw them, or nil when no run has that id.
     public static func load(store: Store, run id: Int64, now: Date = Date()) throws(StoreError) -> RunsReportDetail? {
-        guard let run = try store.run(id) else { return nil }
+        guard let snapshot = try store.runSnapshot(id) else { return nil }
         return RunsReportDetail(
-            generatedAt: now, run: run, steps: try store.steps(run: id), attempts: try store.attempts(run: id))
+            generatedAt: now, run: snapshot.run, steps: snapshot.steps, attempts: snapshot.attempts)
     }
 }

@@ -120,6 +120,29 @@ final class RecordingExecutor: StepExecuting {
         #expect(attempts.allSatisfy { $0.startedAt == then && $0.finishedAt == then }, "\(attempts)")
     }
 
+    @Test("a snapshot holds the same run, steps and attempts as the separate reads, grouped by run")
+    func snapshotsMatchTheSeparateReads() async throws {
+        let h = try Harness()
+        defer { h.directory.remove() }
+        try h.verdict("3.5.4")
+        await h.runner.advance(now: S.start)
+        try h.verdict("3.5.5")
+        await h.runner.advance(now: S.start + 60)
+        let runs = try h.store.runs()
+        #expect(runs.count == 2)
+        let snapshots = try h.store.runSnapshots()
+        #expect(snapshots.map(\.run) == runs)
+        for snapshot in snapshots {
+            #expect(snapshot.steps == (try h.store.steps(run: snapshot.run.id)))
+            let one = try #require(try h.store.runSnapshot(snapshot.run.id))
+            #expect(one.run == snapshot.run && one.steps == snapshot.steps)
+            #expect(one.attempts == (try h.store.attempts(run: snapshot.run.id)))
+        }
+        #expect(try h.store.runSnapshots(project: "plain").isEmpty)
+        #expect(try h.store.runSnapshots(project: "cryptography").count == 2)
+        #expect(try h.store.runSnapshot(999) == nil)
+    }
+
     @Test("after approve the next advance finishes the run; done steps never run again")
     func approveContinues() async throws {
         let h = try Harness()
