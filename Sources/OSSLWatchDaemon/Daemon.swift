@@ -102,12 +102,15 @@ public struct Daemon: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let (events, continuation) = AsyncStream.makeStream(of: DaemonEvent.self)
         let health = WorkHealth()
+        let stopRequested = CancellationFlag()
         let loop = DaemonLoop(
             configuration: configuration, store: store, options: options, logger: logger, notifier: notifier,
-            health: health, events: events, continuation: continuation)
+            health: health, events: events, continuation: continuation, stopRequested: stopRequested)
         let group = ServiceGroup(
             configuration: Self.groupConfiguration(
-                loop: loop, signals: SignalService(signals: signals, events: continuation, logger: logger),
+                loop: loop,
+                signals: SignalService(
+                    signals: signals, events: continuation, stopRequested: stopRequested, logger: logger),
                 watchdog: watchdog.map {
                     WatchdogService(
                         settings: $0, health: health, notifier: notifier, events: continuation, logger: logger)

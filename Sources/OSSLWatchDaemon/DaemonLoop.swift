@@ -69,11 +69,19 @@ struct DaemonLoop: Service {
     /// The sleep that ends in `.wake`, and the instant it is set for.
     var alarm: (task: Task<Void, Never>, at: ContinuousClock.Instant)?
 
+    /// Set by the `SignalService` the moment it reads SIGTERM or SIGINT, before the event
+    /// reaches this loop: a stop signal that arrived during start-up is seen before the first
+    /// round or step begins, not after.
+    let stopRequested: CancellationFlag
+    /// Set once a stop signal is seen (`holdNewWork`).
+    var holding = false
+
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger,
         notifier: SystemdNotifier, health: WorkHealth, events: AsyncStream<DaemonEvent>,
-        continuation: AsyncStream<DaemonEvent>.Continuation
+        continuation: AsyncStream<DaemonEvent>.Continuation, stopRequested: CancellationFlag
     ) {
+        self.stopRequested = stopRequested
         self.configuration = configuration
         self.store = store
         self.options = options
@@ -110,9 +118,10 @@ struct DaemonLoop: Service {
                 notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
                 var iterator = events.makeAsyncIterator()
                 while true {
+                    if stopRequested.isCancelled { holdNewWork() }
                     if stopping {
                         if round == nil && pipeline == nil { break }
-                    } else {
+                    } else if !holding {
                         startRoundIfDue(in: &work)
                         if let due = outboxDue, due <= watcher.surroundings.now() {
                             outboxDue = nil
@@ -157,7 +166,9 @@ struct DaemonLoop: Service {
             guard !stopping else { return }
             reload()
         case .stopSignal(let name):
+            // The group's graceful shutdown (`.shutdown`) follows; nothing may start in between.
             stopSignal = stopSignal ?? name
+            holdNewWork()
         case .shutdown:
             beginStop()
         case .roundFinished(let summary):
@@ -234,6 +245,14 @@ struct DaemonLoop: Service {
             notifier.send(.status("reload rejected, previous configuration kept: \(error)"))
         }
         notifier.send(.ready)
+    }
+
+    /// A stop signal was read: no round or step starts any more, and the pipeline begins no
+    /// further step. The loop still waits for the group's graceful shutdown before it ends.
+    private mutating func holdNewWork() {
+        guard !holding else { return }
+        holding = true
+        pipeline?.cancel()
     }
 
     private mutating func beginStop() {

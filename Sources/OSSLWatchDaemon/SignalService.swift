@@ -1,4 +1,5 @@
 import Logging
+import OSSLWatchCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -16,6 +17,8 @@ import UnixSignals
 struct SignalService: Service {
     let signals: DaemonSignals
     let events: AsyncStream<DaemonEvent>.Continuation
+    /// Set before the stop event is sent, so the loop sees a stop even between two events.
+    let stopRequested: CancellationFlag
     let logger: Logger
 
     func run() async {
@@ -29,6 +32,7 @@ struct SignalService: Service {
                 events.yield(.reload)
             default:
                 logger.notice("signals received", metadata: ["stop": "\(signal)"])
+                stopRequested.cancel()
                 events.yield(.stopSignal("\(signal)"))
                 return
             }

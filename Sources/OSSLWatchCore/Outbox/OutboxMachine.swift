@@ -110,7 +110,7 @@ public struct OutboxMachine: Sendable, Hashable {
     public mutating func approve(at now: Date, runState: RunState? = nil, stepState: StepState? = nil) -> Action {
         guard record.state == .drafted else { return .refuse(.notDrafted(id: record.id, state: record.state)) }
         var effect: StepEffect?
-        if let run = record.runID, let step = record.step {
+        if isRunMessage, let run = record.runID, let step = record.step {
             guard let runState, !runState.isFinal else {
                 return .refuse(.runClosed(id: record.id, run: run, state: runState))
             }
@@ -137,8 +137,8 @@ public struct OutboxMachine: Sendable, Hashable {
         record.nextAttempt = nil
         record.reason = nil
         record.updatedAt = now
-        return .write(
-            Write(record: record, step: record.runID != nil && record.step != nil ? .init(state: .pending) : nil))
+        // Only the run's own message moves its announce step; a review copy never does.
+        return .write(Write(record: record, step: isRunMessage ? .init(state: .pending) : nil))
     }
 
     // MARK: - Sender events

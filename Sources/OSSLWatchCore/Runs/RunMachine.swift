@@ -303,10 +303,12 @@ public struct RunMachine: Sendable, Hashable {
     }
 
     /// An announce step follows its message (the outbox machine's `StepEffect`). A final run
-    /// is left as it is: nothing happens to it again.
+    /// is left as it is: nothing happens to it again; nor is a skipped step.
     public mutating func follow(step name: String, _ effect: OutboxMachine.StepEffect) -> Action {
         guard !state.isFinal else { return .write(Writes()) }
         guard let index = position(of: name) else { return .refuse(.noSuchStep(run: run, step: name)) }
+        // A step the operator skipped stays skipped, whatever becomes of its message.
+        guard steps[index].state != .skipped else { return .write(Writes()) }
         var writes = Writes()
         let write = StepWrite(
             name: name, state: effect.state, reason: effect.reason.map { .words($0) }, approved: effect.approved,

@@ -90,6 +90,16 @@ import Testing
         #expect(write.step == OutboxMachine.StepEffect(state: .pending))
     }
 
+    @Test("approving or retrying a run's review copy moves no step: only the run's own message does")
+    func reviewCopyMovesNoStep() throws {
+        var failed = OutboxMachine(Self.record(.failed, role: .review))
+        #expect(try #require(failed.retry(at: Self.now).write).step == nil)
+        var drafted = OutboxMachine(Self.record(.drafted, role: .review))
+        let approved = try #require(
+            drafted.approve(at: Self.now, runState: .waitingApproval, stepState: .waitingApproval).write)
+        #expect(approved.step == nil && approved.record.state == .approved)
+    }
+
     // MARK: - Sending
 
     @Test(

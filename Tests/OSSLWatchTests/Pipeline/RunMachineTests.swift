@@ -301,6 +301,14 @@ import Testing
         #expect(machine.follow(step: "x", effect).refusal == .noSuchStep(run: 7, step: "x"))
     }
 
+    @Test("a skipped announce step stays skipped whatever becomes of its message", arguments: StepState.allCases)
+    func skippedStepIgnoresItsMessage(effect state: StepState) throws {
+        var machine = Self.machine(.skipped, kind: .announce)
+        let writes = try #require(machine.follow(step: "gate", .init(state: state)).writes)
+        #expect(writes.steps.isEmpty && writes.run == nil)
+        #expect(machine.steps[1].state == .skipped)
+    }
+
     // MARK: - The run's state from its steps
 
     @Test("the first step not done or skipped decides the run's state", arguments: StepState.allCases)
