@@ -34,8 +34,38 @@ public struct OutboxSender: Sendable {
         self.dryRun = dryRun
     }
 
-    /// Sends one due row and returns it as recorded afterwards (in a dry run, returns it unsent).
+    /// The SMTP login a send needs, read before anything about the send is recorded.
+    public struct Login: Sendable {
+        /// The password from the `password_file` credential; nil when the config names none.
+        public let password: String?
+    }
+
+    /// Reads the SMTP password for sending `record`; nil (and an error logged) when it is
+    /// configured but unreadable: nothing may be sent, and nothing is recorded, so the next
+    /// advance tries again without leaving a trace per try.
+    public func login(for record: OutboxRecord) -> Login? {
+        guard !dryRun else { return Login(password: nil) }
+        do {
+            return Login(
+                password: try mail.smtp.passwordFile.map { name in
+                    try CredentialFile.read(name: name, environment: surroundings.environment)
+                })
+        } catch {
+            logger.error(
+                "message not sent: SMTP password unreadable", metadata: ["draft": "\(record.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Sends one due row and returns it as recorded afterwards (in a dry run, returns it unsent;
+    /// when the password is unreadable, returns it unchanged).
     public func send(_ record: OutboxRecord) async throws(StoreError) -> OutboxRecord {
+        guard let login = login(for: record) else { return record }
+        return try await send(record, login: login)
+    }
+
+    /// Sends one due row with a login read by `login(for:)`.
+    public func send(_ record: OutboxRecord, login: Login) async throws(StoreError) -> OutboxRecord {
         if dryRun {
             let (held, changed) = try store.holdForDryRun(record.id, at: surroundings.now())
             if changed {
@@ -49,17 +79,7 @@ public struct OutboxSender: Sendable {
             }
             return held
         }
-        let password: String?
-        do {
-            password = try mail.smtp.passwordFile.map { name in
-                try CredentialFile.read(name: name, environment: surroundings.environment)
-            }
-        } catch {
-            // Nothing was sent: the row stays as it is and the next advance tries again.
-            logger.error(
-                "message not sent: SMTP password unreadable", metadata: ["draft": "\(record.id)", "error": "\(error)"])
-            return record
-        }
+        let password = login.password
         let sending = try store.beginSending(record.id, at: surroundings.now())
         guard let bytes = try store.outboxMessage(record.id) else {
             return try store.finishSending(

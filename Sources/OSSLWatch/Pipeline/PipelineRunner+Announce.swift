@@ -66,8 +66,11 @@ extension PipelineRunner {
             return true
         case .approved, .retryWait:
             guard OutboxMachine(record).isDue(at: surroundings.now()) else { return false }
+            let sender = sender(mail, project: run.project)
+            // Read the login first: a send that cannot start records no attempt.
+            guard let login = sender.login(for: record) else { return false }
             let attempt = try store.beginStep(run: run.id, step: step.name, at: surroundings.now())
-            let after = try await sender(mail, project: run.project).send(record)
+            let after = try await sender.send(record, login: login)
             let result = OutboxMachine(after).attemptResult(attemptsBefore: record.attempts)
             try store.finishStep(
                 run: run.id, step: step.name, attempt: attempt.number, state: result.state, reason: result.reason,

@@ -178,6 +178,40 @@ import Testing
         }
     }
 
+    @Test("an unreadable SMTP password sends nothing and records no attempt, however many advances try")
+    func unreadablePasswordLeavesNoAttempts() async throws {
+        let scenario = try await MailScenario(services)
+        defer { scenario.cleanUp() }
+        let missing = scenario.e2e.stateDirectory + "/no-such-smtp-password"
+        let section = scenario.mailSection(review: false).replacingOccurrences(
+            of: "password_file: \(services.values["SMTP_PASSWORD_FILE"] ?? "")", with: "password_file: \(missing)")
+        try scenario.writeConfig(mail: section)
+        let (daemon, run, _) = try await runToDraft(scenario)
+        try await AsyncCleanup.run {
+            let message = try #require(try await scenario.drafts().first)
+            let id = try #require((message["id"] as? NSNumber)?.int64Value)
+            let approved = try await scenario.e2e.osslwatch(
+                ["drafts", "approve", String(id), "--pid-file", scenario.e2e.daemon.pidFile])
+            #expect(approved.status == 0, "\(approved.stderr)")
+            // Three advances that each find the password unreadable.
+            for count in 1...3 {
+                if count > 1 { daemon.send(SIGUSR1) }
+                let tried = try await Wait.until(timeout: .seconds(30), every: Wait.spawnInterval) {
+                    daemon.logLines(containing: "message not sent: SMTP password unreadable").count >= count
+                }
+                #expect(tried, "advance \(count) did not try; log: \(daemon.log)")
+            }
+            let view = try await scenario.e2e.show(run)
+            #expect(view.attempts("announce").isEmpty, "\(view.json)")
+            #expect(view.stepState("announce") == "pending", "\(view.json)")
+            let row = try await scenario.drafts().first { ($0["id"] as? NSNumber)?.int64Value == id }
+            #expect(row?["state"] as? String == "approved" && row?["attempts"] as? Int == 0)
+            #expect(scenario.delivered(to: scenario.list).isEmpty)
+        } finally: {
+            await stop(daemon)
+        }
+    }
+
     @Test("a 550 fails the announce step with the server's text; nothing is delivered")
     func permanentFailure() async throws {
         let scenario = try await MailScenario(services)
