@@ -98,7 +98,11 @@ public enum ConfigLoader {
             // fuzz harness). The names are sorted here, a complex key is named as such, and the
             // position is given only when every duplicate is a plain key.
             let complex = duplicates.contains(Self.yamsUnconvertibleKey)
-            let names = Set(duplicates.filter { $0 != Self.yamsUnconvertibleKey }).sorted().map { "\"\($0)\"" }
+            // A key with a tab or a line break is shown escaped, as in every other config error.
+            let names = Set(duplicates.filter { $0 != Self.yamsUnconvertibleKey }).sorted().map { name in
+                let printable = ConfigNode.printableKey(name)
+                return printable == name ? "\"\(name)\"" : printable
+            }
             let list = (names + (complex ? ["a complex (\"? \") key"] : [])).joined(separator: ", ")
             let place = complex ? "" : " at line \(context.mark.line):\(context.mark.column)"
             return "YAML syntax error\(place): duplicate key \(list)"

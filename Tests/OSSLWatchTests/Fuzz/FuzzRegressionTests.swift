@@ -75,6 +75,8 @@ import Testing
         arguments: [
             "fuzz/config/crash-3c0205673c7c0e29c8535044360ef0d5a90b00a1",
             "fuzz/config/crash-cc6c30baa2a0af7e2c72d06354eddc325a83912f",
+            // Repeated keys with tabs in them: the duplicate-key error listed them raw.
+            "fuzz/config/crash-7ee46b670bda2510a29e2f08ab00c3c8c8cf5007",
         ])
     func controlCharacterInConfigKey(fixture: String) throws {
         let yaml = String(decoding: try FeedFixtures.data(fixture), as: UTF8.self)
