@@ -91,12 +91,12 @@ public enum ConfigLoader {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return "YAML syntax error at line \(mark.line):\(mark.column): \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, let context):
+        case .duplicatedKeysInMapping(let duplicates, _):
             // Yams orders the duplicates, and takes the position from the first, by comparing
-            // key nodes; two complex (`? `) keys compare unstably, so both the order and the
-            // position changed from one load of the same text to the next (found by the config
-            // fuzz harness). The names are sorted here, a complex key is named as such, and the
-            // position is given only when every duplicate is a plain key.
+            // key nodes; complex (`? `) keys, and equal keys with different tags, compare
+            // unstably, so both the order and the position changed from one load of the same
+            // text to the next (found by the config fuzz harness). The names are sorted here, a
+            // complex key is named as such, and no position is given: the names find the lines.
             let complex = duplicates.contains(Self.yamsUnconvertibleKey)
             // A key with a tab or a line break is shown escaped, as in every other config error.
             let names = Set(duplicates.filter { $0 != Self.yamsUnconvertibleKey }).sorted().map { name in
@@ -104,8 +104,7 @@ public enum ConfigLoader {
                 return printable == name ? "\"\(name)\"" : printable
             }
             let list = (names + (complex ? ["a complex (\"? \") key"] : [])).joined(separator: ", ")
-            let place = complex ? "" : " at line \(context.mark.line):\(context.mark.column)"
-            return "YAML syntax error\(place): duplicate key \(list)"
+            return "YAML syntax error: duplicate key \(list)"
         case .reader(let problem, let offset, _, _):
             return "not readable as YAML\(offset.map { " at byte \($0)" } ?? ""): \(problem)"
         default:

@@ -110,10 +110,14 @@ import Testing
     /// Found by the config harness: two loads of one text gave two different errors. The text
     /// repeats top-level keys and uses complex (`? `) keys; the error must not depend on the
     /// order a dictionary happens to yield.
-    @Test func configErrorIsTheSameEveryTime() throws {
-        let yaml = String(
-            decoding: try FeedFixtures.data("fuzz/config/crash-acff1648d8c44585d99ecb9a195210acd110055f"), as: UTF8.self
-        )
+    @Test(
+        arguments: [
+            "fuzz/config/crash-acff1648d8c44585d99ecb9a195210acd110055f",
+            // Equal keys under different tags (`!j`, `!`): Yams' position for them was unstable.
+            "fuzz/config/crash-f26aed429bd63040e4e926c8c056656fd2b6a21d",
+        ])
+    func configErrorIsTheSameEveryTime(fixture: String) throws {
+        let yaml = String(decoding: try FeedFixtures.data(fixture), as: UTF8.self)
         let results = (0..<32).map { _ in
             Result { () throws(ConfigError) in
                 try ConfigLoader.load(
@@ -130,6 +134,8 @@ import Testing
             Issue.record("a config with repeated keys loaded")
             return
         }
+        #expect(error.description.contains("duplicate key") && !error.description.contains(" at line "))
+        guard fixture.hasSuffix("acff1648d8c44585d99ecb9a195210acd110055f") else { return }
         #expect(
             error.description.hasSuffix(
                 #"YAML syntax error: duplicate key "feeds", "http", "pr;ojects", "state_directory", a complex ("? ") key"#
