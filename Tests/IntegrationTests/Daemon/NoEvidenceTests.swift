@@ -37,7 +37,7 @@ struct NoEvidenceTests {
 
         // The daemon first, on a fresh store, so its first round polls at once.
         let daemon = try scenario.start(watchdogMicroseconds: nil)
-        let said = try await Wait.until(timeout: .seconds(20)) {
+        let said = await Wait.until(timeout: .seconds(20)) {
             let text = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
             return text.contains(#"osslwatch_project_verdict{project="cryptography",verdict="unknown"} 1"#)
                 && scenario.notify.texts.contains { $0.hasPrefix("STATUS=") && $0.contains("cryptography") }

@@ -196,7 +196,7 @@ import Testing
             // Three advances that each find the password unreadable.
             for count in 1...3 {
                 if count > 1 { daemon.send(SIGUSR1) }
-                let tried = try await Wait.until(timeout: .seconds(30), every: Wait.spawnInterval) {
+                let tried = await Wait.until(timeout: .seconds(30), every: Wait.spawnInterval) {
                     daemon.logLines(containing: "message not sent: SMTP password unreadable").count >= count
                 }
                 #expect(tried, "advance \(count) did not try; log: \(daemon.log)")

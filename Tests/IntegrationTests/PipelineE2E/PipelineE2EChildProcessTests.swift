@@ -81,7 +81,7 @@ import Testing
             }
             try #require(view.stepState("spawn") == "done", "\(view); log: \(daemon.log)")
             let orphan = try #require(Self.pid(at: pidFile))
-            let reaped = try await Wait.until(timeout: .seconds(60), every: .milliseconds(20)) {
+            let reaped = await Wait.until(timeout: .seconds(60), every: .milliseconds(20)) {
                 !FileManager.default.fileExists(atPath: "/proc/\(orphan)")
             }
             #expect(reaped, "the setsid'd shell \(orphan) stayed (a zombie of the daemon?); log: \(daemon.log)")
@@ -103,7 +103,7 @@ import Testing
         try scenario.writeConfig(steps: Self.steps(script))
         let daemon = try scenario.start()
         try await AsyncCleanup.run {
-            let started = try await Wait.until(timeout: .seconds(60), every: .milliseconds(50)) {
+            let started = await Wait.until(timeout: .seconds(60), every: .milliseconds(50)) {
                 Self.pid(at: pidFile) != nil && Self.pid(at: leaderFile) != nil
             }
             try #require(started, "the command never started; log: \(daemon.log)")
