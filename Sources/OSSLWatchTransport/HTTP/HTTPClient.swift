@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+public import Foundation
 import OSSLWatchCore
 
 /// Fetches feeds and tarballs over libcurl with the safety rules of the design: https only
@@ -14,20 +14,27 @@ import OSSLWatchCore
 /// (and their upper-case forms) stays on.
 public final class HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
+    /// The wall-clock time a server's `Retry-After` or rate-limit reset is counted from: the
+    /// caller's injected clock, so a test can pin it.
+    public let now: @Sendable () -> Date
     /// Called on the caller's side each time a transfer ends, however it ended: the daemon's
     /// watchdog is fed by this progress of the work itself, transfer by transfer, so a round of
     /// many bounded transfers never looks stalled and one stuck transfer always does.
     public let transferEnded: @Sendable () -> Void
 
-    public init(configuration: HTTPClientConfiguration, transferEnded: @escaping @Sendable () -> Void = {}) {
+    public init(
+        configuration: HTTPClientConfiguration, now: @escaping @Sendable () -> Date = { Date() },
+        transferEnded: @escaping @Sendable () -> Void = {}
+    ) {
         self.configuration = configuration
+        self.now = now
         self.transferEnded = transferEnded
         _ = CurlEasy.globalInit
     }
 
     /// The same client, calling `hook` at the end of every transfer.
     public func reportingTransfers(to hook: @escaping @Sendable () -> Void) -> HTTPClient {
-        HTTPClient(configuration: configuration, transferEnded: hook)
+        HTTPClient(configuration: configuration, now: now, transferEnded: hook)
     }
 
     /// Fetches `request.url`, sending its validators. Returns 2xx responses with their body
@@ -39,20 +46,7 @@ public final class HTTPClient: Sendable {
             request.lastModified.map { "If-Modified-Since: \($0)" },
             request.accept.map { "Accept: \($0)" },
         ].compactMap { $0 }.filter(Self.isSafeHeaderLine)
-        let configuration = configuration
-        let cap = configuration.maxBodyBytes
-        let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
-            Self.transfer(
-                url: request.url,
-                configuration: configuration,
-                headers: headers,
-                cap: cap,
-                sink: nil,
-                cancellation: cancellation
-            )
-        }
-        transferEnded()
-        return try result.get()
+        return try await transfer(url: request.url, headers: headers, cap: configuration.maxBodyBytes, sink: nil)
     }
 
     /// Streams the body of `url` into `sink` chunk by chunk (for tarballs), never holding it
@@ -64,16 +58,18 @@ public final class HTTPClient: Sendable {
         maxBytes: Int,
         into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) async throws(HTTPError) -> HTTPResponse {
-        let configuration = configuration
+        try await transfer(url: url, headers: [], cap: maxBytes, sink: sink)
+    }
+
+    /// Runs one fetch on a dedicated thread and reports its end, however it ended.
+    private func transfer(
+        url: String, headers: [String], cap: Int, sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?
+    ) async throws(HTTPError) -> HTTPResponse {
+        let (configuration, now) = (configuration, now)
         let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
             Self.transfer(
-                url: url,
-                configuration: configuration,
-                headers: [],
-                cap: maxBytes,
-                sink: sink,
-                cancellation: cancellation
-            )
+                url: url, configuration: configuration, headers: headers, cap: cap, sink: sink, now: now,
+                cancellation: cancellation)
         }
         transferEnded()
         return try result.get()
@@ -91,6 +87,7 @@ public final class HTTPClient: Sendable {
         headers: [String],
         cap: Int,
         sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?,
+        now: @Sendable () -> Date,
         cancellation: CancellationFlag
     ) -> Result<HTTPResponse, HTTPError> {
         var url = original
@@ -162,12 +159,12 @@ public final class HTTPClient: Sendable {
                         headers: outcome.headers,
                         effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted,
                         serverHold: RetryAfter.rateLimitReset(
-                            headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
+                            headers: outcome.headers, now: now(), limit: configuration.maxServerHold)
                     )
                 )
             }
             let hold = RetryAfter.hold(
-                status: status, headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
+                status: status, headers: outcome.headers, now: now(), limit: configuration.maxServerHold)
             var message = "the server answered HTTP \(status)"
             if let hold {
                 message += "; retry after \(hold.until.formatted(.iso8601))"
@@ -181,7 +178,7 @@ public final class HTTPClient: Sendable {
     private static func failure(of outcome: CurlHop.Outcome, url: String, cap: Int) -> HTTPError? {
         let code = outcome.code
         if code == CURLE_OK { return nil }
-        let detail = outcome.curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : outcome.curlMessage
+        let detail = CurlEasy.reason(code, message: outcome.curlMessage)
         let status = outcome.status == 0 ? nil : outcome.status
         switch code {
         case CURLE_FILESIZE_EXCEEDED:
@@ -199,8 +196,7 @@ public final class HTTPClient: Sendable {
             return HTTPError(.connectFailed, url: url, "cannot connect: \(detail)")
         case CURLE_OPERATION_TIMEDOUT:
             return HTTPError(.timedOut, url: url, "timed out: \(detail)", status: status)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE,
-            CURLE_SSL_CERTPROBLEM:
+        case let code where CurlEasy.tlsFailures.contains(code):
             return HTTPError(.tlsFailed, url: url, "TLS failed: \(detail)")
         case CURLE_UNSUPPORTED_PROTOCOL:
             return HTTPError(.refusedURL, url: url, "refused: \(detail)")
@@ -208,6 +204,57 @@ public final class HTTPClient: Sendable {
             return HTTPError(.transferFailed, url: url, "transfer failed: \(detail)", status: status)
         }
     }
+}
+
+/// One GET, with the validators stored from the previous successful poll of the same feed.
+public struct HTTPRequest: Sendable, Hashable {
+    public var url: String
+    /// Sent as `If-None-Match`; a matching server answers 304 and no body travels.
+    public var etag: String?
+    /// Sent as `If-Modified-Since`.
+    public var lastModified: String?
+    /// Sent as `Accept`, for APIs that pick a representation from it (GitHub's REST API).
+    public var accept: String?
+
+    public init(url: String, etag: String? = nil, lastModified: String? = nil, accept: String? = nil) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.accept = accept
+    }
+}
+
+/// A successful (2xx) or not-modified (304) answer; every other status is an `HTTPError`.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// The decoded body; empty for 304 and for `download`, whose body went to the sink.
+    public var body: Data
+    /// Header names lower-cased; when a header repeats, the last value wins.
+    public var headers: [String: String]
+    /// The URL that answered, after redirects.
+    public var effectiveURL: String
+    /// GitHub's `X-RateLimit-Reset` when this answer used the last request of the budget
+    /// (`X-RateLimit-Remaining: 0`): a successful poll that must still not be repeated before
+    /// it. Validated by the client (future, at most a day ahead), never the raw header.
+    public var serverHold: ServerHold?
+
+    public init(
+        status: Int, body: Data, headers: [String: String], effectiveURL: String, serverHold: ServerHold? = nil
+    ) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.effectiveURL = effectiveURL
+        self.serverHold = serverHold
+    }
+
+    /// The validator to store and send back as `If-None-Match` next time.
+    public var etag: String? { headers["etag"] }
+    /// The validator to store and send back as `If-Modified-Since` next time.
+    public var lastModified: String? { headers["last-modified"] }
+    public var contentType: String? { headers["content-type"] }
+    /// True when the stored copy is still current: nothing to parse.
+    public var isNotModified: Bool { status == 304 }
 }
 
 /// Where the optional GitHub token may go: the REST API host over https, nothing else.

@@ -189,6 +189,15 @@ import Testing
         #expect(retryAfter <= Date().addingTimeInterval(120))
     }
 
+    @Test("a server hold counts from the client's injected clock, not the machine's: Retry-After: 120 at a fixed time")
+    func holdCountsFromInjectedClock() async throws {
+        let fixed = Date(timeIntervalSince1970: 1_790_000_000)
+        let pinned = HTTPClient(configuration: client().configuration, now: { fixed })
+        let error = await failure { try await pinned.get(HTTPRequest(url: services.httpsURL("/status/429"))) }
+        #expect(error?.status == 429)
+        #expect(error?.retryAfter == fixed.addingTimeInterval(120))
+    }
+
     @Test("503 with an HTTP-date Retry-After in 2100 gives a retryAfter clamped to a day, saying so")
     func serviceUnavailable() async throws {
         let before = Date()
