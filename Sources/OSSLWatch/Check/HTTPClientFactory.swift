@@ -19,6 +19,6 @@ public enum HTTPClientFactory {
                 logger.warning("GitHub token not used", metadata: ["reason": "\(error)"])
             }
         }
-        return HTTPClient(configuration: configuration.http.clientConfiguration(githubToken: token), now: now)
+        return HTTPClient(settings: configuration.http, githubToken: token, now: now)
     }
 }

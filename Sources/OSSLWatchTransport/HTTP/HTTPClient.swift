@@ -1,6 +1,6 @@
 import CCurl
 public import Foundation
-import OSSLWatchCore
+public import OSSLWatchCore
 
 /// Fetches feeds and tarballs over libcurl with the safety rules of the design: https only
 /// (http only to loopback when configured), TLS verification always on, every redirect hop
@@ -13,7 +13,12 @@ import OSSLWatchCore
 /// Proxies: libcurl's default handling of `http_proxy`, `https_proxy` and `no_proxy`
 /// (and their upper-case forms) stays on.
 public final class HTTPClient: Sendable {
-    public let configuration: HTTPClientConfiguration
+    /// The `http` settings every transfer obeys. Their defaults are the safe ones, and there is
+    /// no switch to turn TLS verification off; a `max_retry_after` above a day
+    /// (`ServerHold.maximumDelay`) still holds a feed back a day at most.
+    public let settings: HTTPSettings
+    /// Sent as a bearer token to `https://api.github.com` only, never anywhere else, never logged.
+    public let githubToken: String?
     /// The wall-clock time a server's `Retry-After` or rate-limit reset is counted from: the
     /// caller's injected clock, so a test can pin it.
     public let now: @Sendable () -> Date
@@ -23,10 +28,11 @@ public final class HTTPClient: Sendable {
     public let transferEnded: @Sendable () -> Void
 
     public init(
-        configuration: HTTPClientConfiguration, now: @escaping @Sendable () -> Date = { Date() },
+        settings: HTTPSettings, githubToken: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
         transferEnded: @escaping @Sendable () -> Void = {}
     ) {
-        self.configuration = configuration
+        self.settings = settings
+        self.githubToken = githubToken
         self.now = now
         self.transferEnded = transferEnded
         _ = CurlEasy.globalInit
@@ -34,7 +40,7 @@ public final class HTTPClient: Sendable {
 
     /// The same client, calling `hook` at the end of every transfer.
     public func reportingTransfers(to hook: @escaping @Sendable () -> Void) -> HTTPClient {
-        HTTPClient(configuration: configuration, now: now, transferEnded: hook)
+        HTTPClient(settings: settings, githubToken: githubToken, now: now, transferEnded: hook)
     }
 
     /// Fetches `request.url`, sending its validators. Returns 2xx responses with their body
@@ -46,7 +52,7 @@ public final class HTTPClient: Sendable {
             request.lastModified.map { "If-Modified-Since: \($0)" },
             request.accept.map { "Accept: \($0)" },
         ].compactMap { $0 }.filter(Self.isSafeHeaderLine)
-        return try await transfer(url: request.url, headers: headers, cap: configuration.maxBodyBytes, sink: nil)
+        return try await transfer(url: request.url, headers: headers, cap: settings.maxBodyBytes, sink: nil)
     }
 
     /// Streams the body of `url` into `sink` chunk by chunk (for tarballs), never holding it
@@ -65,10 +71,10 @@ public final class HTTPClient: Sendable {
     private func transfer(
         url: String, headers: [String], cap: Int, sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?
     ) async throws(HTTPError) -> HTTPResponse {
-        let (configuration, now) = (configuration, now)
+        let (settings, token, now) = (settings, githubToken, now)
         let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
             Self.transfer(
-                url: url, configuration: configuration, headers: headers, cap: cap, sink: sink, now: now,
+                url: url, settings: settings, token: token, headers: headers, cap: cap, sink: sink, now: now,
                 cancellation: cancellation)
         }
         transferEnded()
@@ -83,7 +89,8 @@ public final class HTTPClient: Sendable {
     /// The redirect loop; runs on the dedicated thread.
     private static func transfer(
         url original: String,
-        configuration: HTTPClientConfiguration,
+        settings: HTTPSettings,
+        token: String?,
         headers: [String],
         cap: Int,
         sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?,
@@ -93,12 +100,12 @@ public final class HTTPClient: Sendable {
         var url = original
         var redirects = 0
         // The total timeout bounds the whole fetch, redirects included, not each hop.
-        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.totalTimeout * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeout * 1000))
         while true {
             guard let target = HTTPURL(url) else {
                 return .failure(HTTPError(.invalidURL, url: "<unparsable URL>", "the URL does not parse"))
             }
-            if let reason = target.refusal(allowHTTPLoopback: configuration.allowHTTPLoopback) {
+            if let reason = target.refusal(allowHTTPLoopback: settings.allowHTTPLoopback) {
                 let message = redirects == 0 ? "refused: the URL \(reason)" : "refused redirect: the target \(reason)"
                 return .failure(HTTPError(.refusedURL, url: target.redacted, message))
             }
@@ -106,23 +113,23 @@ public final class HTTPClient: Sendable {
                 return .failure(HTTPError(.cancelled, url: target.redacted, "cancelled"))
             }
             var hopHeaders = headers
-            if let token = configuration.githubToken, GitHubToken.shouldSendToken(to: url) {
+            if let token, GitHubToken.shouldSendToken(to: url) {
                 let line = "Authorization: Bearer \(token)"
                 if isSafeHeaderLine(line) { hopHeaders.append(line) }
             }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else {
                 return .failure(
-                    HTTPError(.timedOut, url: target.redacted, "timed out after \(configuration.totalTimeout) s"))
+                    HTTPError(.timedOut, url: target.redacted, "timed out after \(settings.timeout) s"))
             }
-            var hopConfiguration = configuration
+            var hopSettings = settings
             let seconds = remaining.seconds
-            hopConfiguration.totalTimeout = seconds
-            hopConfiguration.connectTimeout = min(configuration.connectTimeout, seconds)
+            hopSettings.timeout = seconds
+            hopSettings.connectTimeout = min(settings.connectTimeout, seconds)
             guard
                 let hop = CurlHop(
                     url: url,
-                    configuration: hopConfiguration,
+                    settings: hopSettings,
                     requestHeaders: hopHeaders,
                     cap: cap,
                     sink: sink,
@@ -138,12 +145,12 @@ public final class HTTPClient: Sendable {
             let status = outcome.status
             if [301, 302, 303, 307, 308].contains(status), let next = outcome.redirectURL {
                 redirects += 1
-                if redirects > configuration.maxRedirects {
+                if redirects > settings.maxRedirects {
                     return .failure(
                         HTTPError(
                             .tooManyRedirects,
                             url: HTTPURL(original)?.redacted ?? target.redacted,
-                            "more than \(configuration.maxRedirects) redirects",
+                            "more than \(settings.maxRedirects) redirects",
                             status: status
                         )
                     )
@@ -159,12 +166,12 @@ public final class HTTPClient: Sendable {
                         headers: outcome.headers,
                         effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted,
                         serverHold: RetryAfter.rateLimitReset(
-                            headers: outcome.headers, now: now(), limit: configuration.maxServerHold)
+                            headers: outcome.headers, now: now(), limit: settings.maxRetryAfter)
                     )
                 )
             }
             let hold = RetryAfter.hold(
-                status: status, headers: outcome.headers, now: now(), limit: configuration.maxServerHold)
+                status: status, headers: outcome.headers, now: now(), limit: settings.maxRetryAfter)
             var message = "the server answered HTTP \(status)"
             if let hold {
                 message += "; retry after \(hold.until.formatted(.iso8601))"
