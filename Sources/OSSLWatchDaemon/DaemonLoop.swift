@@ -336,13 +336,9 @@ struct DaemonLoop: Service {
         var roundWatcher = watcher
         roundWatcher.client = watcher.client.reportingTransfers { [health] in health.progressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
-        let continuation = self.continuation
-        work.addTask {
-            let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
-            continuation.yield(.roundFinished(summary))
+        start(answering: requests, in: &work) {
+            await performer.perform(feeds: feeds, force: force, requests: requests)
         }
-        round = requests
-        health.roundStarted()
     }
 
     /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
@@ -350,11 +346,17 @@ struct DaemonLoop: Service {
     private mutating func startRederiving(_ reason: String, in work: inout DiscardingTaskGroup) {
         verdictsWanted = nil
         let performer = DaemonRound(watcher: watcher, logger: logger)
+        start(answering: [], in: &work) { await performer.rederive(reason: reason) }
+    }
+
+    /// Runs `round` as the round in flight, answering `requests`; its end comes back as an event.
+    private mutating func start(
+        answering requests: [Int64], in work: inout DiscardingTaskGroup,
+        _ round: @escaping @Sendable () async -> DaemonRoundSummary
+    ) {
         let continuation = self.continuation
-        work.addTask {
-            continuation.yield(.roundFinished(await performer.rederive(reason: reason)))
-        }
-        round = []
+        work.addTask { continuation.yield(.roundFinished(await round())) }
+        self.round = requests
         health.roundStarted()
     }
 
