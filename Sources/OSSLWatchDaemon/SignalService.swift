@@ -54,9 +54,9 @@ public struct DaemonSignals: Sendable {
     /// wait in `received` until the `SignalService` reads them.
     ///
     /// A task of its own reads them from the moment the handlers exist, not the service: the
-    /// group starts its services side by side (on a one-thread pool the loop even runs first), so
-    /// a SIGTERM that came while the store opened could still sit unread when the loop decided on
-    /// its first round. Read here, it has set `stopRequested` before the group starts.
+    /// group starts its services side by side, the loop listed first, and the loop decides on its
+    /// first round before it first waits; a SIGTERM that came while the store opened could still
+    /// sit unread then. Read here, it has set `stopRequested` long before the group starts.
     public static func trap() async -> DaemonSignals {
         let sequence = await UnixSignalsSequence(trapping: .sigusr1, .sighup, .sigterm, .sigint)
         let (received, continuation) = AsyncStream.makeStream(of: UnixSignal.self)
