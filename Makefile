@@ -122,6 +122,8 @@ install: install-binary man-and-completions
 	  echo systemd-sysusers $(SYSUSERSDIR)/osslwatch.conf; systemd-sysusers $(SYSUSERSDIR)/osslwatch.conf; fi
 
 # Removes what `make install` put in place except the config and templates under CONFDIR.
+# osslwatch-daemon is no longer installed (issue 11 made `osslwatch` one executable again);
+# it is still removed so that uninstalling cleans up after an install of an older release.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/osslwatch $(DESTDIR)$(BINDIR)/osslwatch-daemon $(DESTDIR)$(UNITDIR)/osslwatch.service \
 	  $(DESTDIR)$(SYSUSERSDIR)/osslwatch.conf

@@ -29,12 +29,19 @@ public struct Daemon: Sendable {
         public var environment: [String: String]
         /// `--dry-run`: command steps of every run print their argv and environment instead of running.
         public var dryRun: Bool
+        /// The clocks and environment every round and step is given: the machine's (read here,
+        /// at the entry point, with `environment`) unless the caller hands in others.
+        public var surroundings: Surroundings
 
-        public init(configPath: String, pidFilePath: String, environment: [String: String], dryRun: Bool = false) {
+        public init(
+            configPath: String, pidFilePath: String, environment: [String: String], dryRun: Bool = false,
+            surroundings: Surroundings? = nil
+        ) {
             self.configPath = configPath
             self.pidFilePath = pidFilePath
             self.environment = environment
             self.dryRun = dryRun
+            self.surroundings = surroundings ?? .system(environment: environment)
         }
     }
 
@@ -60,6 +67,9 @@ public struct Daemon: Sendable {
         let pid = getpid()
         let watchdog = WatchdogSettings(environment: options.environment, pid: pid)
         let notifier = SystemdNotifier(environment: options.environment)
+        // The first word to systemd, before the lock, the store and the first round: a stop
+        // signal from here on begins no round (`DaemonSignals`).
+        notifier.send(.status("starting"))
         let lock: StateLock
         do {
             lock = try StateLock.acquire(directory: configuration.stateDirectory)
@@ -102,15 +112,13 @@ public struct Daemon: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let (events, continuation) = AsyncStream.makeStream(of: DaemonEvent.self)
         let health = WorkHealth()
-        let stopRequested = CancellationFlag()
         let loop = DaemonLoop(
             configuration: configuration, store: store, options: options, logger: logger, notifier: notifier,
-            health: health, events: events, continuation: continuation, stopRequested: stopRequested)
+            health: health, events: events, continuation: continuation, stopRequested: signals.stopRequested)
         let group = ServiceGroup(
             configuration: Self.groupConfiguration(
                 loop: loop,
-                signals: SignalService(
-                    signals: signals, events: continuation, stopRequested: stopRequested, logger: logger),
+                signals: SignalService(signals: signals, events: continuation, logger: logger),
                 watchdog: watchdog.map {
                     WatchdogService(
                         settings: $0, health: health, notifier: notifier, events: continuation, logger: logger)

@@ -19,11 +19,6 @@ import Synchronization
 /// cancellation reaches the round (its transfers give up) and the step (its command's group is
 /// stopped; the step stays `running` for the recovery rule at the next start).
 struct DaemonLoop: Service {
-    /// A round in progress.
-    struct RunningRound {
-        let requests: [Int64]
-    }
-
     /// The longest the loop sleeps in one go. A sleep cut short keeps its timer until the
     /// instant it was set for (bench/RESULTS.md measured about 0.6 KiB per early wake), so the
     /// alarm is moved only to an earlier instant and never set further than this ahead: a stream
@@ -44,7 +39,8 @@ struct DaemonLoop: Service {
     var watcher: Watcher
     var dues: [String: Date] = [:]
     var jitters: [String: Double] = [:]
-    var round: RunningRound?
+    /// The requests the round in flight answers; nil while no round runs.
+    var round: [Int64]?
     var forcePoll = false
     var pollRequests: [Int64] = []
     /// The stop signal's name once one arrived, and whether the graceful shutdown began.
@@ -69,12 +65,10 @@ struct DaemonLoop: Service {
     /// The sleep that ends in `.wake`, and the instant it is set for.
     var alarm: (task: Task<Void, Never>, at: ContinuousClock.Instant)?
 
-    /// Set by the `SignalService` the moment it reads SIGTERM or SIGINT, before the event
-    /// reaches this loop: a stop signal that arrived during start-up is seen before the first
-    /// round or step begins, not after.
+    /// Set the moment SIGTERM or SIGINT is read (`DaemonSignals`), before its event reaches
+    /// this loop: a stop signal that arrived during start-up is seen before the first round or
+    /// step begins, not after. From then on nothing new starts.
     let stopRequested: CancellationFlag
-    /// Set once a stop signal is seen (`holdNewWork`).
-    var holding = false
 
     init(
         configuration: Configuration, store: Store, options: Daemon.Options, logger: Logger,
@@ -90,14 +84,8 @@ struct DaemonLoop: Service {
         self.health = health
         self.events = events
         self.continuation = continuation
-        watcher = Self.watcher(for: configuration, store: store, environment: options.environment, logger: logger)
-    }
-
-    static func watcher(
-        for configuration: Configuration, store: Store, environment: [String: String], logger: Logger
-    ) -> Watcher {
-        Watcher(
-            configuration: configuration, store: store, surroundings: .system(environment: environment), logger: logger)
+        watcher = Watcher(
+            configuration: configuration, store: store, surroundings: options.surroundings, logger: logger)
     }
 
     /// Runs until the group's graceful shutdown and the end of the work in flight, or until the
@@ -108,7 +96,7 @@ struct DaemonLoop: Service {
     }
 
     private mutating func serve() async {
-        let started = ContinuousClock.now
+        let started = options.surroundings.uptime()
         let continuation = self.continuation
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { work in
@@ -118,10 +106,11 @@ struct DaemonLoop: Service {
                 notifier.send(.status("started; polling \(configuration.feeds.count) feeds"))
                 var iterator = events.makeAsyncIterator()
                 while true {
-                    if stopRequested.isCancelled { holdNewWork() }
+                    // A stop signal also tells the pipeline advance in flight to begin no further step.
+                    if stopRequested.isCancelled { pipeline?.cancel() }
                     if stopping {
                         if round == nil && pipeline == nil { break }
-                    } else if !holding {
+                    } else if !stopRequested.isCancelled {
                         startRoundIfDue(in: &work)
                         if let due = outboxDue, due <= watcher.surroundings.now() {
                             outboxDue = nil
@@ -149,7 +138,7 @@ struct DaemonLoop: Service {
             "stopped",
             metadata: [
                 "signal": "\(stopSignal ?? "-")",
-                "uptime": "\(String(format: "%.3f", (ContinuousClock.now - started).seconds))s",
+                "uptime": "\(String(format: "%.3f", options.surroundings.seconds(since: started)))s",
             ])
     }
 
@@ -166,9 +155,9 @@ struct DaemonLoop: Service {
             guard !stopping else { return }
             reload()
         case .stopSignal(let name):
-            // The group's graceful shutdown (`.shutdown`) follows; nothing may start in between.
+            // The group's graceful shutdown (`.shutdown`) follows; `stopRequested` keeps new work
+            // from starting in between.
             stopSignal = stopSignal ?? name
-            holdNewWork()
         case .shutdown:
             beginStop()
         case .roundFinished(let summary):
@@ -196,7 +185,7 @@ struct DaemonLoop: Service {
         let pending = PendingRequests.read(from: store, logger: logger)
         // The pipeline runner creates the run and marks the request handled with its id.
         if !pending.runs.isEmpty { pipelineWanted = true }
-        let inFlight = Set(round?.requests ?? [])
+        let inFlight = Set(round ?? [])
         for request in pending.polls where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
             forcePoll = true
             pollRequests.append(request.id)
@@ -230,8 +219,7 @@ struct DaemonLoop: Service {
             }
             configuration = loaded
             verdictsWanted = "reload"
-            watcher = Self.watcher(
-                for: loaded, store: store, environment: options.environment, logger: logger)
+            watcher = Watcher(configuration: loaded, store: store, surroundings: options.surroundings, logger: logger)
             jitters = jitters.filter { name, _ in loaded.feeds.contains { $0.name == name } }
             refreshDues(now: watcher.surroundings.now())
             logger.notice(
@@ -245,14 +233,6 @@ struct DaemonLoop: Service {
             notifier.send(.status("reload rejected, previous configuration kept: \(error)"))
         }
         notifier.send(.ready)
-    }
-
-    /// A stop signal was read: no round or step starts any more, and the pipeline begins no
-    /// further step. The loop still waits for the group's graceful shutdown before it ends.
-    private mutating func holdNewWork() {
-        guard !holding else { return }
-        holding = true
-        pipeline?.cancel()
     }
 
     private mutating func beginStop() {
@@ -356,13 +336,9 @@ struct DaemonLoop: Service {
         var roundWatcher = watcher
         roundWatcher.client = watcher.client.reportingTransfers { [health] in health.progressed() }
         let performer = DaemonRound(watcher: roundWatcher, logger: logger)
-        let continuation = self.continuation
-        work.addTask {
-            let summary = await performer.perform(feeds: feeds, force: force, requests: requests)
-            continuation.yield(.roundFinished(summary))
+        start(answering: requests, in: &work) {
+            await performer.perform(feeds: feeds, force: force, requests: requests)
         }
-        round = RunningRound(requests: requests)
-        health.roundStarted()
     }
 
     /// Derives the verdicts from the store in the place of a round (the watchdog and the stop
@@ -370,11 +346,17 @@ struct DaemonLoop: Service {
     private mutating func startRederiving(_ reason: String, in work: inout DiscardingTaskGroup) {
         verdictsWanted = nil
         let performer = DaemonRound(watcher: watcher, logger: logger)
+        start(answering: [], in: &work) { await performer.rederive(reason: reason) }
+    }
+
+    /// Runs `round` as the round in flight, answering `requests`; its end comes back as an event.
+    private mutating func start(
+        answering requests: [Int64], in work: inout DiscardingTaskGroup,
+        _ round: @escaping @Sendable () async -> DaemonRoundSummary
+    ) {
         let continuation = self.continuation
-        work.addTask {
-            continuation.yield(.roundFinished(await performer.rederive(reason: reason)))
-        }
-        round = RunningRound(requests: [])
+        work.addTask { continuation.yield(.roundFinished(await round())) }
+        self.round = requests
         health.roundStarted()
     }
 
@@ -401,24 +383,20 @@ struct DaemonLoop: Service {
 
     // MARK: sleep
 
-    private func nextWake() -> ContinuousClock.Instant? {
-        var candidates: [ContinuousClock.Instant] = []
-        if !stopping, pipeline == nil, let due = outboxDue {
-            candidates.append(.now + .milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000)))
-        }
-        if !stopping, round == nil, let due = dues.values.min() {
-            let seconds = max(0, due.timeIntervalSinceNow)
-            candidates.append(.now + .milliseconds(Int64(seconds * 1000)))
-        }
-        return candidates.min()
+    /// The next wall-clock time the loop has something to start: a message to retry (unless an
+    /// advance is in flight) or a feed due (unless a round is).
+    private func nextWake() -> Date? {
+        guard !stopping else { return nil }
+        return [pipeline == nil ? outboxDue : nil, round == nil ? dues.values.min() : nil].compactMap { $0 }.min()
     }
 
-    /// Makes sure a `.wake` comes no later than `instant` (and within `longestSleep`). An alarm
-    /// already set for that instant or earlier stays; it may wake the loop early, which only
-    /// makes it look again.
-    private mutating func arm(at instant: ContinuousClock.Instant?) {
-        guard let instant else { return }
-        let target = min(instant, .now + Self.longestSleep)
+    /// Makes sure a `.wake` comes no later than `due` by the injected clock (and within
+    /// `longestSleep`). An alarm already set for that instant or earlier stays; it may wake the
+    /// loop early, which only makes it look again.
+    private mutating func arm(at due: Date?) {
+        guard let due else { return }
+        let seconds = max(0, due.timeIntervalSince(watcher.surroundings.now()))
+        let target = min(ContinuousClock.now + .milliseconds(Int64(seconds * 1000)), .now + Self.longestSleep)
         if let alarm, alarm.at <= target { return }
         alarm?.task.cancel()
         let continuation = self.continuation
@@ -428,4 +406,27 @@ struct DaemonLoop: Service {
         }
         alarm = (task, target)
     }
+}
+
+/// What wakes the daemon's loop. The `SignalService`, the `WatchdogService`, the loop's own round
+/// and pipeline tasks, its alarm and the service group's graceful shutdown all feed one stream,
+/// which the loop alone reads, so the loop's state has a single writer.
+enum DaemonEvent: Sendable, Hashable {
+    /// SIGUSR1: poll every feed now, handle the pending requests, advance the runs.
+    case poll
+    /// SIGHUP: re-read the configuration.
+    case reload
+    /// SIGTERM or SIGINT arrived (its name, for the log and `STATUS=`); the group's graceful
+    /// shutdown follows it.
+    case stopSignal(String)
+    /// The service group asks the loop to shut down gracefully.
+    case shutdown
+    /// The poll round in flight ended.
+    case roundFinished(DaemonRoundSummary)
+    /// The pipeline advance in flight ended.
+    case pipelineFinished
+    /// The instant the loop asked to be woken at has come.
+    case wake
+    /// The `WatchdogService` asks whether the loop still turns: answering it lets the next ping go.
+    case heartbeat(UInt64)
 }

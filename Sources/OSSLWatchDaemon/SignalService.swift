@@ -17,12 +17,10 @@ import UnixSignals
 struct SignalService: Service {
     let signals: DaemonSignals
     let events: AsyncStream<DaemonEvent>.Continuation
-    /// Set before the stop event is sent, so the loop sees a stop even between two events.
-    let stopRequested: CancellationFlag
     let logger: Logger
 
     func run() async {
-        for await signal in signals.sequence {
+        for await signal in signals.received {
             switch signal {
             case .sigusr1:
                 logger.notice("signals received", metadata: ["SIGUSR1": "1"])
@@ -32,7 +30,6 @@ struct SignalService: Service {
                 events.yield(.reload)
             default:
                 logger.notice("signals received", metadata: ["stop": "\(signal)"])
-                stopRequested.cancel()
                 events.yield(.stopSignal("\(signal)"))
                 return
             }
@@ -48,11 +45,28 @@ struct SignalService: Service {
 /// systemd counts as a clean stop; and `osslwatch trigger` finds the daemon only through the
 /// state directory's lock, taken after `trap()`.
 public struct DaemonSignals: Sendable {
-    let sequence: UnixSignalsSequence
+    /// The signals as they were read, for the `SignalService`.
+    let received: AsyncStream<UnixSignal>
+    /// Set the moment SIGTERM or SIGINT is read, whether or not the service group runs yet.
+    let stopRequested: CancellationFlag
 
     /// Installs the handlers; returns once they are in place. Signals that arrive from then on
-    /// wait in the sequence until the `SignalService` reads them.
+    /// wait in `received` until the `SignalService` reads them.
+    ///
+    /// A task of its own reads them from the moment the handlers exist, not the service: the
+    /// group starts its services side by side, the loop listed first, and the loop decides on its
+    /// first round before it first waits; a SIGTERM that came while the store opened could still
+    /// sit unread then. Read here, it has set `stopRequested` long before the group starts.
     public static func trap() async -> DaemonSignals {
-        DaemonSignals(sequence: await UnixSignalsSequence(trapping: .sigusr1, .sighup, .sigterm, .sigint))
+        let sequence = await UnixSignalsSequence(trapping: .sigusr1, .sighup, .sigterm, .sigint)
+        let (received, continuation) = AsyncStream.makeStream(of: UnixSignal.self)
+        let stopRequested = CancellationFlag()
+        Task {
+            for await signal in sequence {
+                if signal == .sigterm || signal == .sigint { stopRequested.cancel() }
+                continuation.yield(signal)
+            }
+        }
+        return DaemonSignals(received: received, stopRequested: stopRequested)
     }
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import OSSLWatchCore
 public import OSSLWatchTransport
@@ -7,7 +8,8 @@ public enum HTTPClientFactory {
     /// A token file that is configured but unreadable is logged (without its content) and the
     /// client goes on unauthenticated: GitHub's anonymous limit still allows polling.
     public static func client(
-        for configuration: Configuration, environment: [String: String], logger: Logger
+        for configuration: Configuration, environment: [String: String], now: @escaping @Sendable () -> Date,
+        logger: Logger
     ) -> HTTPClient {
         var token: String?
         if let file = configuration.http.githubTokenFile {
@@ -17,6 +19,6 @@ public enum HTTPClientFactory {
                 logger.warning("GitHub token not used", metadata: ["reason": "\(error)"])
             }
         }
-        return HTTPClient(configuration: configuration.http.clientConfiguration(githubToken: token))
+        return HTTPClient(settings: configuration.http, githubToken: token, now: now)
     }
 }

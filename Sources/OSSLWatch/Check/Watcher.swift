@@ -31,7 +31,7 @@ public struct Watcher: Sendable {
     /// environment of `surroundings`.
     public init(configuration: Configuration, store: Store, surroundings: Surroundings, logger: Logger) {
         let client = HTTPClientFactory.client(
-            for: configuration, environment: surroundings.environment, logger: logger)
+            for: configuration, environment: surroundings.environment, now: surroundings.now, logger: logger)
         self.init(
             configuration: configuration, store: store, client: client, surroundings: surroundings, logger: logger)
     }
@@ -75,7 +75,7 @@ public struct Watcher: Sendable {
             outcome.error = "state store: \(error)"
             return outcome
         }
-        if let state, let until = Self.holdBack(state, now: now, force: force) {
+        if let state, let until = FeedSchedule.holdBack(state, now: now, force: force) {
             outcome.result = .backingOff
             outcome.status = state.lastStatus
             outcome.error = state.lastError ?? "the server asked not to be polled before then"
@@ -138,24 +138,6 @@ public struct Watcher: Sendable {
                 "duration": "\(String(format: "%.3f", outcome.durationSeconds))s",
                 "error": "\(outcome.error ?? "")",
             ])
-    }
-
-    /// Until when a feed must not be polled, if at all: a server's `Retry-After` or rate-limit
-    /// reset always holds; our own backoff after errors holds unless forced.
-    ///
-    /// What the store says is bounded again here, counted from the last attempt: a server hold
-    /// by a day (`ServerHold.maximumDelay`), our backoff by the longest the config allows. So
-    /// a far-future time written before holds were validated cannot silence a feed either.
-    package static func holdBack(_ state: FeedState, now: Date, force: Bool) -> Date? {
-        let from = min(state.lastAttempt ?? now, now)
-        var holds: [Date] = []
-        if let notBefore = state.notBefore {
-            holds.append(min(notBefore, from.addingTimeInterval(ServerHold.maximumDelay)))
-        }
-        if !force, state.errorStreak > 0, let next = state.nextPoll {
-            holds.append(min(next, from.addingTimeInterval(ConfigParser.week)))
-        }
-        return holds.filter { $0 > now }.max()
     }
 
     /// A server asked to be left alone for longer than a hold may last: say so, with the feed

@@ -73,6 +73,18 @@ final class CurlEasy {
     /// libcurl's own words on why the last transfer failed ("" when it did not say).
     var errorMessage: String { String(cString: errorBuffer) }
 
+    /// Why a transfer that ended with `code` failed, for an error message: libcurl's own words
+    /// from the error buffer (`message`) when it left any, else the code's generic text.
+    static func reason(_ code: CURLcode, message: String) -> String {
+        message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
+    }
+
+    /// The results that mean the TLS handshake or the peer's certificate failed; HTTP and SMTP
+    /// report them alike.
+    static let tlsFailures = [
+        CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
+    ]
+
     /// CURLINFO_RESPONSE_CODE: the last HTTP status or SMTP reply code libcurl saw.
     var responseCode: Int {
         var code = 0

@@ -22,6 +22,9 @@ final class CurlHop: CurlObserver {
         var sinkError: (any Error)?
     }
 
+    /// What every request says it comes from.
+    static let userAgent = "osslwatch/\(OSSLWatchVersion.current)"
+
     private let easy: CurlEasy
     private let cap: Int
     private let sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?
@@ -37,7 +40,7 @@ final class CurlHop: CurlObserver {
     /// Returns nil only when libcurl cannot allocate a handle.
     init?(
         url: String,
-        configuration: HTTPClientConfiguration,
+        settings: HTTPSettings,
         requestHeaders: [String],
         cap: Int,
         sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?,
@@ -45,24 +48,24 @@ final class CurlHop: CurlObserver {
     ) {
         guard
             let easy = CurlEasy(
-                list: requestHeaders, caFile: configuration.caFile, connectTimeout: configuration.connectTimeout)
+                list: requestHeaders, caFile: settings.caFile, connectTimeout: settings.connectTimeout)
         else { return nil }
         self.easy = easy
         self.cap = cap
         self.sink = sink
         self.cancellation = cancellation
-        configure(url: url, configuration: configuration)
+        configure(url: url, settings: settings)
     }
 
-    private func configure(url: String, configuration: HTTPClientConfiguration) {
+    private func configure(url: String, settings: HTTPSettings) {
         let handle = easy.handle
-        let protocols = configuration.allowHTTPLoopback ? "http,https" : "https"
+        let protocols = settings.allowHTTPLoopback ? "http,https" : "https"
         _ = osw_easy_setopt_string(handle, CURLOPT_URL, url)
         _ = osw_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols)
         _ = osw_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, protocols)
         _ = osw_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(configuration.totalTimeout))
-        _ = osw_easy_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
+        _ = osw_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(settings.timeout))
+        _ = osw_easy_setopt_string(handle, CURLOPT_USERAGENT, Self.userAgent)
         _ = osw_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         _ = osw_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(cap))
         _ = osw_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, easy.list)

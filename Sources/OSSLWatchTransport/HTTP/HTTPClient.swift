@@ -1,6 +1,6 @@
 import CCurl
-import Foundation
-import OSSLWatchCore
+public import Foundation
+public import OSSLWatchCore
 
 /// Fetches feeds and tarballs over libcurl with the safety rules of the design: https only
 /// (http only to loopback when configured), TLS verification always on, every redirect hop
@@ -13,21 +13,34 @@ import OSSLWatchCore
 /// Proxies: libcurl's default handling of `http_proxy`, `https_proxy` and `no_proxy`
 /// (and their upper-case forms) stays on.
 public final class HTTPClient: Sendable {
-    public let configuration: HTTPClientConfiguration
+    /// The `http` settings every transfer obeys. Their defaults are the safe ones, and there is
+    /// no switch to turn TLS verification off; a `max_retry_after` above a day
+    /// (`ServerHold.maximumDelay`) still holds a feed back a day at most.
+    public let settings: HTTPSettings
+    /// Sent as a bearer token to `https://api.github.com` only, never anywhere else, never logged.
+    public let githubToken: String?
+    /// The wall-clock time a server's `Retry-After` or rate-limit reset is counted from: the
+    /// caller's injected clock, so a test can pin it.
+    public let now: @Sendable () -> Date
     /// Called on the caller's side each time a transfer ends, however it ended: the daemon's
     /// watchdog is fed by this progress of the work itself, transfer by transfer, so a round of
     /// many bounded transfers never looks stalled and one stuck transfer always does.
     public let transferEnded: @Sendable () -> Void
 
-    public init(configuration: HTTPClientConfiguration, transferEnded: @escaping @Sendable () -> Void = {}) {
-        self.configuration = configuration
+    public init(
+        settings: HTTPSettings, githubToken: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        transferEnded: @escaping @Sendable () -> Void = {}
+    ) {
+        self.settings = settings
+        self.githubToken = githubToken
+        self.now = now
         self.transferEnded = transferEnded
         _ = CurlEasy.globalInit
     }
 
     /// The same client, calling `hook` at the end of every transfer.
     public func reportingTransfers(to hook: @escaping @Sendable () -> Void) -> HTTPClient {
-        HTTPClient(configuration: configuration, transferEnded: hook)
+        HTTPClient(settings: settings, githubToken: githubToken, now: now, transferEnded: hook)
     }
 
     /// Fetches `request.url`, sending its validators. Returns 2xx responses with their body
@@ -39,20 +52,7 @@ public final class HTTPClient: Sendable {
             request.lastModified.map { "If-Modified-Since: \($0)" },
             request.accept.map { "Accept: \($0)" },
         ].compactMap { $0 }.filter(Self.isSafeHeaderLine)
-        let configuration = configuration
-        let cap = configuration.maxBodyBytes
-        let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
-            Self.transfer(
-                url: request.url,
-                configuration: configuration,
-                headers: headers,
-                cap: cap,
-                sink: nil,
-                cancellation: cancellation
-            )
-        }
-        transferEnded()
-        return try result.get()
+        return try await transfer(url: request.url, headers: headers, cap: settings.maxBodyBytes, sink: nil)
     }
 
     /// Streams the body of `url` into `sink` chunk by chunk (for tarballs), never holding it
@@ -64,16 +64,18 @@ public final class HTTPClient: Sendable {
         maxBytes: Int,
         into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) async throws(HTTPError) -> HTTPResponse {
-        let configuration = configuration
+        try await transfer(url: url, headers: [], cap: maxBytes, sink: sink)
+    }
+
+    /// Runs one fetch on a dedicated thread and reports its end, however it ended.
+    private func transfer(
+        url: String, headers: [String], cap: Int, sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?
+    ) async throws(HTTPError) -> HTTPResponse {
+        let (settings, token, now) = (settings, githubToken, now)
         let result = await DedicatedThread.run(name: "osslwatch-http") { cancellation in
             Self.transfer(
-                url: url,
-                configuration: configuration,
-                headers: [],
-                cap: maxBytes,
-                sink: sink,
-                cancellation: cancellation
-            )
+                url: url, settings: settings, token: token, headers: headers, cap: cap, sink: sink, now: now,
+                cancellation: cancellation)
         }
         transferEnded()
         return try result.get()
@@ -87,21 +89,23 @@ public final class HTTPClient: Sendable {
     /// The redirect loop; runs on the dedicated thread.
     private static func transfer(
         url original: String,
-        configuration: HTTPClientConfiguration,
+        settings: HTTPSettings,
+        token: String?,
         headers: [String],
         cap: Int,
         sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)?,
+        now: @Sendable () -> Date,
         cancellation: CancellationFlag
     ) -> Result<HTTPResponse, HTTPError> {
         var url = original
         var redirects = 0
         // The total timeout bounds the whole fetch, redirects included, not each hop.
-        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.totalTimeout * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeout * 1000))
         while true {
             guard let target = HTTPURL(url) else {
                 return .failure(HTTPError(.invalidURL, url: "<unparsable URL>", "the URL does not parse"))
             }
-            if let reason = target.refusal(allowHTTPLoopback: configuration.allowHTTPLoopback) {
+            if let reason = target.refusal(allowHTTPLoopback: settings.allowHTTPLoopback) {
                 let message = redirects == 0 ? "refused: the URL \(reason)" : "refused redirect: the target \(reason)"
                 return .failure(HTTPError(.refusedURL, url: target.redacted, message))
             }
@@ -109,23 +113,23 @@ public final class HTTPClient: Sendable {
                 return .failure(HTTPError(.cancelled, url: target.redacted, "cancelled"))
             }
             var hopHeaders = headers
-            if let token = configuration.githubToken, GitHubToken.shouldSendToken(to: url) {
+            if let token, GitHubToken.shouldSendToken(to: url) {
                 let line = "Authorization: Bearer \(token)"
                 if isSafeHeaderLine(line) { hopHeaders.append(line) }
             }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else {
                 return .failure(
-                    HTTPError(.timedOut, url: target.redacted, "timed out after \(configuration.totalTimeout) s"))
+                    HTTPError(.timedOut, url: target.redacted, "timed out after \(settings.timeout) s"))
             }
-            var hopConfiguration = configuration
+            var hopSettings = settings
             let seconds = remaining.seconds
-            hopConfiguration.totalTimeout = seconds
-            hopConfiguration.connectTimeout = min(configuration.connectTimeout, seconds)
+            hopSettings.timeout = seconds
+            hopSettings.connectTimeout = min(settings.connectTimeout, seconds)
             guard
                 let hop = CurlHop(
                     url: url,
-                    configuration: hopConfiguration,
+                    settings: hopSettings,
                     requestHeaders: hopHeaders,
                     cap: cap,
                     sink: sink,
@@ -141,12 +145,12 @@ public final class HTTPClient: Sendable {
             let status = outcome.status
             if [301, 302, 303, 307, 308].contains(status), let next = outcome.redirectURL {
                 redirects += 1
-                if redirects > configuration.maxRedirects {
+                if redirects > settings.maxRedirects {
                     return .failure(
                         HTTPError(
                             .tooManyRedirects,
                             url: HTTPURL(original)?.redacted ?? target.redacted,
-                            "more than \(configuration.maxRedirects) redirects",
+                            "more than \(settings.maxRedirects) redirects",
                             status: status
                         )
                     )
@@ -162,12 +166,12 @@ public final class HTTPClient: Sendable {
                         headers: outcome.headers,
                         effectiveURL: HTTPURL(outcome.effectiveURL)?.redacted ?? target.redacted,
                         serverHold: RetryAfter.rateLimitReset(
-                            headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
+                            headers: outcome.headers, now: now(), limit: settings.maxRetryAfter)
                     )
                 )
             }
             let hold = RetryAfter.hold(
-                status: status, headers: outcome.headers, now: Date(), limit: configuration.maxServerHold)
+                status: status, headers: outcome.headers, now: now(), limit: settings.maxRetryAfter)
             var message = "the server answered HTTP \(status)"
             if let hold {
                 message += "; retry after \(hold.until.formatted(.iso8601))"
@@ -181,7 +185,7 @@ public final class HTTPClient: Sendable {
     private static func failure(of outcome: CurlHop.Outcome, url: String, cap: Int) -> HTTPError? {
         let code = outcome.code
         if code == CURLE_OK { return nil }
-        let detail = outcome.curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : outcome.curlMessage
+        let detail = CurlEasy.reason(code, message: outcome.curlMessage)
         let status = outcome.status == 0 ? nil : outcome.status
         switch code {
         case CURLE_FILESIZE_EXCEEDED:
@@ -199,8 +203,7 @@ public final class HTTPClient: Sendable {
             return HTTPError(.connectFailed, url: url, "cannot connect: \(detail)")
         case CURLE_OPERATION_TIMEDOUT:
             return HTTPError(.timedOut, url: url, "timed out: \(detail)", status: status)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE,
-            CURLE_SSL_CERTPROBLEM:
+        case let code where CurlEasy.tlsFailures.contains(code):
             return HTTPError(.tlsFailed, url: url, "TLS failed: \(detail)")
         case CURLE_UNSUPPORTED_PROTOCOL:
             return HTTPError(.refusedURL, url: url, "refused: \(detail)")
@@ -208,6 +211,57 @@ public final class HTTPClient: Sendable {
             return HTTPError(.transferFailed, url: url, "transfer failed: \(detail)", status: status)
         }
     }
+}
+
+/// One GET, with the validators stored from the previous successful poll of the same feed.
+public struct HTTPRequest: Sendable, Hashable {
+    public var url: String
+    /// Sent as `If-None-Match`; a matching server answers 304 and no body travels.
+    public var etag: String?
+    /// Sent as `If-Modified-Since`.
+    public var lastModified: String?
+    /// Sent as `Accept`, for APIs that pick a representation from it (GitHub's REST API).
+    public var accept: String?
+
+    public init(url: String, etag: String? = nil, lastModified: String? = nil, accept: String? = nil) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.accept = accept
+    }
+}
+
+/// A successful (2xx) or not-modified (304) answer; every other status is an `HTTPError`.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// The decoded body; empty for 304 and for `download`, whose body went to the sink.
+    public var body: Data
+    /// Header names lower-cased; when a header repeats, the last value wins.
+    public var headers: [String: String]
+    /// The URL that answered, after redirects.
+    public var effectiveURL: String
+    /// GitHub's `X-RateLimit-Reset` when this answer used the last request of the budget
+    /// (`X-RateLimit-Remaining: 0`): a successful poll that must still not be repeated before
+    /// it. Validated by the client (future, at most a day ahead), never the raw header.
+    public var serverHold: ServerHold?
+
+    public init(
+        status: Int, body: Data, headers: [String: String], effectiveURL: String, serverHold: ServerHold? = nil
+    ) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.effectiveURL = effectiveURL
+        self.serverHold = serverHold
+    }
+
+    /// The validator to store and send back as `If-None-Match` next time.
+    public var etag: String? { headers["etag"] }
+    /// The validator to store and send back as `If-Modified-Since` next time.
+    public var lastModified: String? { headers["last-modified"] }
+    public var contentType: String? { headers["content-type"] }
+    /// True when the stored copy is still current: nothing to parse.
+    public var isNotModified: Bool { status == 304 }
 }
 
 /// Where the optional GitHub token may go: the REST API host over https, nothing else.

@@ -35,8 +35,13 @@ package struct HTTPURL: Sendable, Hashable {
     }
 
     /// True for `localhost`, any 127.0.0.0/8 address and `::1`: traffic that never leaves the machine.
-    var isLoopback: Bool {
-        if host == "localhost" || host == "[::1]" { return true }
+    var isLoopback: Bool { Self.isLoopback(host: host) }
+
+    /// The loopback rule for a host name as a URL or a settings value has it (HTTP and SMTP
+    /// alike): `localhost`, 127.0.0.0/8, and `::1` with or without brackets.
+    static func isLoopback(host: String) -> Bool {
+        let host = host.lowercased()
+        if host == "localhost" || host == "[::1]" || host == "::1" { return true }
         var address = in_addr()
         guard inet_pton(AF_INET, host, &address) == 1 else { return false }
         return UInt32(bigEndian: address.s_addr) >> 24 == 127

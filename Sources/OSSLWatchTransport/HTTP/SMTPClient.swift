@@ -103,8 +103,7 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
             return .success(outcome.finalReply ?? SMTPReply(code: outcome.responseCode, text: ""))
         }
         let unknown = outcome.uploadFinished && outcome.finalReply == nil
-        let detail =
-            outcome.curlMessage.isEmpty ? String(cString: curl_easy_strerror(outcome.code)) : outcome.curlMessage
+        let detail = CurlEasy.reason(outcome.code, message: outcome.curlMessage)
         let reply = outcome.finalReply ?? outcome.explainingReply
         let server = reply.map { " (server: \($0.code) \($0.text.replacingOccurrences(of: "\n", with: " / ")))" } ?? ""
         let suffix = unknown ? "; the server may already hold the message" : ""
@@ -128,7 +127,7 @@ public final class SMTPClient: Sendable, CustomStringConvertible {
             return failure(.tlsRequired, "the server does not offer STARTTLS, which is required")
         case CURLE_LOGIN_DENIED:
             return failure(.auth, "authentication as \(settings.user ?? "(no user)") failed: \(detail)")
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+        case let code where CurlEasy.tlsFailures.contains(code):
             return failure(.tls, "TLS failed: \(detail)", withReply: false)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return failure(.connect, "cannot connect: \(detail)", withReply: false)

@@ -85,7 +85,7 @@ public struct SMTPSettings: Sendable, Hashable {
             throw SMTPError(.invalidInput, "the SMTP timeouts must be positive")
         }
         let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
-        let isLoopback = Self.isLoopback(host)
+        let isLoopback = HTTPURL.isLoopback(host: host)
         if scheme == "smtp" && !requireSTARTTLS && !isLoopback {
             throw SMTPError(
                 .tlsRequired,
@@ -98,13 +98,5 @@ public struct SMTPSettings: Sendable, Hashable {
             throw SMTPError(.invalidInput, "the SMTP URL does not parse")
         }
         return Endpoint(url: text, implicitTLS: scheme == "smtps", host: host, isLoopback: isLoopback)
-    }
-
-    private static func isLoopback(_ host: String) -> Bool {
-        let lowered = host.lowercased()
-        if lowered == "localhost" || lowered == "::1" { return true }
-        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127"
-            && octets.allSatisfy { octet in Int(octet).map { (0...255).contains($0) } ?? false }
     }
 }

@@ -3,6 +3,7 @@ import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import OSSLWatchTestSupport
+import Synchronization
 import Testing
 
 /// `osslwatch run` as systemd runs it: the real binary as a child process, a datagram socket
@@ -232,6 +233,41 @@ struct DaemonCommandTests {
             #expect(daemon.exitedCleanly, "attempt \(attempt): \(daemon.exitDescription); log: \(daemon.log)")
             #expect(daemon.logLines(containing: "stop=SIGTERM").count == 1, "\(daemon.log)")
             #expect(daemon.logLines(containing: "stopped signal=SIGTERM").count == 1, "\(daemon.log)")
+        }
+    }
+
+    @Test(
+        "a SIGTERM sent the moment the daemon first speaks to systemd (start-up) begins no poll round and no step; exit 0"
+    )
+    func stopDuringStartUpBeginsNoRound() async throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(feeds: scenario.releasesFeed)
+        for attempt in 0..<5 {
+            // The listener's thread sends SIGTERM as soon as the first datagram (STATUS=starting)
+            // arrives; the daemon's pid is handed over once posix_spawn returned it.
+            let pid = Mutex<pid_t?>(nil)
+            scenario.notify.onNextMessage { _ in
+                while true {
+                    if let target = pid.withLock({ $0 }) {
+                        kill(target, SIGTERM)
+                        return
+                    }
+                    sched_yield()
+                }
+            }
+            let daemon = try scenario.start(watchdogMicroseconds: nil, logName: "startup-\(attempt).log")
+            pid.withLock { $0 = daemon.pid }
+            #expect(await daemon.waitForExit(timeout: .seconds(20)), "attempt \(attempt): \(daemon.log)")
+            #expect(daemon.exitedCleanly, "attempt \(attempt): \(daemon.exitDescription); log: \(daemon.log)")
+            #expect(daemon.logLines(containing: "stopped signal=SIGTERM").count == 1, "\(daemon.log)")
+            // No round (nor the verdict derivation that stands for one) and no pipeline step began.
+            #expect(daemon.logLines(containing: "poll round started").isEmpty, "attempt \(attempt): \(daemon.log)")
+            #expect(daemon.logLines(containing: "status after the round").isEmpty, "\(daemon.log)")
+            #expect(
+                daemon.logLines(containing: "round_running=false signal=SIGTERM step_running=false").count == 1,
+                "\(daemon.log)")
+            #expect(try scenario.requests(for: "releases.atom").isEmpty, "attempt \(attempt)")
         }
     }
 

@@ -18,6 +18,7 @@ final class NotifyListener: Sendable {
     private let socket: Int32
     private let received = Mutex<[Message]>([])
     private let closed = Atomic<Bool>(false)
+    private let nextAction = Mutex<(@Sendable (Message) -> Void)?>(nil)
 
     init(path: String) throws {
         self.path = path
@@ -56,7 +57,17 @@ final class NotifyListener: Sendable {
             guard count > 0 else { continue }
             let message = Message(text: String(decoding: buffer[0..<count], as: UTF8.self), at: .now)
             received.withLock { $0.append(message) }
+            nextAction.withLock { action in
+                action?(message)
+                action = nil
+            }
         }
+    }
+
+    /// Runs `action` on the reading thread the moment the next datagram arrives, so a test can
+    /// answer a message (send a signal) before the sender has moved on much further.
+    func onNextMessage(_ action: @escaping @Sendable (Message) -> Void) {
+        nextAction.withLock { $0 = action }
     }
 
     /// Every datagram so far, in order.

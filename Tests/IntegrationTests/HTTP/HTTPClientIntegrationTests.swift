@@ -1,5 +1,6 @@
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import OSSLWatchTestSupport
 import OSSLWatchTransport
 import Testing
@@ -21,14 +22,14 @@ import Testing
         caFile: String?? = .none
     ) -> HTTPClient {
         HTTPClient(
-            configuration: HTTPClientConfiguration(
+            settings: HTTPSettings(
                 connectTimeout: 2,
-                totalTimeout: totalTimeout,
+                timeout: totalTimeout,
                 maxBodyBytes: maxBodyBytes,
                 caFile: caFile ?? services.caFile,
-                allowHTTPLoopback: allowHTTPLoopback,
-                githubToken: githubToken
-            )
+                allowHTTPLoopback: allowHTTPLoopback
+            ),
+            githubToken: githubToken
         )
     }
 
@@ -187,6 +188,15 @@ import Testing
         let retryAfter = try #require(error?.retryAfter)
         #expect(retryAfter >= before.addingTimeInterval(120))
         #expect(retryAfter <= Date().addingTimeInterval(120))
+    }
+
+    @Test("a server hold counts from the client's injected clock, not the machine's: Retry-After: 120 at a fixed time")
+    func holdCountsFromInjectedClock() async throws {
+        let fixed = Date(timeIntervalSince1970: 1_790_000_000)
+        let pinned = HTTPClient(settings: client().settings, now: { fixed })
+        let error = await failure { try await pinned.get(HTTPRequest(url: services.httpsURL("/status/429"))) }
+        #expect(error?.status == 429)
+        #expect(error?.retryAfter == fixed.addingTimeInterval(120))
     }
 
     @Test("503 with an HTTP-date Retry-After in 2100 gives a retryAfter clamped to a day, saying so")

@@ -12,7 +12,7 @@ import Testing
 
     init() throws {
         services = try TestServices.load()
-        client = HTTPClient(configuration: HTTPClientConfiguration(connectTimeout: 2, caFile: services.caFile))
+        client = HTTPClient(settings: HTTPSettings(connectTimeout: 2, caFile: services.caFile))
     }
 
     func version(_ text: String) throws -> OpenSSLVersion {

@@ -56,8 +56,7 @@ import Testing
 
     func client(allowHTTPLoopback: Bool = false) -> HTTPClient {
         HTTPClient(
-            configuration: HTTPClientConfiguration(
-                connectTimeout: 2, caFile: services.caFile, allowHTTPLoopback: allowHTTPLoopback))
+            settings: HTTPSettings(connectTimeout: 2, caFile: services.caFile, allowHTTPLoopback: allowHTTPLoopback))
     }
 
     /// Publishes the static program as `linked-<version>` in this test's docroot folder.

@@ -64,7 +64,7 @@ struct PipelineTarballScenario {
     }
 
     func verifier(expectedFingerprint: String? = nil, keyringPath: String? = nil) -> TarballVerifier {
-        let client = HTTPClient(configuration: HTTPClientConfiguration(connectTimeout: 2, caFile: services.caFile))
+        let client = HTTPClient(settings: HTTPSettings(connectTimeout: 2, caFile: services.caFile))
         return TarballVerifier(
             tarballURLTemplate: services.httpsURL("/\(name)/openssl-{version}.tar.gz"),
             keyringPath: keyringPath ?? self.keyringPath, expectedFingerprint: expectedFingerprint,

@@ -53,7 +53,7 @@ import Testing
         #expect(
             config.policy(for: config.projects[0])
                 == VerdictPolicy(minFeeds: 3, checksumConfirms: false, includePrereleases: true, eolWarningDays: 30))
-        #expect(config.http.clientConfiguration().totalTimeout == 120)
+        #expect(config.http.timeout == 120)
         #expect(config.backoff.policy == Backoff(initial: 90, maximum: 2 * 86_400))
     }
 

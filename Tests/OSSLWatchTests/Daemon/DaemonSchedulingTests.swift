@@ -7,37 +7,9 @@ import Testing
 @testable import OSSLWatchCore
 @testable import OSSLWatchDaemon
 
-/// The daemon's schedule, status line and stop escalation, without a process.
+/// The daemon's status line and stop escalation, without a process.
 @Suite struct DaemonSchedulingTests {
     let now = Date(timeIntervalSince1970: 1_759_226_400)
-
-    @Test("a feed never polled is due now")
-    func neverPolled() {
-        #expect(FeedSchedule.due(interval: 300, state: nil, jitter: 0.05, now: now) == now)
-        #expect(FeedSchedule.due(interval: 300, state: FeedState(name: "f"), jitter: 0, now: now) == now)
-    }
-
-    @Test("a healthy feed is due one interval plus its jitter after the last attempt")
-    func healthyFeed() {
-        let state = FeedState(name: "f", lastAttempt: now.addingTimeInterval(-100), lastSuccess: now, errorStreak: 0)
-        #expect(
-            FeedSchedule.due(interval: 300, state: state, jitter: 0.1, now: now) == now.addingTimeInterval(-100 + 330))
-        #expect(FeedSchedule.due(interval: 60, state: state, jitter: 0, now: now) == now.addingTimeInterval(-40))
-    }
-
-    @Test("a failing feed waits for its backoff; a server's not-before time holds even for a healthy one")
-    func holdBack() {
-        let failing = FeedState(
-            name: "f", lastAttempt: now, errorStreak: 2, nextPoll: now.addingTimeInterval(120))
-        #expect(FeedSchedule.due(interval: 300, state: failing, jitter: 0, now: now) == now.addingTimeInterval(120))
-        var over = failing
-        over.nextPoll = now.addingTimeInterval(-1)
-        #expect(FeedSchedule.due(interval: 300, state: over, jitter: 0, now: now) == now)
-        let limited = FeedState(
-            name: "f", lastAttempt: now.addingTimeInterval(-400), errorStreak: 0, notBefore: now.addingTimeInterval(900)
-        )
-        #expect(FeedSchedule.due(interval: 300, state: limited, jitter: 0, now: now) == now.addingTimeInterval(900))
-    }
 
     @Test("the status line names linked and upstream versions and the feeds' health")
     func statusLine() throws {
@@ -52,14 +24,14 @@ import Testing
         let feeds = ["a", "b", "c"].map { FeedSettings(name: $0, kind: .githubReleasesAtom, url: "https://x/\($0)") }
         let healthy = feeds.map { FeedState(name: $0.name, lastAttempt: now, lastSuccess: now) }
         #expect(
-            DaemonStatus.line(projects: projects, feeds: feeds, states: healthy)
+            DaemonStatus.line(projects: projects, feeds: feeds, states: healthy, now: now)
                 == "cryptography: linked 3.5.3, upstream 3.5.4 (patch-update); other: linked version unreadable; 3 feeds ok"
         )
         var sick = healthy
         sick[1].errorStreak = 3
         sick.removeLast()
         #expect(
-            DaemonStatus.line(projects: [], feeds: feeds, states: sick)
+            DaemonStatus.line(projects: [], feeds: feeds, states: sick, now: now)
                 == "1 of 3 feeds ok (failing: b) (1 not polled yet)")
     }
 

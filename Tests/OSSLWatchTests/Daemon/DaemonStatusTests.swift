@@ -9,10 +9,8 @@ import Testing
 /// serious CVEs it leaves open, an expected release.
 @Suite struct DaemonStatusTests {
     let feeds = ["releases", "tags"].map { FeedSettings(name: $0, kind: .githubReleasesAtom, url: "https://x/\($0)") }
-    var healthy: [FeedState] {
-        let now = Date(timeIntervalSince1970: 1_759_226_400)
-        return feeds.map { FeedState(name: $0.name, lastAttempt: now, lastSuccess: now) }
-    }
+    let now = Date(timeIntervalSince1970: 1_759_226_400)
+    var healthy: [FeedState] { feeds.map { FeedState(name: $0.name, lastAttempt: now, lastSuccess: now) } }
 
     func version(_ text: String) throws -> OpenSSLVersion { try #require(OpenSSLVersion(text)) }
 
@@ -23,7 +21,7 @@ import Testing
 
     func line(_ verdict: Verdict) -> String {
         let project = CheckReport.ProjectReport(name: verdict.project, linked: nil, linkedError: nil, verdict: verdict)
-        return DaemonStatus.line(projects: [project], feeds: feeds, states: healthy)
+        return DaemonStatus.line(projects: [project], feeds: feeds, states: healthy, now: now)
     }
 
     func verdict(
@@ -95,7 +93,6 @@ import Testing
 
     @Test("unknown says for how long the release feeds have been silent, or that none was ever read")
     func unknownSaysHowLong() throws {
-        let now = Date(timeIntervalSince1970: 1_759_226_400)
         var blind = try verdict(.unknown)
         let project = { (verdict: Verdict) in
             CheckReport.ProjectReport(name: verdict.project, linked: nil, linkedError: nil, verdict: verdict)

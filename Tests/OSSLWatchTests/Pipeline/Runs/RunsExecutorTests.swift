@@ -33,7 +33,7 @@ import Testing
                 projects: [project])
             runner = PipelineRunner(
                 configuration: configuration, store: store,
-                client: HTTPClient(configuration: HTTPClientConfiguration()),
+                client: HTTPClient(settings: HTTPSettings()),
                 logger: Logger(label: "test"), dryRun: dryRun,
                 surroundings: .system(environment: ProcessInfo.processInfo.environment))
             _ = try store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)

@@ -1,9 +1,7 @@
 import Foundation
 import Testing
 
-@testable import OSSLWatch
 @testable import OSSLWatchCore
-@testable import OSSLWatchDaemon
 
 /// Fast polling of the release feeds after an urgent advisory and from a pre-announced day,
 /// decided with explicit dates.
@@ -154,5 +152,38 @@ import Testing
             FeedKind.allCases.filter(FeedSchedule.isReleaseFeed) == [
                 .githubReleasesAtom, .githubTagsAtom, .githubReleasesJSON, .sourceListing,
             ])
+    }
+}
+
+/// When each feed is due, from what the store remembers about it.
+@Suite struct FeedScheduleTests {
+    let now = Date(timeIntervalSince1970: 1_759_226_400)
+
+    @Test("a feed never polled is due now")
+    func neverPolled() {
+        #expect(FeedSchedule.due(interval: 300, state: nil, jitter: 0.05, now: now) == now)
+        #expect(FeedSchedule.due(interval: 300, state: FeedState(name: "f"), jitter: 0, now: now) == now)
+    }
+
+    @Test("a healthy feed is due one interval plus its jitter after the last attempt")
+    func healthyFeed() {
+        let state = FeedState(name: "f", lastAttempt: now.addingTimeInterval(-100), lastSuccess: now, errorStreak: 0)
+        #expect(
+            FeedSchedule.due(interval: 300, state: state, jitter: 0.1, now: now) == now.addingTimeInterval(-100 + 330))
+        #expect(FeedSchedule.due(interval: 60, state: state, jitter: 0, now: now) == now.addingTimeInterval(-40))
+    }
+
+    @Test("a failing feed waits for its backoff; a server's not-before time holds even for a healthy one")
+    func holdBack() {
+        let failing = FeedState(
+            name: "f", lastAttempt: now, errorStreak: 2, nextPoll: now.addingTimeInterval(120))
+        #expect(FeedSchedule.due(interval: 300, state: failing, jitter: 0, now: now) == now.addingTimeInterval(120))
+        var over = failing
+        over.nextPoll = now.addingTimeInterval(-1)
+        #expect(FeedSchedule.due(interval: 300, state: over, jitter: 0, now: now) == now)
+        let limited = FeedState(
+            name: "f", lastAttempt: now.addingTimeInterval(-400), errorStreak: 0, notBefore: now.addingTimeInterval(900)
+        )
+        #expect(FeedSchedule.due(interval: 300, state: limited, jitter: 0, now: now) == now.addingTimeInterval(900))
     }
 }
