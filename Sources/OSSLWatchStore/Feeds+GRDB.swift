@@ -2,138 +2,297 @@ import Foundation
 internal import GRDB
 import OSSLWatchCore
 
-/// A feed's health and validators, read from its `feeds` row (see `RunRow` for the pattern).
-struct FeedStateRow: RecordRow, TableRecord {
+/// A feed's health and validators as its `feeds` row holds them.
+struct FeedStateRow: RecordRow, PersistableRecord {
     let record: FeedState
 
-    static let databaseTableName = "feeds"
-
-    /// The columns of `feeds`.
-    enum Columns {
-        static let name = Column("name")
-        static let etag = Column("etag")
-        static let lastModified = Column("last_modified")
-        static let lastAttempt = Column("last_attempt")
-        static let lastSuccess = Column("last_success")
-        static let lastStatus = Column("last_status")
-        static let errorStreak = Column("error_streak")
-        static let lastError = Column("last_error")
-        static let nextPoll = Column("next_poll")
-        static let lastChanged = Column("last_changed")
-        static let notBefore = Column("not_before")
+    init(_ record: FeedState) {
+        self.record = record
     }
 
-    init(row: Row) throws {
-        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Columns.name.name, path: "")
-        record = FeedState(
-            name: try stored.value(Columns.name.name), etag: try stored.value(Columns.etag.name),
-            lastModified: try stored.value(Columns.lastModified.name),
-            lastAttempt: try stored.optionalDate(Columns.lastAttempt.name),
-            lastSuccess: try stored.optionalDate(Columns.lastSuccess.name),
-            lastStatus: try stored.value(Columns.lastStatus.name),
-            errorStreak: try stored.value(Columns.errorStreak.name),
-            lastError: try stored.value(Columns.lastError.name),
-            nextPoll: try stored.optionalDate(Columns.nextPoll.name),
-            lastChanged: try stored.optionalDate(Columns.lastChanged.name),
-            notBefore: try stored.optionalDate(Columns.notBefore.name))
+    static let databaseTableName = "feeds"
+    static let keyColumns: [Columns] = [.name]
+
+    enum Columns: String, ColumnExpression {
+        case name, etag
+        case lastModified = "last_modified"
+        case lastAttempt = "last_attempt"
+        case lastSuccess = "last_success"
+        case lastStatus = "last_status"
+        case errorStreak = "error_streak"
+        case lastError = "last_error"
+        case nextPoll = "next_poll"
+        case lastChanged = "last_changed"
+        case notBefore = "not_before"
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> FeedState {
+        FeedState(
+            name: try row[.name], etag: try row[.etag], lastModified: try row[.lastModified],
+            lastAttempt: try row[.lastAttempt], lastSuccess: try row[.lastSuccess], lastStatus: try row[.lastStatus],
+            errorStreak: try row[.errorStreak], lastError: try row[.lastError], nextPoll: try row[.nextPoll],
+            lastChanged: try row[.lastChanged], notBefore: try row[.notBefore])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.name] = record.name
+        container[Columns.etag] = record.etag
+        container[Columns.lastModified] = record.lastModified
+        container[Columns.lastAttempt] = record.lastAttempt
+        container[Columns.lastSuccess] = record.lastSuccess
+        container[Columns.lastStatus] = record.lastStatus
+        container[Columns.errorStreak] = record.errorStreak
+        container[Columns.lastError] = record.lastError
+        container[Columns.nextPoll] = record.nextPoll
+        container[Columns.lastChanged] = record.lastChanged
+        container[Columns.notBefore] = record.notBefore
     }
 }
 
-/// One expanded URL of a templated feed, read from its `feed_urls` row.
-struct FeedURLStateRow: RecordRow, TableRecord {
+/// One expanded URL of a templated feed as its `feed_urls` row holds it.
+struct FeedURLStateRow: RecordRow, PersistableRecord {
     let record: FeedURLState
 
-    static let databaseTableName = "feed_urls"
-
-    /// The columns of `feed_urls`.
-    enum Columns {
-        static let feed = Column("feed")
-        static let key = Column("key")
-        static let url = Column("url")
-        static let etag = Column("etag")
-        static let lastModified = Column("last_modified")
-        static let lastStatus = Column("last_status")
-        static let lastAttempt = Column("last_attempt")
-        static let lastSuccess = Column("last_success")
+    init(_ record: FeedURLState) {
+        self.record = record
     }
 
-    init(row: Row) throws {
-        let stored = StoredRow(
-            row, table: Self.databaseTableName, keyColumns: Columns.feed.name, Columns.key.name, path: "")
-        record = FeedURLState(
-            feed: try stored.value(Columns.feed.name), key: try stored.value(Columns.key.name),
-            url: try stored.value(Columns.url.name), etag: try stored.value(Columns.etag.name),
-            lastModified: try stored.value(Columns.lastModified.name),
-            lastStatus: try stored.value(Columns.lastStatus.name),
-            lastAttempt: try stored.date(Columns.lastAttempt.name),
-            lastSuccess: try stored.optionalDate(Columns.lastSuccess.name))
+    static let databaseTableName = "feed_urls"
+    static let keyColumns: [Columns] = [.feed, .key]
+
+    enum Columns: String, ColumnExpression {
+        case feed, key, url, etag
+        case lastModified = "last_modified"
+        case lastStatus = "last_status"
+        case lastAttempt = "last_attempt"
+        case lastSuccess = "last_success"
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> FeedURLState {
+        FeedURLState(
+            feed: try row[.feed], key: try row[.key], url: try row[.url], etag: try row[.etag],
+            lastModified: try row[.lastModified], lastStatus: try row[.lastStatus], lastAttempt: try row[.lastAttempt],
+            lastSuccess: try row[.lastSuccess])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.feed] = record.feed
+        container[Columns.key] = record.key
+        container[Columns.url] = record.url
+        container[Columns.etag] = record.etag
+        container[Columns.lastModified] = record.lastModified
+        container[Columns.lastStatus] = record.lastStatus
+        container[Columns.lastAttempt] = record.lastAttempt
+        container[Columns.lastSuccess] = record.lastSuccess
     }
 }
 
-/// One CVE, read from its `advisories` row; the JSON columns hold what the advisory text and the
-/// CVE record said, merged.
-struct AdvisoryRow: RecordRow, TableRecord {
+/// What one feed said about one version, as its `observations` row holds it; `firstSeen` and
+/// `lastSeen` are the poll's time when written.
+struct ObservationRow: RecordRow, PersistableRecord {
+    let record: Observation
+    var seen: Date?
+
+    init(_ record: Observation) {
+        self.record = record
+    }
+
+    static let databaseTableName = "observations"
+    static let keyColumns: [Columns] = [.id]
+
+    enum Columns: String, ColumnExpression {
+        case id, feed, version, tag, time, link, prerelease, draft, assets
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Observation {
+        Observation(
+            feed: try row[.feed], version: try row.text(.version, OpenSSLVersion.parse(bare:)), tag: try row[.tag],
+            time: try row[.time], link: try row[.link], isPrerelease: try row[.prerelease], isDraft: try row[.draft],
+            assets: try row.json(.assets))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.feed] = record.feed
+        container[Columns.version] = record.version.description
+        container[Columns.tag] = record.tag
+        container[Columns.time] = StoredDate.storable(record.time)
+        container[Columns.link] = record.link
+        container[Columns.prerelease] = record.isPrerelease
+        container[Columns.draft] = record.isDraft
+        container[Columns.assets] = try Store.json(record.assets)
+        container[Columns.firstSeen] = seen
+        container[Columns.lastSeen] = seen
+    }
+}
+
+/// A release as its `releases` row holds it: the version, its parts (so that SQL orders
+/// versions without parsing them) and the tarball check. `sources` is no column of the table:
+/// `Store.releases()` selects it from the observations.
+struct ReleaseRow: RecordRow, PersistableRecord {
+    let record: Release
+
+    init(_ record: Release) {
+        self.record = record
+    }
+
+    static let databaseTableName = "releases"
+    static let keyColumns: [Columns] = [.version]
+
+    enum Columns: String, ColumnExpression {
+        case version, major, minor, patch, letters, stage
+        case stageNumber = "stage_number"
+        case series, prerelease
+        case firstSeen = "first_seen"
+        case checksumState = "checksum_state"
+        case checksumSHA256 = "checksum_sha256"
+        case checksumReason = "checksum_reason"
+        case checkedAt = "checked_at"
+        case sources
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Release {
+        let checksum: Release.Checksum
+        switch try row[.checksumState] as String {
+        case "matched": checksum = .matched(sha256: try row.text(.checksumSHA256) { $0 })
+        case "mismatched": checksum = .mismatched(reason: try row[.checksumReason] ?? "mismatched")
+        default: checksum = .unchecked
+        }
+        let sources: String? = try row[.sources]
+        return Release(
+            version: try row.text(.version, OpenSSLVersion.parse(bare:)),
+            sources: Set((sources ?? "").split(separator: "\n").map(String.init)), firstSeen: try row[.firstSeen],
+            checksum: checksum)
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        let version = record.version
+        container[Columns.version] = version.description
+        container[Columns.major] = version.major
+        container[Columns.minor] = version.minor
+        container[Columns.patch] = version.patch
+        container[Columns.letters] = version.letters
+        // 0 alpha, 1 beta, 2 final: finals sort after their pre-releases.
+        switch version.prerelease?.stage {
+        case .alpha: container[Columns.stage] = 0
+        case .beta: container[Columns.stage] = 1
+        case nil: container[Columns.stage] = 2
+        }
+        container[Columns.stageNumber] = version.prerelease?.number ?? 0
+        container[Columns.series] = version.series.description
+        container[Columns.prerelease] = version.isPrerelease
+        container[Columns.firstSeen] = record.firstSeen
+        for (column, value) in Self.checksumColumns(record.checksum) { container[column] = value }
+    }
+
+    /// How the check is stored: its state and its digest or reason.
+    static func checksumColumns(_ checksum: Release.Checksum) -> [Columns: String?] {
+        switch checksum {
+        case .unchecked: return [.checksumState: "unchecked", .checksumSHA256: nil, .checksumReason: nil]
+        case .matched(let digest): return [.checksumState: "matched", .checksumSHA256: digest, .checksumReason: nil]
+        case .mismatched(let why): return [.checksumState: "mismatched", .checksumSHA256: nil, .checksumReason: why]
+        }
+    }
+}
+
+/// A series' support facts as its `series` row holds them; `updated` is the poll's time when written.
+struct SeriesRow: RecordRow, PersistableRecord {
+    let record: SeriesInfo
+    var updated: Date?
+
+    init(_ record: SeriesInfo) {
+        self.record = record
+    }
+
+    static let databaseTableName = "series"
+    static let keyColumns: [Columns] = [.series]
+
+    enum Columns: String, ColumnExpression {
+        case series, release, eol, lts, updated
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> SeriesInfo {
+        SeriesInfo(
+            series: try row.text(.series) { Series($0) }, release: try row.text(.release) { MetadataDate($0) },
+            eol: try row.text(.eol) { MetadataDate($0) }, lts: try row[.lts])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.series] = record.series.description
+        container[Columns.release] = record.release.description
+        container[Columns.eol] = record.eol.description
+        container[Columns.lts] = record.lts
+        container[Columns.updated] = updated
+    }
+}
+
+/// One CVE as its `advisories` row holds it; the JSON columns hold what the advisory text and
+/// the CVE record said, merged. `firstSeen`/`updated` are the poll's time when written.
+struct AdvisoryRow: RecordRow, PersistableRecord {
     let record: Advisory
+    var seen: Date?
+
+    init(_ record: Advisory) {
+        self.record = record
+    }
 
     static let databaseTableName = "advisories"
+    static let keyColumns: [Columns] = [.cve]
 
-    /// The columns of `advisories`.
-    enum Columns {
-        static let cve = Column("cve")
-        static let title = Column("title")
-        static let severity = Column("severity")
-        static let published = Column("published")
-        static let fixedIn = Column("fixed_in")
-        static let affected = Column("affected")
-        static let sources = Column("sources")
-        static let premiumOnly = Column("premium_only")
+    enum Columns: String, ColumnExpression {
+        case cve, title, severity, published
+        case fixedIn = "fixed_in"
+        case affected, sources
+        case premiumOnly = "premium_only"
+        case firstSeen = "first_seen"
+        case updated
     }
 
-    init(row: Row) throws {
-        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Columns.cve.name, path: "")
-        let severityText: String? = try stored.value(Columns.severity.name)
-        var severity: Severity?
-        if let severityText {
-            guard let known = Severity(rawValue: severityText) else {
-                throw stored.corrupt(Columns.severity.name, "is not a known severity")
-            }
-            severity = known
-        }
-        record = Advisory(
-            cve: try stored.value(Columns.cve.name), title: try stored.value(Columns.title.name), severity: severity,
-            published: try stored.optionalDate(Columns.published.name),
-            fixedIn: try stored.json([Series: OpenSSLVersion].self, Columns.fixedIn.name),
-            affected: try stored.json([AffectedRange].self, Columns.affected.name),
-            sources: Set(try stored.json([String].self, Columns.sources.name)),
-            premiumOnly: Set(try stored.json([Series].self, Columns.premiumOnly.name)))
+    static func decode(_ row: StoredRow<Columns>) throws -> Advisory {
+        Advisory(
+            cve: try row[.cve], title: try row[.title],
+            severity: try row.optionalText(.severity, Severity.init(rawValue:)), published: try row[.published],
+            fixedIn: try row.json(.fixedIn, as: [Series: OpenSSLVersion].self),
+            affected: try row.json(.affected, as: [AffectedRange].self),
+            sources: Set(try row.json(.sources, as: [String].self)),
+            premiumOnly: Set(try row.json(.premiumOnly, as: [Series].self)))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.cve] = record.cve
+        container[Columns.title] = record.title
+        container[Columns.severity] = record.severity?.rawValue
+        container[Columns.published] = StoredDate.storable(record.published)
+        container[Columns.fixedIn] = try Store.json(record.fixedIn)
+        container[Columns.affected] = try Store.json(record.affected)
+        container[Columns.sources] = try Store.json(record.sources.sorted())
+        container[Columns.premiumOnly] = try Store.json(record.premiumOnly.sorted())
+        container[Columns.firstSeen] = seen
+        container[Columns.updated] = seen
     }
 }
 
-/// A pre-announced release, read from its `pre_announcements` row.
-struct PreAnnouncementRow: RecordRow, TableRecord {
+/// A pre-announced release as its `pre_announcements` row holds it (written by
+/// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row).
+struct PreAnnouncementRow: RecordRow {
     let record: PreAnnouncement
 
-    static let databaseTableName = "pre_announcements"
-
-    /// The columns of `pre_announcements` that make the record.
-    enum Columns {
-        static let id = Column("id")
-        static let expected = Column("expected")
-        static let severity = Column("severity")
-        static let versions = Column("versions")
-        static let title = Column("title")
-        static let link = Column("link")
-        static let feed = Column("feed")
+    init(_ record: PreAnnouncement) {
+        self.record = record
     }
 
-    init(row: Row) throws {
-        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Columns.id.name, path: "")
-        let severityText: String? = try stored.value(Columns.severity.name)
-        record = PreAnnouncement(
-            expected: try stored.date(Columns.expected.name),
-            highestSeverity: severityText.flatMap(Severity.init(rawValue:)),
-            versions: try stored.json([OpenSSLVersion].self, Columns.versions.name),
-            title: try stored.value(Columns.title.name), link: try stored.value(Columns.link.name),
-            feed: try stored.value(Columns.feed.name))
+    static let databaseTableName = "pre_announcements"
+    static let keyColumns: [Columns] = [.id]
+
+    enum Columns: String, ColumnExpression {
+        case id, expected, severity, versions, title, link, feed
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> PreAnnouncement {
+        let severity: String? = try row[.severity]
+        return PreAnnouncement(
+            expected: try row[.expected], highestSeverity: severity.flatMap(Severity.init(rawValue:)),
+            versions: try row.json(.versions), title: try row[.title], link: try row[.link], feed: try row[.feed])
     }
 }

@@ -2,70 +2,79 @@ import Foundation
 internal import GRDB
 import OSSLWatchCore
 
-/// An outbox message read from its `outbox` row, as `RunRecord+GRDB` reads a run. The
-/// message bytes are not part of the record (`Store.outboxMessage` reads them).
-/// Internal, so that GRDB stays inside the store: the core type it carries knows nothing of it.
-struct OutboxRow: RecordRow, TableRecord {
+/// An outbox message as its `outbox` row holds it. The message bytes are not part of the
+/// record: reads leave them out (`databaseSelection`), so the per-advance looks need not load
+/// them; only a new row writes them, and `Store.outboxMessage` reads them.
+struct OutboxRow: RecordRow, PersistableRecord {
     let record: OutboxRecord
+    /// The exact bytes, for a row being inserted; nil: an update leaves them as they are.
+    var message: [UInt8]?
 
-    static let databaseTableName = "outbox"
-
-    /// The columns of `outbox`.
-    enum Columns {
-        static let id = Column("id")
-        static let key = Column("key")
-        static let role = Column("role")
-        static let kind = Column("kind")
-        static let project = Column("project")
-        static let runID = Column("run_id")
-        static let step = Column("step")
-        static let messageID = Column("message_id")
-        static let subject = Column("subject")
-        static let maildirFile = Column("maildir_file")
-        static let envelopeFrom = Column("envelope_from")
-        static let recipients = Column("recipients")
-        static let state = Column("state")
-        static let attempts = Column("attempts")
-        static let nextAttempt = Column("next_attempt")
-        static let replyCode = Column("reply_code")
-        static let replyText = Column("reply_text")
-        static let reason = Column("reason")
-        static let createdAt = Column("created_at")
-        static let updatedAt = Column("updated_at")
-        static let approvedAt = Column("approved_at")
-        static let sentAt = Column("sent_at")
-        /// The exact bytes; read only by the sender and `drafts show`.
-        static let message = Column("message")
-
-        /// What the record reads: every column but the message bytes, so the per-advance
-        /// looks need not load them.
-        static let record: [Column] = [
-            id, key, role, kind, project, runID, step, messageID, subject, maildirFile, envelopeFrom, recipients,
-            state, attempts, nextAttempt, replyCode, replyText, reason, createdAt, updatedAt, approvedAt, sentAt,
-        ]
+    init(_ record: OutboxRecord) {
+        self.record = record
     }
 
-    init(row: Row) throws {
-        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Columns.id.name, path: "")
-        let id: Int64 = try stored.value(Columns.id.name)
-        let roleText: String = try stored.value(Columns.role.name)
-        let stateText: String = try stored.value(Columns.state.name)
-        let recipientsText: String = try stored.value(Columns.recipients.name)
-        guard let role = OutboxRecord.Role(rawValue: roleText), let state = OutboxState(rawValue: stateText),
-            let recipients = try? JSONDecoder().decode([String].self, from: Data(recipientsText.utf8))
-        else { throw StoreError(.corrupt, path: "", "outbox row \(id) has an unknown role, state or recipients") }
-        record = OutboxRecord(
-            id: id, key: try stored.value(Columns.key.name), role: role, kind: try stored.value(Columns.kind.name),
-            project: try stored.value(Columns.project.name), runID: try stored.value(Columns.runID.name),
-            step: try stored.value(Columns.step.name), messageID: try stored.value(Columns.messageID.name),
-            subject: try stored.value(Columns.subject.name), maildirFile: try stored.value(Columns.maildirFile.name),
-            envelopeFrom: try stored.value(Columns.envelopeFrom.name), recipients: recipients, state: state,
-            attempts: try stored.value(Columns.attempts.name),
-            nextAttempt: try stored.optionalDate(Columns.nextAttempt.name),
-            replyCode: try stored.value(Columns.replyCode.name), replyText: try stored.value(Columns.replyText.name),
-            reason: try stored.value(Columns.reason.name), createdAt: try stored.date(Columns.createdAt.name),
-            updatedAt: try stored.date(Columns.updatedAt.name),
-            approvedAt: try stored.optionalDate(Columns.approvedAt.name),
-            sentAt: try stored.optionalDate(Columns.sentAt.name))
+    static let databaseTableName = "outbox"
+    static let keyColumns: [Columns] = [.id]
+    static var databaseSelection: [any SQLSelectable] { Columns.allCases.filter { $0 != .message } }
+
+    enum Columns: String, ColumnExpression, CaseIterable {
+        case id, key, role, kind, project
+        case runID = "run_id"
+        case step
+        case messageID = "message_id"
+        case subject
+        case maildirFile = "maildir_file"
+        case envelopeFrom = "envelope_from"
+        case recipients, state, attempts
+        case nextAttempt = "next_attempt"
+        case replyCode = "reply_code"
+        case replyText = "reply_text"
+        case reason
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case approvedAt = "approved_at"
+        case sentAt = "sent_at"
+        /// The exact bytes; read only by the sender and `drafts show`.
+        case message
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> OutboxRecord {
+        OutboxRecord(
+            id: try row[.id], key: try row[.key], role: try row.text(.role, OutboxRecord.Role.init(rawValue:)),
+            kind: try row[.kind], project: try row[.project], runID: try row[.runID], step: try row[.step],
+            messageID: try row[.messageID], subject: try row[.subject], maildirFile: try row[.maildirFile],
+            envelopeFrom: try row[.envelopeFrom], recipients: try row.json(.recipients),
+            state: try row.text(.state, OutboxState.init(rawValue:)), attempts: try row[.attempts],
+            nextAttempt: try row[.nextAttempt], replyCode: try row[.replyCode], replyText: try row[.replyText],
+            reason: try row[.reason], createdAt: try row[.createdAt], updatedAt: try row[.updatedAt],
+            approvedAt: try row[.approvedAt], sentAt: try row[.sentAt])
+    }
+
+    /// A new row's id is 0 until SQLite assigns one.
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = record.id == 0 ? nil : record.id
+        container[Columns.key] = record.key
+        container[Columns.role] = record.role.rawValue
+        container[Columns.kind] = record.kind
+        container[Columns.project] = record.project
+        container[Columns.runID] = record.runID
+        container[Columns.step] = record.step
+        container[Columns.messageID] = record.messageID
+        container[Columns.subject] = record.subject
+        container[Columns.maildirFile] = record.maildirFile
+        container[Columns.envelopeFrom] = record.envelopeFrom
+        container[Columns.recipients] = try Store.json(record.recipients)
+        container[Columns.state] = record.state.rawValue
+        container[Columns.attempts] = record.attempts
+        container[Columns.nextAttempt] = record.nextAttempt
+        container[Columns.replyCode] = record.replyCode
+        container[Columns.replyText] = record.replyText
+        container[Columns.reason] = record.reason
+        container[Columns.createdAt] = record.createdAt
+        container[Columns.updatedAt] = record.updatedAt
+        container[Columns.approvedAt] = record.approvedAt
+        container[Columns.sentAt] = record.sentAt
+        if let message { container[Columns.message] = Data(message) }
     }
 }

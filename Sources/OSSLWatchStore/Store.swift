@@ -80,16 +80,12 @@ public final class Store: Sendable {
     // MARK: - Feeds
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [feed])
-        }
-        return try row.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
+        try read { db in try FeedStateRow.filter(key: feed).record(db) }
     }
 
     /// Every feed polled at least once, by name.
     public func feedStates() throws(StoreError) -> [FeedState] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name") }
-        return try rows.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
+        try read { db in try FeedStateRow.order { $0.name }.records(db) }
     }
 
     /// Records a 200 whose body parsed: validators, health, every observation and series fact,
@@ -100,69 +96,28 @@ public final class Store: Sendable {
         feed: String, status: Int, etag: String?, lastModified: String?, content: FeedContent, at: Date, nextPoll: Date,
         notBefore: Date? = nil
     ) throws(StoreError) -> [OpenSSLVersion] {
-        let assets = try content.observations.map { observation throws(StoreError) in
-            try Self.json(observation.assets)
-        }
-        return try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, etag, last_modified, last_attempt, last_success, last_status,
-                                       error_streak, last_error, next_poll, last_changed, not_before)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        etag = excluded.etag, last_modified = excluded.last_modified,
-                        last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                        last_status = excluded.last_status, error_streak = 0, last_error = NULL,
-                        next_poll = excluded.next_poll, last_changed = excluded.last_changed,
-                        not_before = excluded.not_before
-                    """,
-                arguments: [feed, etag, lastModified, at, at, status, nextPoll, at, notBefore])
+        try write { db in
+            try FeedStateRow(
+                FeedState(
+                    name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
+                    lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
+            ).upsert(db)
             var new: [OpenSSLVersion] = []
-            for (observation, assetsJSON) in zip(content.observations, assets) {
-                let version = observation.version
-                try db.execute(
-                    sql: """
-                        INSERT INTO observations (feed, version, tag, time, link, prerelease, draft, assets,
-                                                  first_seen, last_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(feed, version) DO UPDATE SET
-                            tag = excluded.tag, time = excluded.time, link = excluded.link,
-                            prerelease = excluded.prerelease, draft = excluded.draft, assets = excluded.assets,
-                            last_seen = excluded.last_seen
-                        """,
-                    arguments: [
-                        feed, version.description, observation.tag,
-                        StoredRow.storable(observation.time), observation.link,
-                        observation.isPrerelease, observation.isDraft, assetsJSON, at, at,
-                    ])
-                guard !observation.isDraft else { continue }
-                let stage: Int
-                switch version.prerelease?.stage {
-                case .alpha: stage = 0
-                case .beta: stage = 1
-                case nil: stage = 2
+            for observation in content.observations {
+                var row = ObservationRow(observation)
+                row.seen = at
+                _ = try row.upsertAndFetch(db, onConflict: ["feed", "version"]) { _ in
+                    [ObservationRow.Columns.firstSeen.noOverwrite]
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO releases (version, major, minor, patch, letters, stage, stage_number, series,
-                                              prerelease, first_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(version) DO NOTHING
-                        """,
-                    arguments: [
-                        version.description, version.major, version.minor, version.patch, version.letters, stage,
-                        version.prerelease?.number ?? 0, version.series.description, version.isPrerelease, at,
-                    ])
-                if db.changesCount > 0 { new.append(version) }
+                guard !observation.isDraft else { continue }
+                try ReleaseRow(Release(version: observation.version, sources: [], firstSeen: at))
+                    .insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { new.append(observation.version) }
             }
             for info in content.series {
-                try db.execute(
-                    sql: """
-                        INSERT INTO series (series, release, eol, lts, updated) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(series) DO UPDATE SET
-                            release = excluded.release, eol = excluded.eol, lts = excluded.lts, updated = excluded.updated
-                        """,
-                    arguments: [info.series.description, info.release.description, info.eol.description, info.lts, at])
+                var row = SeriesRow(info)
+                row.updated = at
+                try row.upsert(db)
             }
             try Self.insertAdvisoryContent(content, feed: feed, at: at, in: db)
             return new.sorted()
@@ -171,18 +126,13 @@ public final class Store: Sendable {
 
     /// Records a 304: the feed is healthy and unchanged; validators and observations stay as they are.
     public func recordNotModified(feed: String, at: Date, nextPoll: Date, notBefore: Date? = nil) throws(StoreError) {
+        let state = FeedState(
+            name: feed, lastAttempt: at, lastSuccess: at, lastStatus: 304, nextPoll: nextPoll, notBefore: notBefore)
         try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, last_attempt, last_success, last_status, error_streak, next_poll,
-                                       not_before)
-                    VALUES (?, ?, ?, 304, 0, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                        last_status = 304, error_streak = 0, last_error = NULL, next_poll = excluded.next_poll,
-                        not_before = excluded.not_before
-                    """,
-                arguments: [feed, at, at, nextPoll, notBefore])
+            _ = try FeedStateRow(state).upsertAndFetch(db) { _ in
+                let columns = FeedStateRow.Columns.self
+                return [columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastChanged.noOverwrite]
+            }
         }
     }
 
@@ -191,18 +141,17 @@ public final class Store: Sendable {
     public func recordFailure(
         feed: String, status: Int?, error: String, at: Date, nextPoll: Date, notBefore: Date? = nil
     ) throws(StoreError) {
+        let state = FeedState(
+            name: feed, lastAttempt: at, lastStatus: status, errorStreak: 1, lastError: error, nextPoll: nextPoll,
+            notBefore: notBefore)
         try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, last_attempt, last_status, error_streak, last_error, next_poll,
-                                       not_before)
-                    VALUES (?, ?, ?, 1, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        last_attempt = excluded.last_attempt, last_status = excluded.last_status,
-                        error_streak = feeds.error_streak + 1, last_error = excluded.last_error,
-                        next_poll = excluded.next_poll, not_before = excluded.not_before
-                    """,
-                arguments: [feed, at, status, error, nextPoll, notBefore])
+            _ = try FeedStateRow(state).upsertAndFetch(db) { _ in
+                let columns = FeedStateRow.Columns.self
+                return [
+                    columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastSuccess.noOverwrite,
+                    columns.lastChanged.noOverwrite, columns.errorStreak.set(to: columns.errorStreak + 1),
+                ]
+            }
         }
     }
 
@@ -210,43 +159,27 @@ public final class Store: Sendable {
 
     /// Every release seen by a non-draft observation, oldest version first, with the feeds that saw it.
     public func releases() throws(StoreError) -> [Release] {
-        let rows = try read { db in
-            try Row.fetchAll(
+        try read { db in
+            try ReleaseRow.fetchAll(
                 db,
                 sql: """
                     SELECT r.*, (SELECT group_concat(o.feed, char(10)) FROM observations o
                                  WHERE o.version = r.version AND o.draft = 0) AS sources
                     FROM releases r
                     ORDER BY major, minor, patch, length(letters), letters, stage, stage_number
-                    """)
+                    """
+            ).map(\.record)
         }
-        return try rows.map { row throws(StoreError) in try release(from: row) }
     }
 
     /// Records the outcome of a tarball check for a release the store knows.
     public func recordChecksum(version: OpenSSLVersion, _ checksum: Release.Checksum, at: Date = Date())
         throws(StoreError)
     {
-        let state: String
-        var sha256: String?
-        var reason: String?
-        switch checksum {
-        case .unchecked: state = "unchecked"
-        case .matched(let digest):
-            state = "matched"
-            sha256 = digest
-        case .mismatched(let why):
-            state = "mismatched"
-            reason = why
-        }
+        let columns = ReleaseRow.checksumColumns(checksum).map { column, value in column.set(to: value) }
         let changed = try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE releases SET checksum_state = ?, checksum_sha256 = ?, checksum_reason = ?, checked_at = ?
-                    WHERE version = ?
-                    """,
-                arguments: [state, sha256, reason, at, version.description])
-            return db.changesCount
+            try ReleaseRow.filter(key: version.description).updateAll(
+                db, columns + [ReleaseRow.Columns.checkedAt.set(to: at)])
         }
         guard changed == 1 else {
             throw StoreError(.notFound, path: path, "no release \(version) to record a checksum for")
@@ -255,33 +188,12 @@ public final class Store: Sendable {
 
     /// The series facts from the release-metadata feed, oldest series first.
     public func seriesInfo() throws(StoreError) -> [SeriesInfo] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM series") }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "series", keyColumns: "series", path: path)
-            let name: String = try stored.value("series")
-            let release: String = try stored.value("release")
-            let eol: String = try stored.value("eol")
-            guard let series = Series(name), let releaseDate = MetadataDate(release), let eolDate = MetadataDate(eol)
-            else { throw StoreError(.corrupt, path: path, "unreadable series row \(name)") }
-            return SeriesInfo(series: series, release: releaseDate, eol: eolDate, lts: try stored.value("lts"))
-        }.sorted { $0.series < $1.series }
+        try read { db in try SeriesRow.fetchAll(db).map(\.record) }.sorted { $0.series < $1.series }
     }
 
     /// Every stored observation, for reports: by feed, then version.
     public func observations() throws(StoreError) -> [Observation] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM observations ORDER BY feed, id") }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "observations", keyColumns: "id", path: path)
-            let text: String = try stored.value("version")
-            let assetsJSON: String = try stored.value("assets")
-            guard let version = OpenSSLVersion.parse(bare: text),
-                let assets = try? JSONDecoder().decode([Observation.Asset].self, from: Data(assetsJSON.utf8))
-            else { throw StoreError(.corrupt, path: path, "unreadable observation of \(text)") }
-            return Observation(
-                feed: try stored.value("feed"), version: version, tag: try stored.value("tag"),
-                time: try stored.optionalDate("time"), link: try stored.value("link"),
-                isPrerelease: try stored.value("prerelease"), isDraft: try stored.value("draft"), assets: assets)
-        }
+        try read { db in try ObservationRow.order { [$0.feed, $0.id] }.records(db) }
     }
 
     // MARK: - Verdicts
@@ -289,17 +201,8 @@ public final class Store: Sendable {
     /// Stores each verdict as the latest for its project (one row per project, replaced in one
     /// transaction). Projects not in `verdicts` keep their previous row.
     public func saveVerdicts(_ verdicts: [Verdict], at: Date) throws(StoreError) {
-        let encoded = try verdicts.map { verdict throws(StoreError) in (verdict, try Self.json(verdict)) }
         try write { db in
-            for (verdict, json) in encoded {
-                try db.execute(
-                    sql: """
-                        INSERT INTO verdicts (project, computed_at, kind, json) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(project) DO UPDATE SET
-                            computed_at = excluded.computed_at, kind = excluded.kind, json = excluded.json
-                        """,
-                    arguments: [verdict.project, at, verdict.kind.rawValue, json])
-            }
+            for verdict in verdicts { try VerdictRow((verdict, at)).upsert(db) }
         }
     }
 
@@ -315,15 +218,9 @@ public final class Store: Sendable {
     /// counts as no verdict yet for its project, rather than making every project's unreadable:
     /// the next round replaces it.
     public func latestVerdictsWithTime() throws(StoreError) -> [(verdict: Verdict, computedAt: Date)] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdicts ORDER BY project") }
-        var verdicts: [(verdict: Verdict, computedAt: Date)] = []
-        for row in rows {
-            let stored = StoredRow(row, table: "verdicts", keyColumns: "project", path: path)
-            let json: String = try stored.value("json")
-            guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)) else { continue }
-            verdicts.append((verdict, try stored.date("computed_at")))
+        try read { db in try VerdictRow.order { $0.project }.records(db) }.compactMap { verdict, computedAt in
+            verdict.map { ($0, computedAt) }
         }
-        return verdicts
     }
 
     // MARK: - Internals
@@ -331,6 +228,8 @@ public final class Store: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
+        } catch let error as StoreError {
+            throw named(error)
         } catch {
             throw StoreError(.database, path: path, "read failed: \(error)")
         }
@@ -343,7 +242,7 @@ public final class Store: Sendable {
         do {
             return try pool.write(body)
         } catch let error as StoreError {
-            throw error
+            throw named(error)
         } catch {
             throw StoreError(.database, path: path, "write failed: \(error)")
         }
@@ -359,27 +258,40 @@ public final class Store: Sendable {
         }
     }
 
-    private func release(from row: Row) throws(StoreError) -> Release {
-        let stored = StoredRow(row, table: "releases", keyColumns: "version", path: path)
-        let text: String = try stored.value("version")
-        guard let version = OpenSSLVersion.parse(bare: text) else {
-            throw StoreError(.corrupt, path: path, "unreadable release version \(text.debugDescription)")
-        }
-        let sources: String? = try stored.value("sources")
-        let checksum: Release.Checksum
-        let state: String = try stored.value("checksum_state")
-        switch state {
-        case "matched":
-            guard let sha256: String = try stored.value("checksum_sha256") else {
-                throw StoreError(.corrupt, path: path, "release \(text) matched without a digest")
-            }
-            checksum = .matched(sha256: sha256)
-        case "mismatched":
-            checksum = .mismatched(reason: try stored.value("checksum_reason", as: String?.self) ?? "mismatched")
-        default: checksum = .unchecked
-        }
-        return Release(
-            version: version, sources: Set((sources ?? "").split(separator: "\n").map(String.init)),
-            firstSeen: try stored.date("first_seen"), checksum: checksum)
+    /// An error from inside a transaction (a row that does not read) with this database file named.
+    private func named(_ error: StoreError) -> StoreError {
+        error.path.isEmpty ? StoreError(error.code, path: path, error.message) : error
+    }
+}
+
+/// A project's latest verdict as its `verdicts` row holds it. A verdict this build cannot read
+/// is nil (see `Store.latestVerdictsWithTime()`).
+struct VerdictRow: RecordRow, PersistableRecord {
+    let record: (verdict: Verdict?, computedAt: Date)
+
+    init(_ record: (verdict: Verdict?, computedAt: Date)) {
+        self.record = record
+    }
+
+    static let databaseTableName = "verdicts"
+    static let keyColumns: [Columns] = [.project]
+
+    enum Columns: String, ColumnExpression {
+        case project
+        case computedAt = "computed_at"
+        case kind, json
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> (verdict: Verdict?, computedAt: Date) {
+        let json: String = try row[.json]
+        return (try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)), try row[.computedAt])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        guard let verdict = record.verdict else { return }
+        container[Columns.project] = verdict.project
+        container[Columns.computedAt] = record.computedAt
+        container[Columns.kind] = verdict.kind.rawValue
+        container[Columns.json] = try Store.json(verdict)
     }
 }

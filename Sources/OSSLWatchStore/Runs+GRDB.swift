@@ -1,0 +1,151 @@
+import Foundation
+internal import GRDB
+import OSSLWatchCore
+
+/// A run as its `runs` row holds it. A new run's id is 0 until SQLite assigns one.
+struct RunRow: RecordRow, PersistableRecord {
+    let record: RunRecord
+
+    init(_ record: RunRecord) {
+        self.record = record
+    }
+
+    static let databaseTableName = "runs"
+    static let keyColumns: [Columns] = [.id]
+
+    enum Columns: String, ColumnExpression {
+        case id, project, previous, target, sha256
+        case nextRelease = "next_release"
+        case advisories
+        case isSecurity = "is_security"
+        case state, reason
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case forced
+        case supersededBy = "superseded_by"
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> RunRecord {
+        RunRecord(
+            id: try row[.id], project: try row[.project],
+            previous: try row.text(.previous, OpenSSLVersion.parse(bare:)),
+            target: try row.text(.target, OpenSSLVersion.parse(bare:)), sha256: try row[.sha256],
+            nextRelease: try row[.nextRelease], advisories: try row.json(.advisories),
+            isSecurity: try row[.isSecurity], state: try row.text(.state, RunState.init(rawValue:)),
+            reason: try row[.reason],
+            createdAt: try row[.createdAt], updatedAt: try row[.updatedAt], forced: try row[.forced],
+            supersededBy: try row[.supersededBy])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = record.id == 0 ? nil : record.id
+        container[Columns.project] = record.project
+        container[Columns.previous] = record.previous.description
+        container[Columns.target] = record.target.description
+        container[Columns.sha256] = record.sha256
+        container[Columns.nextRelease] = record.nextRelease
+        container[Columns.advisories] = try Store.json(record.advisories)
+        container[Columns.isSecurity] = record.isSecurity
+        container[Columns.state] = record.state.rawValue
+        container[Columns.reason] = record.reason
+        container[Columns.createdAt] = record.createdAt
+        container[Columns.updatedAt] = record.updatedAt
+        container[Columns.forced] = record.forced
+        container[Columns.supersededBy] = record.supersededBy
+    }
+}
+
+/// A step as its `steps` row holds it, with the reason's code, which the record type itself
+/// does not carry (the run machine's `Step` does).
+struct StepRow: RecordRow, PersistableRecord {
+    let record: StepRecord
+    var reasonCode: StepReason.Code?
+
+    init(_ record: StepRecord) {
+        self.record = record
+    }
+
+    static let databaseTableName = "steps"
+    static let keyColumns: [Columns] = [.runID, .index]
+
+    enum Columns: String, ColumnExpression {
+        case runID = "run_id"
+        case index = "idx"
+        case name, kind, state, idempotent, reason
+        /// `StepReason.Code`, for reasons the run machine decided.
+        case reasonCode = "reason_code"
+        case approvedAt = "approved_at"
+        case updatedAt = "updated_at"
+    }
+
+    init(row: Row) throws {
+        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)
+        self.init(try Self.decode(stored))
+        let code: String? = try stored[.reasonCode]
+        reasonCode = code.flatMap(StepReason.Code.init(rawValue:))
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> StepRecord {
+        StepRecord(
+            runID: try row[.runID], index: try row[.index], name: try row[.name],
+            kind: try row.text(.kind, StepKind.init(rawValue:)),
+            state: try row.text(.state, StepState.init(rawValue:)), idempotent: try row[.idempotent],
+            reason: try row[.reason],
+            approvedAt: try row[.approvedAt], updatedAt: try row[.updatedAt])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.runID] = record.runID
+        container[Columns.index] = record.index
+        container[Columns.name] = record.name
+        container[Columns.kind] = record.kind.rawValue
+        container[Columns.state] = record.state.rawValue
+        container[Columns.idempotent] = record.idempotent
+        container[Columns.reason] = record.reason
+        container[Columns.reasonCode] = reasonCode?.rawValue
+        container[Columns.approvedAt] = record.approvedAt
+        container[Columns.updatedAt] = record.updatedAt
+    }
+}
+
+/// An attempt as its `attempts` row holds it.
+struct AttemptRow: RecordRow, PersistableRecord {
+    var record: AttemptRecord
+
+    init(_ record: AttemptRecord) {
+        self.record = record
+    }
+
+    static let databaseTableName = "attempts"
+    static let keyColumns: [Columns] = [.runID, .step, .number]
+
+    enum Columns: String, ColumnExpression {
+        case runID = "run_id"
+        case step, number
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case exitCode = "exit_code"
+        case stdoutPath = "stdout_path"
+        case stderrPath = "stderr_path"
+        case outcome
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> AttemptRecord {
+        AttemptRecord(
+            runID: try row[.runID], step: try row[.step], number: try row[.number], startedAt: try row[.startedAt],
+            finishedAt: try row[.finishedAt], exitCode: try row[.exitCode], stdoutPath: try row[.stdoutPath],
+            stderrPath: try row[.stderrPath], outcome: try row[.outcome])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.runID] = record.runID
+        container[Columns.step] = record.step
+        container[Columns.number] = record.number
+        container[Columns.startedAt] = record.startedAt
+        container[Columns.finishedAt] = record.finishedAt
+        container[Columns.exitCode] = record.exitCode
+        container[Columns.stdoutPath] = record.stdoutPath
+        container[Columns.stderrPath] = record.stderrPath
+        container[Columns.outcome] = record.outcome
+    }
+}
