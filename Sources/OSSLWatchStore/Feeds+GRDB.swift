@@ -6,10 +6,6 @@ import OSSLWatchCore
 struct FeedStateRow: RecordRow, PersistableRecord {
     let record: FeedState
 
-    init(_ record: FeedState) {
-        self.record = record
-    }
-
     static let databaseTableName = "feeds"
     static let keyColumns: [Columns] = [.name]
 
@@ -53,10 +49,6 @@ struct FeedStateRow: RecordRow, PersistableRecord {
 struct FeedURLStateRow: RecordRow, PersistableRecord {
     let record: FeedURLState
 
-    init(_ record: FeedURLState) {
-        self.record = record
-    }
-
     static let databaseTableName = "feed_urls"
     static let keyColumns: [Columns] = [.feed, .key]
 
@@ -93,7 +85,7 @@ struct ObservationRow: RecordRow, PersistableRecord {
     let record: Observation
     var seen: Date?
 
-    init(_ record: Observation) {
+    init(record: Observation) {
         self.record = record
     }
 
@@ -132,10 +124,6 @@ struct ObservationRow: RecordRow, PersistableRecord {
 /// `Store.releases()` selects it from the observations.
 struct ReleaseRow: RecordRow, PersistableRecord {
     let record: Release
-
-    init(_ record: Release) {
-        self.record = record
-    }
 
     static let databaseTableName = "releases"
     static let keyColumns: [Columns] = [.version]
@@ -201,7 +189,7 @@ struct SeriesRow: RecordRow, PersistableRecord {
     let record: SeriesInfo
     var updated: Date?
 
-    init(_ record: SeriesInfo) {
+    init(record: SeriesInfo) {
         self.record = record
     }
 
@@ -233,7 +221,7 @@ struct AdvisoryRow: RecordRow, PersistableRecord {
     let record: Advisory
     var seen: Date?
 
-    init(_ record: Advisory) {
+    init(record: Advisory) {
         self.record = record
     }
 
@@ -277,10 +265,6 @@ struct AdvisoryRow: RecordRow, PersistableRecord {
 /// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row).
 struct PreAnnouncementRow: RecordRow {
     let record: PreAnnouncement
-
-    init(_ record: PreAnnouncement) {
-        self.record = record
-    }
 
     static let databaseTableName = "pre_announcements"
     static let keyColumns: [Columns] = [.id]

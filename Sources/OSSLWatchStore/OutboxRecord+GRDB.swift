@@ -10,7 +10,7 @@ struct OutboxRow: RecordRow, PersistableRecord {
     /// The exact bytes, for a row being inserted; nil: an update leaves them as they are.
     var message: [UInt8]?
 
-    init(_ record: OutboxRecord) {
+    init(record: OutboxRecord) {
         self.record = record
     }
 

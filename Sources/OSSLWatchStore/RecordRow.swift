@@ -7,7 +7,7 @@ internal import GRDB
 protocol RecordRow: FetchableRecord, TableRecord where Columns: ColumnExpression {
     associatedtype Record
     var record: Record { get }
-    init(_ record: Record)
+    init(record: Record)
     /// The columns that name a row in an error.
     static var keyColumns: [Columns] { get }
     static func decode(_ row: StoredRow<Columns>) throws -> Record
@@ -15,7 +15,7 @@ protocol RecordRow: FetchableRecord, TableRecord where Columns: ColumnExpression
 
 extension RecordRow {
     init(row: Row) throws {
-        self.init(try Self.decode(StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)))
+        self.init(record: try Self.decode(StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)))
     }
 }
 

@@ -6,10 +6,6 @@ import OSSLWatchCore
 struct RunRow: RecordRow, PersistableRecord {
     let record: RunRecord
 
-    init(_ record: RunRecord) {
-        self.record = record
-    }
-
     static let databaseTableName = "runs"
     static let keyColumns: [Columns] = [.id]
 
@@ -61,7 +57,7 @@ struct StepRow: RecordRow, PersistableRecord {
     let record: StepRecord
     var reasonCode: StepReason.Code?
 
-    init(_ record: StepRecord) {
+    init(record: StepRecord) {
         self.record = record
     }
 
@@ -80,7 +76,7 @@ struct StepRow: RecordRow, PersistableRecord {
 
     init(row: Row) throws {
         let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)
-        self.init(try Self.decode(stored))
+        self.init(record: try Self.decode(stored))
         let code: String? = try stored[.reasonCode]
         reasonCode = code.flatMap(StepReason.Code.init(rawValue:))
     }
@@ -111,10 +107,6 @@ struct StepRow: RecordRow, PersistableRecord {
 /// An attempt as its `attempts` row holds it.
 struct AttemptRow: RecordRow, PersistableRecord {
     var record: AttemptRecord
-
-    init(_ record: AttemptRecord) {
-        self.record = record
-    }
 
     static let databaseTableName = "attempts"
     static let keyColumns: [Columns] = [.runID, .step, .number]

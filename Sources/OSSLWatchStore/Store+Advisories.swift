@@ -77,7 +77,7 @@ extension Store {
         for var advisory in content.advisories {
             advisory.sources.insert(feed)
             let existing = try AdvisoryRow.filter(key: advisory.cve).record(db)
-            var row = AdvisoryRow(existing.map { $0.merging(advisory) } ?? advisory)
+            var row = AdvisoryRow(record: existing.map { $0.merging(advisory) } ?? advisory)
             row.seen = at
             _ = try row.upsertAndFetch(db) { _ in [AdvisoryRow.Columns.firstSeen.noOverwrite] }
         }
@@ -112,6 +112,6 @@ extension Store {
             }
             state.lastSuccess = state.lastSuccess ?? known.lastSuccess
         }
-        try FeedURLStateRow(state).upsert(db)
+        try FeedURLStateRow(record: state).upsert(db)
     }
 }

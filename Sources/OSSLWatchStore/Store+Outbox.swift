@@ -40,11 +40,15 @@ extension Store {
 
     private func insert(_ db: Database, _ draft: OutboxDraft, at: Date) throws {
         var row = OutboxRow(
-            OutboxRecord(
-                id: 0, key: draft.key, role: draft.role, kind: draft.kind, project: draft.project, runID: draft.runID,
-                step: draft.step, messageID: draft.messageID, subject: draft.subject, maildirFile: draft.maildirFile,
-                envelopeFrom: draft.envelopeFrom, recipients: draft.recipients, state: draft.state,
-                reason: draft.reason, createdAt: at, updatedAt: at, approvedAt: draft.state == .approved ? at : nil))
+            record:
+                OutboxRecord(
+                    id: 0, key: draft.key, role: draft.role, kind: draft.kind, project: draft.project,
+                    runID: draft.runID,
+                    step: draft.step, messageID: draft.messageID, subject: draft.subject,
+                    maildirFile: draft.maildirFile,
+                    envelopeFrom: draft.envelopeFrom, recipients: draft.recipients, state: draft.state,
+                    reason: draft.reason, createdAt: at, updatedAt: at, approvedAt: draft.state == .approved ? at : nil)
+        )
         row.message = draft.message
         try row.insert(db)
     }
@@ -106,9 +110,8 @@ extension Store {
                 stepState = owner?.steps.first { $0.name == step }?.state
             }
             try apply(db, machine.approve(at: at, runState: runState, stepState: stepState), at: at)
+            return try requireRow(db, id)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
     }
 
     /// Called by the run machine's writes when `approve RUN` approves an announce step that
@@ -118,18 +121,13 @@ extension Store {
         guard case .write(let write) = machine.approve(at: at, runState: .active, stepState: .waitingApproval) else {
             return
         }
-        try OutboxRow(write.record).update(db)
+        try OutboxRow(record: write.record).update(db)
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
     /// next advance. For needs-attention the operator has checked it was not delivered.
     public func retryDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.retry(at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.retry(at: at) }
     }
 
     // MARK: - Sender transitions
@@ -137,43 +135,26 @@ extension Store {
     /// Commits `sending` before the SMTP transaction. Refused unless the row is approved or
     /// its retry is due.
     public func beginSending(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.beginSending(at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.beginSending(at: at) }
     }
 
     /// Commits the transaction's outcome after it.
     public func finishSending(_ id: Int64, _ outcome: SendOutcome, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.finishSending(outcome, at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.finishSending(outcome, at: at) }
     }
 
     /// At start (and before each advance, when nothing may be sending): every row still
     /// `sending` was interrupted in its SMTP transaction and becomes needs-attention (its
     /// announce step, recovered as pending, follows it at the next drive). Returns the rows changed.
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
-        let ids = try write { db -> [Int64] in
-            let sending = OutboxRow.filter { $0.state == OutboxState.sending.rawValue }.order { $0.id }
-            var ids: [Int64] = []
-            for record in try sending.records(db) {
+        try write { db in
+            let sending = try OutboxRow.filter { $0.state == OutboxState.sending.rawValue }.order { $0.id }.records(db)
+            for record in sending {
                 var machine = OutboxMachine(record)
                 try apply(db, machine.interrupted(at: at), at: at)
-                ids.append(machine.record.id)
             }
-            return ids
+            return try sending.map { try requireRow(db, $0.id) }
         }
-        var records: [OutboxRecord] = []
-        for id in ids {
-            if let record = try outbox(id) { records.append(record) }
-        }
-        return records
     }
 
     /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`):
@@ -215,15 +196,13 @@ extension Store {
     /// A dry run reached a due row (approved, or waiting for a retry): nothing is sent, the row
     /// stays as it is and says why. Returns the row and whether its reason changed.
     public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
-        let changed = try write { db -> Bool in
+        try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
             let action = machine.holdForDryRun(at: at)
             try apply(db, action, at: at)
-            if case .write = action { return true }
-            return false
+            if case .write = action { return (try requireRow(db, id), true) }
+            return (try requireRow(db, id), false)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return (record, changed)
     }
 
     /// A dry run's approved announcement: the draft was written and reviewed, and is never
@@ -234,7 +213,7 @@ extension Store {
             var machine = OutboxMachine(try requireRow(db, id))
             try apply(db, machine.finishDryRun(at: at), at: at)
             guard machine.record.role == .message, let run = machine.record.runID, let step = machine.record.step
-            else { return }
+            else { return try requireRow(db, id) }
             let unsent = OutboxMachine.withdrawable.map(\.rawValue).sorted()
             let reviews = OutboxRow.filter { $0.runID == run && $0.step == step }
                 .filter { $0.role == OutboxRecord.Role.review.rawValue && unsent.contains($0.state) }
@@ -242,9 +221,8 @@ extension Store {
                 var review = OutboxMachine(record)
                 try apply(db, review.finishDryRun(at: at), at: at)
             }
+            return try requireRow(db, id)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
     }
 
     // MARK: - Late advisories
@@ -265,7 +243,7 @@ extension Store {
         let result = machine.withdrawForSecurity(
             cves: cves, plainKind: MessageKind.announcement.rawValue, at: at)
         guard case .withdrawn = result else { return result }
-        try OutboxRow(machine.record).update(db)
+        try OutboxRow(record: machine.record).update(db)
         let reviews = OutboxRow.filter {
             $0.role == OutboxRecord.Role.review.rawValue && $0.key == original + ":review"
         }
@@ -278,6 +256,17 @@ extension Store {
 
     // MARK: - Applying the machine
 
+    /// One event for one row in one transaction; returns the row as written.
+    private func transition(_ id: Int64, at: Date, _ event: (inout OutboxMachine) -> OutboxMachine.Action)
+        throws(StoreError) -> OutboxRecord
+    {
+        try write { db in
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, event(&machine), at: at)
+            return try requireRow(db, id)
+        }
+    }
+
     /// Writes an outbox machine's action (or throws its refusal), moving a run's announce step
     /// alongside through the run machine.
     private func apply(_ db: Database, _ action: OutboxMachine.Action, at: Date) throws {
@@ -285,7 +274,7 @@ extension Store {
         case .none: return
         case .refuse(let refusal): throw StoreError(.illegalTransition, path: path, refusal.message)
         case .write(let write):
-            try OutboxRow(write.record).update(db)
+            try OutboxRow(record: write.record).update(db)
             if let effect = write.step { try follow(db, write.record, effect, at: at) }
         }
     }

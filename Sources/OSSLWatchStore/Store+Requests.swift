@@ -12,7 +12,7 @@ extension Store {
     {
         var request = ControlRequest(id: 0, kind: kind, project: project, version: version, createdAt: at)
         request.id = try write { db in
-            try RequestRow(request).insert(db)
+            try RequestRow(record: request).insert(db)
             return db.lastInsertedRowID
         }
         return request
@@ -49,10 +49,6 @@ extension Store {
 /// assigns one.
 struct RequestRow: RecordRow, PersistableRecord {
     let record: ControlRequest
-
-    init(_ record: ControlRequest) {
-        self.record = record
-    }
 
     static let databaseTableName = "requests"
     static let keyColumns: [Columns] = [.id]

@@ -24,14 +24,15 @@ extension Store {
             advisories: advisories, isSecurity: isSecurity, createdAt: at, updatedAt: at, forced: forced)
         let id: Int64? = try write { db in
             // (project, target) is unique: a second run of the pair is not inserted.
-            try RunRow(new).insert(db, onConflict: .ignore)
+            try RunRow(record: new).insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
             for (index, step) in steps.enumerated() {
                 try StepRow(
-                    StepRecord(
-                        runID: id, index: index, name: step.name, kind: step.kind, idempotent: step.idempotent,
-                        updatedAt: at)
+                    record:
+                        StepRecord(
+                            runID: id, index: index, name: step.name, kind: step.kind, idempotent: step.idempotent,
+                            updatedAt: at)
                 ).insert(db)
             }
             return id
@@ -130,36 +131,24 @@ extension Store {
     /// run continues at the next advance; an announce step's draft is approved with it (the
     /// step is done once the message is sent). Approving a step that is not waiting is refused.
     public func approve(run: Int64, step: String?, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.approve(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.approve(step: step) }
     }
 
     /// Puts a failed or needs-attention step back to pending; the run becomes active again and
     /// the step runs at the next advance. Any other state is refused (a done step never re-runs).
     public func retry(run: Int64, step: String, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.retry(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.retry(step: step) }
     }
 
     /// Marks a step skipped (from pending, failed, needs-attention or waiting-approval): the run
     /// moves past it at the next advance. A running or done step cannot be skipped.
     public func skip(run: Int64, step: String, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.skip(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.skip(step: step) }
     }
 
     /// Cancels a run that is not final; no step of it runs again.
     public func cancel(run: Int64, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.cancel(), at: at)
-        }
+        try transition(run: run, at: at) { $0.cancel() }
     }
 
     // MARK: - Runner transitions
@@ -170,13 +159,9 @@ extension Store {
     public func beginStep(
         run: Int64, step: String, at: Date, logs: ((Int) -> (stdout: String, stderr: String)?)? = nil
     ) throws(StoreError) -> AttemptRecord {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            let started = try apply(
-                db, run: run, machine.begin(step: step), at: at, attempt: AttemptDetails(logs: logs))
-            guard let attempt = started.first else { throw illegal("run \(run): step \(step) started no attempt") }
-            return attempt
-        }
+        let started = try transition(run: run, at: at, attempt: AttemptDetails(logs: logs)) { $0.begin(step: step) }
+        guard let attempt = started.first else { throw illegal("run \(run): step \(step) started no attempt") }
+        return attempt
     }
 
     /// Commits a running step's outcome after its effect: `done`, `failed` or `needs-attention`,
@@ -188,15 +173,10 @@ extension Store {
         stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: String? = nil,
         at: Date
     ) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            let details = AttemptDetails(
-                number: attempt, exitCode: exitCode, stdoutPath: stdoutPath, stderrPath: stderrPath)
-            try apply(
-                db, run: run,
-                machine.finish(
-                    step: step, as: state, reason: reason, dryRun: dryRun, attemptOutcome: outcome), at: at,
-                attempt: details)
+        let details = AttemptDetails(
+            number: attempt, exitCode: exitCode, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        try transition(run: run, at: at, attempt: details) {
+            $0.finish(step: step, as: state, reason: reason, dryRun: dryRun, attemptOutcome: outcome)
         }
     }
 
@@ -205,10 +185,7 @@ extension Store {
     public func markStep(run: Int64, step: String, state: StepState, because reason: StepReason?, at: Date)
         throws(StoreError)
     {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.mark(step: step, as: state, reason: reason), at: at)
-        }
+        try transition(run: run, at: at) { $0.mark(step: step, as: state, reason: reason) }
     }
 
     /// `markStep` with free words for the reason.
@@ -219,10 +196,7 @@ extension Store {
     /// Sets the final state `done` once every step is done or skipped.
     public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
         guard state == .done else { throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)") }
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.complete(), at: at)
-        }
+        try transition(run: run, at: at) { $0.complete() }
     }
 
     /// Records facts learnt during the run: the verified digest, the next downstream release.
@@ -234,7 +208,7 @@ extension Store {
             facts.sha256 = sha256 ?? facts.sha256
             facts.nextRelease = nextRelease ?? facts.nextRelease
             facts.updatedAt = at
-            try RunRow(facts).update(db)
+            try RunRow(record: facts).update(db)
         }
     }
 
@@ -272,7 +246,7 @@ extension Store {
             security.advisories += added
             security.isSecurity = true
             security.updatedAt = at
-            try RunRow(security).update(db)
+            try RunRow(record: security).update(db)
             var machine = try runMachine(db, run: id)
             let (reopened, action) = machine.reopenSecuritySteps()
             try apply(db, run: id, action, at: at)
@@ -301,10 +275,7 @@ extension Store {
     public func supersede(run: Int64, by newer: Int64, target: OpenSSLVersion, now: Bool, at: Date)
         throws(StoreError)
     {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.supersede(by: newer, target: target.description, now: now), at: at)
-        }
+        try transition(run: run, at: at) { $0.supersede(by: newer, target: target.description, now: now) }
     }
 
     /// The crash-recovery rule (`RunMachine.recoverInterrupted`), for the runner at start:
@@ -337,16 +308,17 @@ extension Store {
         var exitCode: Int32?
         var stdoutPath: String?
         var stderrPath: String?
+    }
 
-        init(
-            logs: ((Int) -> (stdout: String, stderr: String)?)? = nil, number: Int? = nil, exitCode: Int32? = nil,
-            stdoutPath: String? = nil, stderrPath: String? = nil
-        ) {
-            self.logs = logs
-            self.number = number
-            self.exitCode = exitCode
-            self.stdoutPath = stdoutPath
-            self.stderrPath = stderrPath
+    /// One run event in one transaction: the machine loaded from the rows, its action written.
+    @discardableResult
+    private func transition(
+        run: Int64, at: Date, attempt details: AttemptDetails = .init(),
+        _ event: (inout RunMachine) -> RunMachine.Action
+    ) throws(StoreError) -> [AttemptRecord] {
+        try write { db in
+            var machine = try runMachine(db, run: run)
+            return try apply(db, run: run, event(&machine), at: at, attempt: details)
         }
     }
 
@@ -399,7 +371,7 @@ extension Store {
                 let attempt = AttemptRecord(
                     runID: run, step: step.name, number: number, startedAt: at, stdoutPath: paths?.stdout,
                     stderrPath: paths?.stderr)
-                try AttemptRow(attempt).insert(db)
+                try AttemptRow(record: attempt).insert(db)
                 started.append(attempt)
             case .finish?, .interrupt?:
                 var open = AttemptRow.filter { $0.runID == run && $0.step == step.name && $0.finishedAt == nil }
@@ -430,7 +402,7 @@ extension Store {
             record.state = writes.run?.state ?? record.state
             if let derived = writes.run { record.reason = derived.reason }
             record.updatedAt = at
-            try RunRow(record).update(db)
+            try RunRow(record: record).update(db)
         }
         if let draft = writes.approveDraft { try approveDraftOfStep(db, draft, at: at) }
         return started

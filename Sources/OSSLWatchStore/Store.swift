@@ -98,24 +98,25 @@ public final class Store: Sendable {
     ) throws(StoreError) -> [OpenSSLVersion] {
         try write { db in
             try FeedStateRow(
-                FeedState(
-                    name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
-                    lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
+                record:
+                    FeedState(
+                        name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
+                        lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
             ).upsert(db)
             var new: [OpenSSLVersion] = []
             for observation in content.observations {
-                var row = ObservationRow(observation)
+                var row = ObservationRow(record: observation)
                 row.seen = at
                 _ = try row.upsertAndFetch(db, onConflict: ["feed", "version"]) { _ in
                     [ObservationRow.Columns.firstSeen.noOverwrite]
                 }
                 guard !observation.isDraft else { continue }
-                try ReleaseRow(Release(version: observation.version, sources: [], firstSeen: at))
+                try ReleaseRow(record: Release(version: observation.version, sources: [], firstSeen: at))
                     .insert(db, onConflict: .ignore)
                 if db.changesCount > 0 { new.append(observation.version) }
             }
             for info in content.series {
-                var row = SeriesRow(info)
+                var row = SeriesRow(record: info)
                 row.updated = at
                 try row.upsert(db)
             }
@@ -129,7 +130,7 @@ public final class Store: Sendable {
         let state = FeedState(
             name: feed, lastAttempt: at, lastSuccess: at, lastStatus: 304, nextPoll: nextPoll, notBefore: notBefore)
         try write { db in
-            _ = try FeedStateRow(state).upsertAndFetch(db) { _ in
+            _ = try FeedStateRow(record: state).upsertAndFetch(db) { _ in
                 let columns = FeedStateRow.Columns.self
                 return [columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastChanged.noOverwrite]
             }
@@ -145,7 +146,7 @@ public final class Store: Sendable {
             name: feed, lastAttempt: at, lastStatus: status, errorStreak: 1, lastError: error, nextPoll: nextPoll,
             notBefore: notBefore)
         try write { db in
-            _ = try FeedStateRow(state).upsertAndFetch(db) { _ in
+            _ = try FeedStateRow(record: state).upsertAndFetch(db) { _ in
                 let columns = FeedStateRow.Columns.self
                 return [
                     columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastSuccess.noOverwrite,
@@ -202,7 +203,7 @@ public final class Store: Sendable {
     /// transaction). Projects not in `verdicts` keep their previous row.
     public func saveVerdicts(_ verdicts: [Verdict], at: Date) throws(StoreError) {
         try write { db in
-            for verdict in verdicts { try VerdictRow((verdict, at)).upsert(db) }
+            for verdict in verdicts { try VerdictRow(record: (verdict, at)).upsert(db) }
         }
     }
 
@@ -268,10 +269,6 @@ public final class Store: Sendable {
 /// is nil (see `Store.latestVerdictsWithTime()`).
 struct VerdictRow: RecordRow, PersistableRecord {
     let record: (verdict: Verdict?, computedAt: Date)
-
-    init(_ record: (verdict: Verdict?, computedAt: Date)) {
-        self.record = record
-    }
 
     static let databaseTableName = "verdicts"
     static let keyColumns: [Columns] = [.project]
