@@ -3,23 +3,15 @@ internal import GRDB
 import OSSLWatchCore
 
 /// A feed's health and validators as its `feeds` row holds them.
-struct FeedStateRow: RecordRow, PersistableRecord {
+struct FeedStateRow: RecordRow, PersistableRecord, Encodable {
     let record: FeedState
 
     static let databaseTableName = "feeds"
     static let keyColumns: [Columns] = [.name]
 
-    enum Columns: String, ColumnExpression {
-        case name, etag
-        case lastModified = "last_modified"
-        case lastAttempt = "last_attempt"
-        case lastSuccess = "last_success"
-        case lastStatus = "last_status"
-        case errorStreak = "error_streak"
-        case lastError = "last_error"
-        case nextPoll = "next_poll"
-        case lastChanged = "last_changed"
-        case notBefore = "not_before"
+    enum Columns: String, RecordColumn {
+        case name, etag, lastModified, lastAttempt, lastSuccess, lastStatus, errorStreak, lastError, nextPoll,
+            lastChanged, notBefore
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> FeedState {
@@ -30,34 +22,23 @@ struct FeedStateRow: RecordRow, PersistableRecord {
             lastChanged: try row[.lastChanged], notBefore: try row[.notBefore])
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.name] = record.name
-        container[Columns.etag] = record.etag
-        container[Columns.lastModified] = record.lastModified
-        container[Columns.lastAttempt] = record.lastAttempt
-        container[Columns.lastSuccess] = record.lastSuccess
-        container[Columns.lastStatus] = record.lastStatus
-        container[Columns.errorStreak] = record.errorStreak
-        container[Columns.lastError] = record.lastError
-        container[Columns.nextPoll] = record.nextPoll
-        container[Columns.lastChanged] = record.lastChanged
-        container[Columns.notBefore] = record.notBefore
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Every property, in its snake-case column (nil as NULL).
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
     }
 }
 
 /// One expanded URL of a templated feed as its `feed_urls` row holds it.
-struct FeedURLStateRow: RecordRow, PersistableRecord {
+struct FeedURLStateRow: RecordRow, PersistableRecord, Encodable {
     let record: FeedURLState
 
     static let databaseTableName = "feed_urls"
     static let keyColumns: [Columns] = [.feed, .key]
 
-    enum Columns: String, ColumnExpression {
-        case feed, key, url, etag
-        case lastModified = "last_modified"
-        case lastStatus = "last_status"
-        case lastAttempt = "last_attempt"
-        case lastSuccess = "last_success"
+    enum Columns: String, RecordColumn {
+        case feed, key, url, etag, lastModified, lastStatus, lastAttempt, lastSuccess
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> FeedURLState {
@@ -67,15 +48,11 @@ struct FeedURLStateRow: RecordRow, PersistableRecord {
             lastSuccess: try row[.lastSuccess])
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.feed] = record.feed
-        container[Columns.key] = record.key
-        container[Columns.url] = record.url
-        container[Columns.etag] = record.etag
-        container[Columns.lastModified] = record.lastModified
-        container[Columns.lastStatus] = record.lastStatus
-        container[Columns.lastAttempt] = record.lastAttempt
-        container[Columns.lastSuccess] = record.lastSuccess
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Every property, in its snake-case column (nil as NULL).
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
     }
 }
 
@@ -92,10 +69,8 @@ struct ObservationRow: RecordRow, PersistableRecord {
     static let databaseTableName = "observations"
     static let keyColumns: [Columns] = [.id]
 
-    enum Columns: String, ColumnExpression {
-        case id, feed, version, tag, time, link, prerelease, draft, assets
-        case firstSeen = "first_seen"
-        case lastSeen = "last_seen"
+    enum Columns: String, RecordColumn {
+        case id, feed, version, tag, time, link, prerelease, draft, assets, firstSeen, lastSeen
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> Observation {
@@ -128,16 +103,9 @@ struct ReleaseRow: RecordRow, PersistableRecord {
     static let databaseTableName = "releases"
     static let keyColumns: [Columns] = [.version]
 
-    enum Columns: String, ColumnExpression {
-        case version, major, minor, patch, letters, stage
-        case stageNumber = "stage_number"
-        case series, prerelease
-        case firstSeen = "first_seen"
-        case checksumState = "checksum_state"
-        case checksumSHA256 = "checksum_sha256"
-        case checksumReason = "checksum_reason"
-        case checkedAt = "checked_at"
-        case sources
+    enum Columns: String, RecordColumn {
+        case version, major, minor, patch, letters, stage, stageNumber, series, prerelease, firstSeen, checksumState,
+            checksumSHA256, checksumReason, checkedAt, sources
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> Release {
@@ -196,7 +164,7 @@ struct SeriesRow: RecordRow, PersistableRecord {
     static let databaseTableName = "series"
     static let keyColumns: [Columns] = [.series]
 
-    enum Columns: String, ColumnExpression {
+    enum Columns: String, RecordColumn {
         case series, release, eol, lts, updated
     }
 
@@ -228,13 +196,8 @@ struct AdvisoryRow: RecordRow, PersistableRecord {
     static let databaseTableName = "advisories"
     static let keyColumns: [Columns] = [.cve]
 
-    enum Columns: String, ColumnExpression {
-        case cve, title, severity, published
-        case fixedIn = "fixed_in"
-        case affected, sources
-        case premiumOnly = "premium_only"
-        case firstSeen = "first_seen"
-        case updated
+    enum Columns: String, RecordColumn {
+        case cve, title, severity, published, fixedIn, affected, sources, premiumOnly, firstSeen, updated
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> Advisory {
@@ -269,7 +232,7 @@ struct PreAnnouncementRow: RecordRow {
     static let databaseTableName = "pre_announcements"
     static let keyColumns: [Columns] = [.id]
 
-    enum Columns: String, ColumnExpression {
+    enum Columns: String, RecordColumn {
         case id, expected, severity, versions, title, link, feed
     }
 

@@ -18,23 +18,9 @@ struct OutboxRow: RecordRow, PersistableRecord {
     static let keyColumns: [Columns] = [.id]
     static var databaseSelection: [any SQLSelectable] { Columns.allCases.filter { $0 != .message } }
 
-    enum Columns: String, ColumnExpression, CaseIterable {
-        case id, key, role, kind, project
-        case runID = "run_id"
-        case step
-        case messageID = "message_id"
-        case subject
-        case maildirFile = "maildir_file"
-        case envelopeFrom = "envelope_from"
-        case recipients, state, attempts
-        case nextAttempt = "next_attempt"
-        case replyCode = "reply_code"
-        case replyText = "reply_text"
-        case reason
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case approvedAt = "approved_at"
-        case sentAt = "sent_at"
+    enum Columns: String, RecordColumn, CaseIterable {
+        case id, key, role, kind, project, runID, step, messageID, subject, maildirFile, envelopeFrom, recipients,
+            state, attempts, nextAttempt, replyCode, replyText, reason, createdAt, updatedAt, approvedAt, sentAt
         /// The exact bytes; read only by the sender and `drafts show`.
         case message
     }

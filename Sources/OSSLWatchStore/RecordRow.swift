@@ -4,7 +4,7 @@ internal import GRDB
 /// A row type carrying one core record. GRDB's protocols stay on these internal types: the
 /// core type knows nothing of them. Every column is read through `StoredRow`, so a damaged row
 /// is an error naming its table, key and column, never a trap; the store fills in the file.
-protocol RecordRow: FetchableRecord, TableRecord where Columns: ColumnExpression {
+protocol RecordRow: FetchableRecord, TableRecord where Columns: RecordColumn {
     associatedtype Record
     var record: Record { get }
     init(record: Record)
@@ -28,6 +28,24 @@ extension QueryInterfaceRequest where RowDecoder: RecordRow {
     /// The first record the request selects.
     func record(_ db: Database) throws -> RowDecoder.Record? {
         try fetchOne(db)?.record
+    }
+}
+
+/// A column enum: each case is its record's property, the column its name in snake case
+/// (`nextRelease` is `next_release`, `runID` is `run_id`), as `databaseColumnEncodingStrategy`
+/// names them.
+protocol RecordColumn: ColumnExpression, RawRepresentable<String>, Hashable {}
+
+extension RecordColumn {
+    var name: String {
+        var name = ""
+        var previous: Character?
+        for character in rawValue {
+            if character.isUppercase, let previous, previous.isLowercase || previous.isNumber { name += "_" }
+            name.append(character)
+            previous = character
+        }
+        return name.lowercased()
     }
 }
 

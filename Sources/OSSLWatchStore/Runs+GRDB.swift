@@ -9,16 +9,9 @@ struct RunRow: RecordRow, PersistableRecord {
     static let databaseTableName = "runs"
     static let keyColumns: [Columns] = [.id]
 
-    enum Columns: String, ColumnExpression {
-        case id, project, previous, target, sha256
-        case nextRelease = "next_release"
-        case advisories
-        case isSecurity = "is_security"
-        case state, reason
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case forced
-        case supersededBy = "superseded_by"
+    enum Columns: String, RecordColumn {
+        case id, project, previous, target, sha256, nextRelease, advisories, isSecurity, state, reason, createdAt,
+            updatedAt, forced, supersededBy
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> RunRecord {
@@ -64,14 +57,12 @@ struct StepRow: RecordRow, PersistableRecord {
     static let databaseTableName = "steps"
     static let keyColumns: [Columns] = [.runID, .index]
 
-    enum Columns: String, ColumnExpression {
-        case runID = "run_id"
+    enum Columns: String, RecordColumn {
+        case runID
         case index = "idx"
         case name, kind, state, idempotent, reason
         /// `StepReason.Code`, for reasons the run machine decided.
-        case reasonCode = "reason_code"
-        case approvedAt = "approved_at"
-        case updatedAt = "updated_at"
+        case reasonCode, approvedAt, updatedAt
     }
 
     init(row: Row) throws {
@@ -105,21 +96,14 @@ struct StepRow: RecordRow, PersistableRecord {
 }
 
 /// An attempt as its `attempts` row holds it.
-struct AttemptRow: RecordRow, PersistableRecord {
+struct AttemptRow: RecordRow, PersistableRecord, Encodable {
     var record: AttemptRecord
 
     static let databaseTableName = "attempts"
     static let keyColumns: [Columns] = [.runID, .step, .number]
 
-    enum Columns: String, ColumnExpression {
-        case runID = "run_id"
-        case step, number
-        case startedAt = "started_at"
-        case finishedAt = "finished_at"
-        case exitCode = "exit_code"
-        case stdoutPath = "stdout_path"
-        case stderrPath = "stderr_path"
-        case outcome
+    enum Columns: String, RecordColumn {
+        case runID, step, number, startedAt, finishedAt, exitCode, stdoutPath, stderrPath, outcome
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> AttemptRecord {
@@ -129,15 +113,10 @@ struct AttemptRow: RecordRow, PersistableRecord {
             stderrPath: try row[.stderrPath], outcome: try row[.outcome])
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.runID] = record.runID
-        container[Columns.step] = record.step
-        container[Columns.number] = record.number
-        container[Columns.startedAt] = record.startedAt
-        container[Columns.finishedAt] = record.finishedAt
-        container[Columns.exitCode] = record.exitCode
-        container[Columns.stdoutPath] = record.stdoutPath
-        container[Columns.stderrPath] = record.stderrPath
-        container[Columns.outcome] = record.outcome
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Every property, in its snake-case column (nil as NULL).
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
     }
 }

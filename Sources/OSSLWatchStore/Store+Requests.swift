@@ -53,11 +53,8 @@ struct RequestRow: RecordRow, PersistableRecord {
     static let databaseTableName = "requests"
     static let keyColumns: [Columns] = [.id]
 
-    enum Columns: String, ColumnExpression {
-        case id, kind, project, version
-        case createdAt = "created_at"
-        case handledAt = "handled_at"
-        case note
+    enum Columns: String, RecordColumn {
+        case id, kind, project, version, createdAt, handledAt, note
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> ControlRequest {

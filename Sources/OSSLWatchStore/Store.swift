@@ -273,10 +273,8 @@ struct VerdictRow: RecordRow, PersistableRecord {
     static let databaseTableName = "verdicts"
     static let keyColumns: [Columns] = [.project]
 
-    enum Columns: String, ColumnExpression {
-        case project
-        case computedAt = "computed_at"
-        case kind, json
+    enum Columns: String, RecordColumn {
+        case project, computedAt, kind, json
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> (verdict: Verdict?, computedAt: Date) {
