@@ -3,7 +3,7 @@ internal import GRDB
 import OSSLWatchCore
 
 /// A feed's health and validators as its `feeds` row holds them.
-struct FeedStateRow: RecordRow, PersistableRecord, Encodable {
+struct FeedStateRow: RecordRow, PersistableRecord {
     let record: FeedState
 
     static let databaseTableName = "feeds"
@@ -21,17 +21,10 @@ struct FeedStateRow: RecordRow, PersistableRecord, Encodable {
             errorStreak: try row[.errorStreak], lastError: try row[.lastError], nextPoll: try row[.nextPoll],
             lastChanged: try row[.lastChanged], notBefore: try row[.notBefore])
     }
-
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    /// Every property, in its snake-case column (nil as NULL).
-    func encode(to encoder: any Encoder) throws {
-        try record.encode(to: encoder)
-    }
 }
 
 /// One expanded URL of a templated feed as its `feed_urls` row holds it.
-struct FeedURLStateRow: RecordRow, PersistableRecord, Encodable {
+struct FeedURLStateRow: RecordRow, PersistableRecord {
     let record: FeedURLState
 
     static let databaseTableName = "feed_urls"
@@ -46,13 +39,6 @@ struct FeedURLStateRow: RecordRow, PersistableRecord, Encodable {
             feed: try row[.feed], key: try row[.key], url: try row[.url], etag: try row[.etag],
             lastModified: try row[.lastModified], lastStatus: try row[.lastStatus], lastAttempt: try row[.lastAttempt],
             lastSuccess: try row[.lastSuccess])
-    }
-
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    /// Every property, in its snake-case column (nil as NULL).
-    func encode(to encoder: any Encoder) throws {
-        try record.encode(to: encoder)
     }
 }
 

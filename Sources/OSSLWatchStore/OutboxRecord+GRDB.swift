@@ -37,30 +37,8 @@ struct OutboxRow: RecordRow, PersistableRecord {
             approvedAt: try row[.approvedAt], sentAt: try row[.sentAt])
     }
 
-    /// A new row's id is 0 until SQLite assigns one.
     func encode(to container: inout PersistenceContainer) throws {
-        container[Columns.id] = record.id == 0 ? nil : record.id
-        container[Columns.key] = record.key
-        container[Columns.role] = record.role.rawValue
-        container[Columns.kind] = record.kind
-        container[Columns.project] = record.project
-        container[Columns.runID] = record.runID
-        container[Columns.step] = record.step
-        container[Columns.messageID] = record.messageID
-        container[Columns.subject] = record.subject
-        container[Columns.maildirFile] = record.maildirFile
-        container[Columns.envelopeFrom] = record.envelopeFrom
-        container[Columns.recipients] = try Store.json(record.recipients)
-        container[Columns.state] = record.state.rawValue
-        container[Columns.attempts] = record.attempts
-        container[Columns.nextAttempt] = record.nextAttempt
-        container[Columns.replyCode] = record.replyCode
-        container[Columns.replyText] = record.replyText
-        container[Columns.reason] = record.reason
-        container[Columns.createdAt] = record.createdAt
-        container[Columns.updatedAt] = record.updatedAt
-        container[Columns.approvedAt] = record.approvedAt
-        container[Columns.sentAt] = record.sentAt
+        try encodeRecord(to: &container)
         if let message { container[Columns.message] = Data(message) }
     }
 }

@@ -19,6 +19,30 @@ extension RecordRow {
     }
 }
 
+extension RecordRow where Self: EncodableRecord, Record: Encodable {
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
+    }
+
+    /// Writes the record through its `Codable` conformance: each property in the column its
+    /// `RecordColumn` case names (nil as NULL). An id of 0, a row not inserted yet, is NULL
+    /// so that SQLite assigns one.
+    func encodeRecord(to container: inout PersistenceContainer) throws {
+        for (column, value) in try CodableRecord(record: record).databaseDictionary { container[column] = value }
+        if container["id"]?.databaseValue == 0.databaseValue { container["id"] = nil }
+    }
+}
+
+/// A `Codable` record as GRDB encodes it, its properties' names in snake case.
+private struct CodableRecord<Record: Encodable>: EncodableRecord, Encodable {
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+    let record: Record
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+    }
+}
+
 extension QueryInterfaceRequest where RowDecoder: RecordRow {
     /// The records the request selects.
     func records(_ db: Database) throws -> [RowDecoder.Record] {

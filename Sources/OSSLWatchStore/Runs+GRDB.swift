@@ -25,23 +25,6 @@ struct RunRow: RecordRow, PersistableRecord {
             createdAt: try row[.createdAt], updatedAt: try row[.updatedAt], forced: try row[.forced],
             supersededBy: try row[.supersededBy])
     }
-
-    func encode(to container: inout PersistenceContainer) throws {
-        container[Columns.id] = record.id == 0 ? nil : record.id
-        container[Columns.project] = record.project
-        container[Columns.previous] = record.previous.description
-        container[Columns.target] = record.target.description
-        container[Columns.sha256] = record.sha256
-        container[Columns.nextRelease] = record.nextRelease
-        container[Columns.advisories] = try Store.json(record.advisories)
-        container[Columns.isSecurity] = record.isSecurity
-        container[Columns.state] = record.state.rawValue
-        container[Columns.reason] = record.reason
-        container[Columns.createdAt] = record.createdAt
-        container[Columns.updatedAt] = record.updatedAt
-        container[Columns.forced] = record.forced
-        container[Columns.supersededBy] = record.supersededBy
-    }
 }
 
 /// A step as its `steps` row holds it, with the reason's code, which the record type itself
@@ -96,7 +79,7 @@ struct StepRow: RecordRow, PersistableRecord {
 }
 
 /// An attempt as its `attempts` row holds it.
-struct AttemptRow: RecordRow, PersistableRecord, Encodable {
+struct AttemptRow: RecordRow, PersistableRecord {
     var record: AttemptRecord
 
     static let databaseTableName = "attempts"
@@ -111,12 +94,5 @@ struct AttemptRow: RecordRow, PersistableRecord, Encodable {
             runID: try row[.runID], step: try row[.step], number: try row[.number], startedAt: try row[.startedAt],
             finishedAt: try row[.finishedAt], exitCode: try row[.exitCode], stdoutPath: try row[.stdoutPath],
             stderrPath: try row[.stderrPath], outcome: try row[.outcome])
-    }
-
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    /// Every property, in its snake-case column (nil as NULL).
-    func encode(to encoder: any Encoder) throws {
-        try record.encode(to: encoder)
     }
 }

@@ -64,14 +64,4 @@ struct RequestRow: RecordRow, PersistableRecord {
             version: try row.optionalText(.version, OpenSSLVersion.parse(bare:)), createdAt: try row[.createdAt],
             handledAt: try row[.handledAt], note: try row[.note])
     }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.id] = record.id == 0 ? nil : record.id
-        container[Columns.kind] = record.kind.rawValue
-        container[Columns.project] = record.project
-        container[Columns.version] = record.version?.description
-        container[Columns.createdAt] = record.createdAt
-        container[Columns.handledAt] = record.handledAt
-        container[Columns.note] = record.note
-    }
 }
