@@ -236,7 +236,7 @@ extension Store {
     /// again, and an unsent plain announcement is withdrawn so the security variant is drafted.
     /// The list only grows. Returns nil when nothing is new or the run is final.
     public func addAdvisories(run id: Int64, cves: [String], at: Date) throws(StoreError) -> AdvisoryUpdate? {
-        let changes = try write { db -> AdvisoryUpdate? in
+        try write { db -> AdvisoryUpdate? in
             let current = try requireRun(db, id)
             guard !current.state.isFinal else { return nil }
             var added: [String] = []
@@ -262,12 +262,9 @@ extension Store {
                 case .stale(let draft): update.staleDrafts.append(draft)
                 }
             }
+            update.run = try requireRun(db, id)
             return update
         }
-        guard var changes else { return nil }
-        guard let run = try run(id) else { throw StoreError(.notFound, path: path, "run \(id) disappeared") }
-        changes.run = run
-        return changes
     }
 
     /// Notes that `newer` (targeting `target`) replaces `run`: final at once when `now`,
