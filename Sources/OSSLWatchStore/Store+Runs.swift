@@ -22,23 +22,19 @@ extension Store {
         let new = RunRecord(
             id: 0, project: project, previous: previous, target: target, nextRelease: nextRelease,
             advisories: advisories, isSecurity: isSecurity, createdAt: at, updatedAt: at, forced: forced)
-        let id: Int64? = try write { db in
+        return try write { db in
             // (project, target) is unique: a second run of the pair is not inserted.
             try RunRow(record: new).insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
-            for (index, step) in steps.enumerated() {
-                try StepRow(
-                    record:
-                        StepRecord(
-                            runID: id, index: index, name: step.name, kind: step.kind, idempotent: step.idempotent,
-                            updatedAt: at)
-                ).insert(db)
+            for (index, plan) in steps.enumerated() {
+                let step = StepRecord(
+                    runID: id, index: index, name: plan.name, kind: plan.kind, idempotent: plan.idempotent,
+                    updatedAt: at)
+                try StepRow(record: step).insert(db)
             }
-            return id
+            return try requireRun(db, id)
         }
-        guard let id else { return nil }
-        return try run(id)
     }
 
     /// Every run, or every run of `project`, oldest first.
@@ -382,16 +378,15 @@ extension Store {
                     try attempt.update(db)
                 }
             }
-            var assignments = [
-                StepRow.Columns.state.set(to: step.state.rawValue), StepRow.Columns.reason.set(to: step.reason?.text),
-                StepRow.Columns.reasonCode.set(to: step.reason?.code?.rawValue), StepRow.Columns.updatedAt.set(to: at),
-            ]
-            if step.approved {
-                assignments.append(StepRow.Columns.approvedAt.set(to: at))
-            } else if step.clearsApproval {
-                assignments.append(StepRow.Columns.approvedAt.set(to: nil))
+            let approvedAt: (any SQLExpressible)? =
+                step.approved ? at : step.clearsApproval ? nil : StepRow.Columns.approvedAt
+            try StepRow.filter { $0.runID == run && $0.name == step.name }.updateAll(db) {
+                [
+                    $0.state.set(to: step.state.rawValue), $0.reason.set(to: step.reason?.text),
+                    $0.reasonCode.set(to: step.reason?.code?.rawValue), $0.updatedAt.set(to: at),
+                    $0.approvedAt.set(to: approvedAt),
+                ]
             }
-            try StepRow.filter { $0.runID == run && $0.name == step.name }.updateAll(db, assignments)
         }
         if writes.supersededBy != nil || writes.run != nil {
             var record = try requireRun(db, run)

@@ -39,24 +39,15 @@ public final class Store: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let opened: DatabasePool
+            var failure = (code: StoreError.Code.cannotCreate, problem: "cannot open the database")
             do {
-                opened = try DatabasePool(path: path, configuration: configuration)
-            } catch {
-                guard attempt < 6 else {
-                    throw StoreError(.cannotCreate, path: path, "cannot open the database: \(error)")
-                }
-                usleep(useconds_t(20_000 * attempt))
-                continue
-            }
-            do {
+                let opened = try DatabasePool(path: path, configuration: configuration)
+                failure = (.migration, "cannot migrate the database")
                 try StoreSchema.migrator.migrate(opened)
                 pool = opened
                 break
             } catch {
-                guard attempt < 6 else {
-                    throw StoreError(.migration, path: path, "cannot migrate the database: \(error)")
-                }
+                guard attempt < 6 else { throw StoreError(failure.code, path: path, "\(failure.problem): \(error)") }
                 usleep(useconds_t(20_000 * attempt))
             }
         }
@@ -69,10 +60,10 @@ public final class Store: Sendable {
         try? pool.close()
     }
 
-    /// The names of the migrations applied, oldest first; for diagnostics and tests.
     /// Every schema migration this build knows, in order; a fully migrated store has applied all.
     public static var migrationNames: [String] { StoreSchema.migrator.migrations }
 
+    /// The names of the migrations applied, oldest first; for diagnostics and tests.
     public func appliedMigrations() throws(StoreError) -> [String] {
         try read { db in try StoreSchema.migrator.appliedMigrations(db) }
     }
