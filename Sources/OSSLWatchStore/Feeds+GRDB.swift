@@ -56,25 +56,22 @@ struct ObservationRow: RecordRow, PersistableRecord {
     static let keyColumns: [Columns] = [.id]
 
     enum Columns: String, RecordColumn {
-        case id, feed, version, tag, time, link, prerelease, draft, assets, firstSeen, lastSeen
+        case id, feed, version, tag, time, link, isPrerelease, isDraft, assets, firstSeen, lastSeen
+
+        static let renamed: [Columns: String] = [.isPrerelease: "prerelease", .isDraft: "draft"]
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> Observation {
         Observation(
             feed: try row[.feed], version: try row.text(.version, OpenSSLVersion.parse(bare:)), tag: try row[.tag],
-            time: try row[.time], link: try row[.link], isPrerelease: try row[.prerelease], isDraft: try row[.draft],
+            time: try row[.time], link: try row[.link], isPrerelease: try row[.isPrerelease],
+            isDraft: try row[.isDraft],
             assets: try row.json(.assets))
     }
 
     func encode(to container: inout PersistenceContainer) throws {
-        container[Columns.feed] = record.feed
-        container[Columns.version] = record.version.description
-        container[Columns.tag] = record.tag
+        try encodeRecord(to: &container)
         container[Columns.time] = StoredDate.storable(record.time)
-        container[Columns.link] = record.link
-        container[Columns.prerelease] = record.isPrerelease
-        container[Columns.draft] = record.isDraft
-        container[Columns.assets] = try Store.json(record.assets)
         container[Columns.firstSeen] = seen
         container[Columns.lastSeen] = seen
     }

@@ -28,14 +28,18 @@ extension RecordRow where Self: EncodableRecord, Record: Encodable {
     /// `RecordColumn` case names (nil as NULL). An id of 0, a row not inserted yet, is NULL
     /// so that SQLite assigns one.
     func encodeRecord(to container: inout PersistenceContainer) throws {
-        for (column, value) in try CodableRecord(record: record).databaseDictionary { container[column] = value }
+        let encoded = try CodableRecord<Record, Columns>(record: record).databaseDictionary
+        for (column, value) in encoded { container[column] = value }
         if container["id"]?.databaseValue == 0.databaseValue { container["id"] = nil }
     }
 }
 
-/// A `Codable` record as GRDB encodes it, its properties' names in snake case.
-private struct CodableRecord<Record: Encodable>: EncodableRecord, Encodable {
-    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+/// A `Codable` record as GRDB encodes it, each property in its `Columns` case's column.
+private struct CodableRecord<Record: Encodable, Columns: RecordColumn>: EncodableRecord, Encodable {
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy {
+        .custom { key in Columns(rawValue: key.stringValue)?.name ?? key.stringValue }
+    }
+
     let record: Record
 
     func encode(to encoder: any Encoder) throws {
@@ -56,12 +60,17 @@ extension QueryInterfaceRequest where RowDecoder: RecordRow {
 }
 
 /// A column enum: each case is its record's property, the column its name in snake case
-/// (`nextRelease` is `next_release`, `runID` is `run_id`), as `databaseColumnEncodingStrategy`
-/// names them.
-protocol RecordColumn: ColumnExpression, RawRepresentable<String>, Hashable {}
+/// (`nextRelease` is `next_release`, `runID` is `run_id`) unless `renamed` says otherwise.
+protocol RecordColumn: ColumnExpression, RawRepresentable<String>, Hashable {
+    /// Columns not named after their property.
+    static var renamed: [Self: String] { get }
+}
 
 extension RecordColumn {
+    static var renamed: [Self: String] { [:] }
+
     var name: String {
+        if let name = Self.renamed[self] { return name }
         var name = ""
         var previous: Character?
         for character in rawValue {

@@ -41,11 +41,11 @@ struct StepRow: RecordRow, PersistableRecord {
     static let keyColumns: [Columns] = [.runID, .index]
 
     enum Columns: String, RecordColumn {
-        case runID
-        case index = "idx"
-        case name, kind, state, idempotent, reason
+        case runID, index, name, kind, state, idempotent, reason
         /// `StepReason.Code`, for reasons the run machine decided.
         case reasonCode, approvedAt, updatedAt
+
+        static let renamed: [Columns: String] = [.index: "idx"]
     }
 
     init(row: Row) throws {
@@ -64,17 +64,9 @@ struct StepRow: RecordRow, PersistableRecord {
             approvedAt: try row[.approvedAt], updatedAt: try row[.updatedAt])
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.runID] = record.runID
-        container[Columns.index] = record.index
-        container[Columns.name] = record.name
-        container[Columns.kind] = record.kind.rawValue
-        container[Columns.state] = record.state.rawValue
-        container[Columns.idempotent] = record.idempotent
-        container[Columns.reason] = record.reason
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
         container[Columns.reasonCode] = reasonCode?.rawValue
-        container[Columns.approvedAt] = record.approvedAt
-        container[Columns.updatedAt] = record.updatedAt
     }
 }
 

@@ -288,7 +288,7 @@ extension Store {
 
     private func requireRow(_ db: Database, _ id: Int64) throws -> OutboxRecord {
         guard let record = try OutboxRow.filter(key: id).record(db) else {
-            throw StoreError(.notFound, path: path, "no draft \(id) (`osslwatch drafts` lists them)")
+            throw StoreError(.notFound, path: path, "no draft \(id)")
         }
         return record
     }
