@@ -22,33 +22,25 @@ extension Store {
     public func createDraft(_ draft: OutboxDraft, review: OutboxDraft? = nil, at: Date) throws(StoreError)
         -> (record: OutboxRecord, created: Bool)
     {
-        let (id, created) = try write { db -> (Int64, Bool) in
+        try write { db in
             let existing = OutboxRow.filter { $0.key == draft.key }.select({ $0.id }, as: Int64.self)
-            if let id = try existing.fetchOne(db) { return (id, false) }
+            if let id = try existing.fetchOne(db) { return (try requireRow(db, id), false) }
             try insert(db, draft, at: at)
             let id = db.lastInsertedRowID
             if let review { try insert(db, review, at: at) }
             let machine = OutboxMachine(try requireRow(db, id))
             if let effect = machine.drafted() { try follow(db, machine.record, effect, at: at) }
-            return (id, true)
+            return (try requireRow(db, id), true)
         }
-        guard let record = try outbox(id) else {
-            throw StoreError(.notFound, path: path, "outbox row \(id) disappeared")
-        }
-        return (record, created)
     }
 
     private func insert(_ db: Database, _ draft: OutboxDraft, at: Date) throws {
-        var row = OutboxRow(
-            record:
-                OutboxRecord(
-                    id: 0, key: draft.key, role: draft.role, kind: draft.kind, project: draft.project,
-                    runID: draft.runID,
-                    step: draft.step, messageID: draft.messageID, subject: draft.subject,
-                    maildirFile: draft.maildirFile,
-                    envelopeFrom: draft.envelopeFrom, recipients: draft.recipients, state: draft.state,
-                    reason: draft.reason, createdAt: at, updatedAt: at, approvedAt: draft.state == .approved ? at : nil)
-        )
+        let record = OutboxRecord(
+            id: 0, key: draft.key, role: draft.role, kind: draft.kind, project: draft.project, runID: draft.runID,
+            step: draft.step, messageID: draft.messageID, subject: draft.subject, maildirFile: draft.maildirFile,
+            envelopeFrom: draft.envelopeFrom, recipients: draft.recipients, state: draft.state, reason: draft.reason,
+            createdAt: at, updatedAt: at, approvedAt: draft.state == .approved ? at : nil)
+        var row = OutboxRow(record: record)
         row.message = draft.message
         try row.insert(db)
     }
