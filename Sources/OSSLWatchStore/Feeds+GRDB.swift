@@ -53,7 +53,6 @@ struct ObservationRow: RecordRow, PersistableRecord {
     }
 
     static let databaseTableName = "observations"
-    static let keyColumns: [Columns] = [.id]
 
     enum Columns: String, RecordColumn {
         case id, feed, version, tag, time, link, isPrerelease, isDraft, assets, firstSeen, lastSeen
@@ -213,7 +212,6 @@ struct PreAnnouncementRow: RecordRow {
     let record: PreAnnouncement
 
     static let databaseTableName = "pre_announcements"
-    static let keyColumns: [Columns] = [.id]
 
     enum Columns: String, RecordColumn {
         case id, expected, severity, versions, title, link, feed

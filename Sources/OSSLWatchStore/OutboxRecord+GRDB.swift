@@ -15,7 +15,6 @@ struct OutboxRow: RecordRow, PersistableRecord {
     }
 
     static let databaseTableName = "outbox"
-    static let keyColumns: [Columns] = [.id]
     static var databaseSelection: [any SQLSelectable] { Columns.allCases.filter { $0 != .message } }
 
     enum Columns: String, RecordColumn, CaseIterable {

@@ -8,12 +8,14 @@ protocol RecordRow: FetchableRecord, TableRecord where Columns: RecordColumn {
     associatedtype Record
     var record: Record { get }
     init(record: Record)
-    /// The columns that name a row in an error.
+    /// The columns that name a row in an error; by default its `id`.
     static var keyColumns: [Columns] { get }
     static func decode(_ row: StoredRow<Columns>) throws -> Record
 }
 
 extension RecordRow {
+    static var keyColumns: [Columns] { Columns(rawValue: "id").map { [$0] } ?? [] }
+
     init(row: Row) throws {
         self.init(record: try Self.decode(StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)))
     }

@@ -7,7 +7,6 @@ struct RunRow: RecordRow, PersistableRecord {
     let record: RunRecord
 
     static let databaseTableName = "runs"
-    static let keyColumns: [Columns] = [.id]
 
     enum Columns: String, RecordColumn {
         case id, project, previous, target, sha256, nextRelease, advisories, isSecurity, state, reason, createdAt,

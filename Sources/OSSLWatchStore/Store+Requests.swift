@@ -51,7 +51,6 @@ struct RequestRow: RecordRow, PersistableRecord {
     let record: ControlRequest
 
     static let databaseTableName = "requests"
-    static let keyColumns: [Columns] = [.id]
 
     enum Columns: String, RecordColumn {
         case id, kind, project, version, createdAt, handledAt, note
