@@ -88,12 +88,10 @@ public final class Store: Sendable {
         notBefore: Date? = nil
     ) throws(StoreError) -> [OpenSSLVersion] {
         try write { db in
-            try FeedStateRow(
-                record:
-                    FeedState(
-                        name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
-                        lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
-            ).upsert(db)
+            let state = FeedState(
+                name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
+                lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
+            try FeedStateRow(record: state).upsert(db)
             var new: [OpenSSLVersion] = []
             for observation in content.observations {
                 var row = ObservationRow(record: observation)
@@ -120,12 +118,7 @@ public final class Store: Sendable {
     public func recordNotModified(feed: String, at: Date, nextPoll: Date, notBefore: Date? = nil) throws(StoreError) {
         let state = FeedState(
             name: feed, lastAttempt: at, lastSuccess: at, lastStatus: 304, nextPoll: nextPoll, notBefore: notBefore)
-        try write { db in
-            _ = try FeedStateRow(record: state).upsertAndFetch(db) { _ in
-                let columns = FeedStateRow.Columns.self
-                return [columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastChanged.noOverwrite]
-            }
-        }
+        try record(state, keeping: [.etag, .lastModified, .lastChanged])
     }
 
     /// Records a failed poll (transport error, HTTP error, unparsable body): only the feed's
@@ -136,13 +129,18 @@ public final class Store: Sendable {
         let state = FeedState(
             name: feed, lastAttempt: at, lastStatus: status, errorStreak: 1, lastError: error, nextPoll: nextPoll,
             notBefore: notBefore)
+        try record(state, keeping: [.etag, .lastModified, .lastSuccess, .lastChanged], countingErrors: true)
+    }
+
+    /// Writes a feed's row; a row already there keeps the `kept` columns, and with
+    /// `countingErrors` its error streak grows by one.
+    private func record(_ state: FeedState, keeping kept: [FeedStateRow.Columns], countingErrors: Bool = false)
+        throws(StoreError)
+    {
+        let streak = FeedStateRow.Columns.errorStreak
         try write { db in
             _ = try FeedStateRow(record: state).upsertAndFetch(db) { _ in
-                let columns = FeedStateRow.Columns.self
-                return [
-                    columns.etag.noOverwrite, columns.lastModified.noOverwrite, columns.lastSuccess.noOverwrite,
-                    columns.lastChanged.noOverwrite, columns.errorStreak.set(to: columns.errorStreak + 1),
-                ]
+                kept.map(\.noOverwrite) + (countingErrors ? [streak.set(to: streak + 1)] : [])
             }
         }
     }
