@@ -33,13 +33,8 @@ extension Store {
     public func markHandled(_ id: Int64, at: Date, note: String?) throws(StoreError) {
         let found = try write { db in
             let pending = RequestRow.filter { $0.id == id && $0.handledAt == nil }
-            if try pending.updateAll(
-                db, [RequestRow.Columns.handledAt.set(to: at), RequestRow.Columns.note.set(to: note)])
-                == 1
-            {
-                return true
-            }
-            return try RequestRow.exists(db, key: id)
+            let marked = try pending.updateAll(db) { [$0.handledAt.set(to: at), $0.note.set(to: note)] }
+            return try marked == 1 || RequestRow.exists(db, key: id)
         }
         guard found else { throw StoreError(.notFound, path: path, "no request \(id) to mark handled") }
     }
