@@ -115,3 +115,82 @@ extension Store {
         try FeedURLStateRow(record: state).upsert(db)
     }
 }
+
+/// One expanded URL of a templated feed as its `feed_urls` row holds it.
+struct FeedURLStateRow: RecordRow, PersistableRecord {
+    let record: FeedURLState
+
+    static let databaseTableName = "feed_urls"
+    static let keyColumns: [Columns] = [.feed, .key]
+
+    enum Columns: String, RecordColumn {
+        case feed, key, url, etag, lastModified, lastStatus, lastAttempt, lastSuccess
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> FeedURLState {
+        FeedURLState(
+            feed: try row[.feed], key: try row[.key], url: try row[.url], etag: try row[.etag],
+            lastModified: try row[.lastModified], lastStatus: try row[.lastStatus], lastAttempt: try row[.lastAttempt],
+            lastSuccess: try row[.lastSuccess])
+    }
+}
+
+/// One CVE as its `advisories` row holds it; the JSON columns hold what the advisory text and
+/// the CVE record said, merged. `firstSeen`/`updated` are the poll's time when written.
+struct AdvisoryRow: RecordRow, PersistableRecord {
+    let record: Advisory
+    var seen: Date?
+
+    init(record: Advisory) {
+        self.record = record
+    }
+
+    static let databaseTableName = "advisories"
+    static let keyColumns: [Columns] = [.cve]
+
+    enum Columns: String, RecordColumn {
+        case cve, title, severity, published, fixedIn, affected, sources, premiumOnly, firstSeen, updated
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Advisory {
+        Advisory(
+            cve: try row[.cve], title: try row[.title],
+            severity: try row.optionalText(.severity, Severity.init(rawValue:)), published: try row[.published],
+            fixedIn: try row.json(.fixedIn, as: [Series: OpenSSLVersion].self),
+            affected: try row.json(.affected, as: [AffectedRange].self),
+            sources: Set(try row.json(.sources, as: [String].self)),
+            premiumOnly: Set(try row.json(.premiumOnly, as: [Series].self)))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.cve] = record.cve
+        container[Columns.title] = record.title
+        container[Columns.severity] = record.severity?.rawValue
+        container[Columns.published] = StoredDate.storable(record.published)
+        container[Columns.fixedIn] = try Store.json(record.fixedIn)
+        container[Columns.affected] = try Store.json(record.affected)
+        container[Columns.sources] = try Store.json(record.sources.sorted())
+        container[Columns.premiumOnly] = try Store.json(record.premiumOnly.sorted())
+        container[Columns.firstSeen] = seen
+        container[Columns.updated] = seen
+    }
+}
+
+/// A pre-announced release as its `pre_announcements` row holds it (written by
+/// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row).
+struct PreAnnouncementRow: RecordRow {
+    let record: PreAnnouncement
+
+    static let databaseTableName = "pre_announcements"
+
+    enum Columns: String, RecordColumn {
+        case id, expected, severity, versions, title, link, feed
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> PreAnnouncement {
+        let severity: String? = try row[.severity]
+        return PreAnnouncement(
+            expected: try row[.expected], highestSeverity: severity.flatMap(Severity.init(rawValue:)),
+            versions: try row.json(.versions), title: try row[.title], link: try row[.link], feed: try row[.feed])
+    }
+}
