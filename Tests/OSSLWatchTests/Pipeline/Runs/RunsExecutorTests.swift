@@ -87,7 +87,8 @@ import Testing
                 [Harness.shell("touch", "touch touched", in: work), StepSettings(name: "end", action: .announce)]
             }
             defer { configured.directory.remove() }
-            await configured.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: configured.store).runs)
+            await configured.runner.advance(
+                now: S.start, runRequests: try PendingRequests.read(from: configured.store).runs)
             let run = try configured.run()
             #expect(run.state == .done)
             #expect(configured.contents("touched") == nil)
