@@ -43,6 +43,8 @@ struct DaemonLoop: Service {
     var round: [Int64]?
     var forcePoll = false
     var pollRequests: [Int64] = []
+    /// `.run` requests read with the polls, handed to the next pipeline advance.
+    var runRequests: [ControlRequest] = []
     /// The stop signal's name once one arrived, and whether the graceful shutdown began.
     var stopSignal: String?
     var stopping = false
@@ -184,6 +186,7 @@ struct DaemonLoop: Service {
     private mutating func handleRequests() {
         let pending = PendingRequests.read(from: store, logger: logger)
         // The pipeline runner creates the run and marks the request handled with its id.
+        for request in pending.runs where !runRequests.contains(request) { runRequests.append(request) }
         if !pending.runs.isEmpty { pipelineWanted = true }
         let inFlight = Set(round ?? [])
         for request in pending.polls where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
@@ -374,8 +377,10 @@ struct DaemonLoop: Service {
             configuration: configuration, store: store, logger: logger, executor: executor,
             stopFlag: stop, dryRun: options.dryRun, surroundings: watcher.surroundings)
         let continuation = self.continuation
+        let requests = runRequests
+        runRequests = []
         work.addTask {
-            await runner.advance(now: runner.surroundings.now())
+            await runner.advance(now: runner.surroundings.now(), runRequests: requests)
             continuation.yield(.pipelineFinished)
         }
         pipeline = stop

@@ -7,31 +7,24 @@ extension Store {
 
     /// Every known CVE, merged from advisory texts and CVE records, oldest advisory first.
     public func advisories() throws(StoreError) -> [Advisory] {
-        let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM advisories ORDER BY published IS NULL, published, cve")
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(AdvisoryRow.self, row) }
+        try read { db in try Self.advisoriesByDate.records(db) }
+    }
+
+    /// Oldest advisory first; those without a date last.
+    private static var advisoriesByDate: QueryInterfaceRequest<AdvisoryRow> {
+        AdvisoryRow.order { [$0.published == nil, $0.published, $0.cve] }
     }
 
     /// How many CVEs are stored, without reading and merging them.
     public func advisoryCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM advisories") ?? 0 }
+        try read { db in try AdvisoryRow.fetchCount(db) }
     }
 
     /// The known CVEs among `ids`, in the same order as `advisories()`; unknown ids are left out.
     public func advisories(ids: [String]) throws(StoreError) -> [Advisory] {
         guard !ids.isEmpty else { return [] }
         let wanted = Set(ids)
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM advisories WHERE cve IN (SELECT value FROM json_each(?))
-                    ORDER BY published IS NULL, published, cve
-                    """,
-                arguments: [String(decoding: try JSONEncoder().encode(Array(wanted)), as: UTF8.self)])
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(AdvisoryRow.self, row) }
+        return try read { db in try Self.advisoriesByDate.filter { wanted.contains($0.cve) }.records(db) }
     }
 
     /// Stores advisories and pre-announcements a feed yielded outside `recordSuccess` (the
@@ -51,22 +44,15 @@ extension Store {
 
     /// What is known about every URL `feed` expanded to, by key.
     public func feedURLStates(feed: String) throws(StoreError) -> [FeedURLState] {
-        let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM feed_urls WHERE feed = ? ORDER BY key", arguments: [feed])
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(FeedURLStateRow.self, row) }
+        try read { db in try FeedURLStateRow.filter { $0.feed == feed }.order { $0.key }.records(db) }
     }
 
     /// Forgets expanded URLs of `feed` that last answered 404 before `notFoundBefore` (a day
     /// without an advisory), so the table does not grow by a row per day forever.
     public func pruneFeedURLs(feed: String, notFoundBefore: Date) throws(StoreError) {
         try write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM feed_urls
-                    WHERE feed = ? AND last_status IN (404, 410) AND last_success IS NULL AND last_attempt < ?
-                    """,
-                arguments: [feed, notFoundBefore])
+            try FeedURLStateRow.filter { $0.feed == feed && [404, 410].contains($0.lastStatus) }
+                .filter { $0.lastSuccess == nil && $0.lastAttempt < notFoundBefore }.deleteAll(db)
         }
     }
 
@@ -80,10 +66,7 @@ extension Store {
 
     /// Every stored pre-announcement, matched or not, soonest first; for reports and tests.
     public func allPreAnnouncements() throws(StoreError) -> [PreAnnouncement] {
-        let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pre_announcements ORDER BY expected, feed")
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(PreAnnouncementRow.self, row) }
+        try read { db in try PreAnnouncementRow.order { [$0.expected, $0.feed] }.records(db) }
     }
 
     // MARK: - Writing (inside another transaction)
@@ -93,28 +76,13 @@ extension Store {
     static func insertAdvisoryContent(_ content: FeedContent, feed: String, at: Date, in db: Database) throws {
         for var advisory in content.advisories {
             advisory.sources.insert(feed)
-            let existing = try AdvisoryRow.fetchOne(
-                db, sql: "SELECT * FROM advisories WHERE cve = ?", arguments: [advisory.cve])
-            let merged = existing.map { $0.record.merging(advisory) } ?? advisory
-            try db.execute(
-                sql: """
-                    INSERT INTO advisories (cve, title, severity, published, fixed_in, affected, sources,
-                                            premium_only, first_seen, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(cve) DO UPDATE SET
-                        title = excluded.title, severity = excluded.severity, published = excluded.published,
-                        fixed_in = excluded.fixed_in, affected = excluded.affected, sources = excluded.sources,
-                        premium_only = excluded.premium_only, updated = excluded.updated
-                    """,
-                arguments: [
-                    merged.cve, merged.title, merged.severity?.rawValue, StoredRow.storable(merged.published),
-                    try json(merged.fixedIn),
-                    try json(merged.affected), try json(merged.sources.sorted()),
-                    try json(merged.premiumOnly.sorted()), at, at,
-                ])
+            let existing = try AdvisoryRow.filter(key: advisory.cve).record(db)
+            var row = AdvisoryRow(record: existing.map { $0.merging(advisory) } ?? advisory)
+            row.seen = at
+            _ = try row.upsertAndFetch(db) { _ in [AdvisoryRow.Columns.firstSeen.noOverwrite] }
         }
         // A day the store could not read back is no announcement it can use.
-        for announcement in content.preAnnouncements where StoredRow.storable(announcement.expected) != nil {
+        for announcement in content.preAnnouncements where StoredDate.storable(announcement.expected) != nil {
             try db.execute(
                 sql: """
                     INSERT INTO pre_announcements (feed, expected, severity, versions, title, link, first_seen, updated)
@@ -134,22 +102,95 @@ extension Store {
         }
     }
 
+    /// Only a 200 brings validators; a URL once published stays published.
     private static func upsertURLState(_ state: FeedURLState, in db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO feed_urls (feed, key, url, etag, last_modified, last_status, last_attempt, last_success)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(feed, key) DO UPDATE SET
-                    url = excluded.url,
-                    etag = CASE WHEN excluded.last_status = 200 THEN excluded.etag ELSE feed_urls.etag END,
-                    last_modified = CASE WHEN excluded.last_status = 200 THEN excluded.last_modified
-                                         ELSE feed_urls.last_modified END,
-                    last_status = excluded.last_status, last_attempt = excluded.last_attempt,
-                    last_success = coalesce(excluded.last_success, feed_urls.last_success)
-                """,
-            arguments: [
-                state.feed, state.key, state.url, state.etag, state.lastModified, state.lastStatus, state.lastAttempt,
-                state.lastSuccess,
-            ])
+        var state = state
+        if let known = try FeedURLStateRow.filter({ $0.feed == state.feed && $0.key == state.key }).record(db) {
+            if state.lastStatus != 200 {
+                state.etag = known.etag
+                state.lastModified = known.lastModified
+            }
+            state.lastSuccess = state.lastSuccess ?? known.lastSuccess
+        }
+        try FeedURLStateRow(record: state).upsert(db)
+    }
+}
+
+/// One expanded URL of a templated feed as its `feed_urls` row holds it.
+struct FeedURLStateRow: RecordRow, PersistableRecord {
+    let record: FeedURLState
+
+    static let databaseTableName = "feed_urls"
+    static let keyColumns: [Columns] = [.feed, .key]
+
+    enum Columns: String, RecordColumn {
+        case feed, key, url, etag, lastModified, lastStatus, lastAttempt, lastSuccess
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> FeedURLState {
+        FeedURLState(
+            feed: try row[.feed], key: try row[.key], url: try row[.url], etag: try row[.etag],
+            lastModified: try row[.lastModified], lastStatus: try row[.lastStatus], lastAttempt: try row[.lastAttempt],
+            lastSuccess: try row[.lastSuccess])
+    }
+}
+
+/// One CVE as its `advisories` row holds it; the JSON columns hold what the advisory text and
+/// the CVE record said, merged. `firstSeen`/`updated` are the poll's time when written.
+struct AdvisoryRow: RecordRow, PersistableRecord {
+    let record: Advisory
+    var seen: Date?
+
+    init(record: Advisory) {
+        self.record = record
+    }
+
+    static let databaseTableName = "advisories"
+    static let keyColumns: [Columns] = [.cve]
+
+    enum Columns: String, RecordColumn {
+        case cve, title, severity, published, fixedIn, affected, sources, premiumOnly, firstSeen, updated
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Advisory {
+        Advisory(
+            cve: try row[.cve], title: try row[.title],
+            severity: try row.optionalText(.severity, Severity.init(rawValue:)), published: try row[.published],
+            fixedIn: try row.json(.fixedIn, as: [Series: OpenSSLVersion].self),
+            affected: try row.json(.affected, as: [AffectedRange].self),
+            sources: Set(try row.json(.sources, as: [String].self)),
+            premiumOnly: Set(try row.json(.premiumOnly, as: [Series].self)))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.cve] = record.cve
+        container[Columns.title] = record.title
+        container[Columns.severity] = record.severity?.rawValue
+        container[Columns.published] = StoredDate.storable(record.published)
+        container[Columns.fixedIn] = try Store.json(record.fixedIn)
+        container[Columns.affected] = try Store.json(record.affected)
+        container[Columns.sources] = try Store.json(record.sources.sorted())
+        container[Columns.premiumOnly] = try Store.json(record.premiumOnly.sorted())
+        container[Columns.firstSeen] = seen
+        container[Columns.updated] = seen
+    }
+}
+
+/// A pre-announced release as its `pre_announcements` row holds it (written by
+/// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row).
+struct PreAnnouncementRow: RecordRow {
+    let record: PreAnnouncement
+
+    static let databaseTableName = "pre_announcements"
+
+    enum Columns: String, RecordColumn {
+        case id, expected, severity, versions, title, link, feed
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> PreAnnouncement {
+        let severity: String? = try row[.severity]
+        return PreAnnouncement(
+            expected: try row[.expected], highestSeverity: severity.flatMap(Severity.init(rawValue:)),
+            versions: try row.json(.versions), title: try row[.title], link: try row[.link], feed: try row[.feed])
     }
 }

@@ -22,99 +22,68 @@ extension Store {
     public func createDraft(_ draft: OutboxDraft, review: OutboxDraft? = nil, at: Date) throws(StoreError)
         -> (record: OutboxRecord, created: Bool)
     {
-        let recipients = try Self.json(draft.recipients)
-        let reviewRecipients = try review.map { review throws(StoreError) in try Self.json(review.recipients) }
-        let (id, created) = try write { db -> (Int64, Bool) in
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM outbox WHERE key = ?", arguments: [draft.key])
-            {
-                return (existing, false)
-            }
-            try insert(db, draft, recipients: recipients, at: at)
+        try write { db in
+            let existing = OutboxRow.filter { $0.key == draft.key }.select({ $0.id }, as: Int64.self)
+            if let id = try existing.fetchOne(db) { return (try requireRow(db, id), false) }
+            try insert(db, draft, at: at)
             let id = db.lastInsertedRowID
-            if let review, let reviewRecipients {
-                try insert(db, review, recipients: reviewRecipients, at: at)
-            }
+            if let review { try insert(db, review, at: at) }
             let machine = OutboxMachine(try requireRow(db, id))
             if let effect = machine.drafted() { try follow(db, machine.record, effect, at: at) }
-            return (id, true)
+            return (try requireRow(db, id), true)
         }
-        guard let record = try outbox(id) else {
-            throw StoreError(.notFound, path: path, "outbox row \(id) disappeared")
-        }
-        return (record, created)
     }
 
-    private func insert(_ db: Database, _ draft: OutboxDraft, recipients: String, at: Date) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO outbox (key, role, kind, project, run_id, step, message_id, subject, maildir_file,
-                                    message, envelope_from, recipients, state, reason, created_at, updated_at,
-                                    approved_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                draft.key, draft.role.rawValue, draft.kind, draft.project, draft.runID, draft.step, draft.messageID,
-                draft.subject, draft.maildirFile, Data(draft.message), draft.envelopeFrom, recipients,
-                draft.state.rawValue, draft.reason, at, at, draft.state == .approved ? at : nil,
-            ])
+    private func insert(_ db: Database, _ draft: OutboxDraft, at: Date) throws {
+        let record = OutboxRecord(
+            id: 0, key: draft.key, role: draft.role, kind: draft.kind, project: draft.project, runID: draft.runID,
+            step: draft.step, messageID: draft.messageID, subject: draft.subject, maildirFile: draft.maildirFile,
+            envelopeFrom: draft.envelopeFrom, recipients: draft.recipients, state: draft.state, reason: draft.reason,
+            createdAt: at, updatedAt: at, approvedAt: draft.state == .approved ? at : nil)
+        var row = OutboxRow(record: record)
+        row.message = draft.message
+        try row.insert(db)
     }
 
     // MARK: - Reading
 
     public func outbox(_ id: Int64) throws(StoreError) -> OutboxRecord? {
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
-        }
-        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
+        try read { db in try OutboxRow.filter(key: id).record(db) }
     }
 
     public func outbox(key: String) throws(StoreError) -> OutboxRecord? {
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE key = ?", arguments: [key])
-        }
-        return try row.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
+        try read { db in try OutboxRow.filter { $0.key == key }.record(db) }
     }
 
     /// Every row, oldest first; only those in `state` when given (the runner's look for drafted
     /// rows at every advance need not read every message ever sent).
     public func outboxRecords(state: OutboxState? = nil) throws(StoreError) -> [OutboxRecord] {
-        let rows = try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE ? IS NULL OR state = ? ORDER BY id",
-                arguments: [state?.rawValue, state?.rawValue])
+        try read { db in
+            let all = OutboxRow.order { $0.id }
+            guard let state else { return try all.records(db) }
+            return try all.filter { $0.state == state.rawValue }.records(db)
         }
-        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
     }
 
     /// The exact bytes drafted (and sent).
     public func outboxMessage(_ id: Int64) throws(StoreError) -> [UInt8]? {
-        let data = try read { db in
-            try Data.fetchOne(db, sql: "SELECT message FROM outbox WHERE id = ?", arguments: [id])
-        }
+        let data = try read { db in try OutboxRow.filter(key: id).select({ $0.message }, as: Data.self).fetchOne(db) }
         return data.map { [UInt8]($0) }
     }
 
     /// Rows that may be sent now (`OutboxMachine.isDue`): approved ones, and retry-wait ones
     /// whose time has come.
     public func dueOutbox(now: Date) throws(StoreError) -> [OutboxRecord] {
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox WHERE state IN (?, ?) ORDER BY id
-                    """,
-                arguments: [OutboxState.approved.rawValue, OutboxState.retryWait.rawValue])
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(OutboxRow.self, row) }
+        let states = [OutboxState.approved.rawValue, OutboxState.retryWait.rawValue]
+        return try read { db in try OutboxRow.filter { states.contains($0.state) }.order { $0.id }.records(db) }
             .filter { OutboxMachine($0).isDue(at: now) }
     }
 
     /// The earliest retry of a message waiting after a temporary failure, for the daemon's wake-up.
     public func nextOutboxAttempt() throws(StoreError) -> Date? {
         try read { db in
-            try Date.fetchOne(
-                db, sql: "SELECT MIN(next_attempt) FROM outbox WHERE state = ?",
-                arguments: [OutboxState.retryWait.rawValue])
+            try OutboxRow.filter { $0.state == OutboxState.retryWait.rawValue }
+                .select({ min($0.nextAttempt) }, as: Date.self).fetchOne(db)
         }
     }
 
@@ -133,9 +102,8 @@ extension Store {
                 stepState = owner?.steps.first { $0.name == step }?.state
             }
             try apply(db, machine.approve(at: at, runState: runState, stepState: stepState), at: at)
+            return try requireRow(db, id)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
     }
 
     /// Called by the run machine's writes when `approve RUN` approves an announce step that
@@ -145,18 +113,13 @@ extension Store {
         guard case .write(let write) = machine.approve(at: at, runState: .active, stepState: .waitingApproval) else {
             return
         }
-        try writeRow(db, write.record)
+        try OutboxRow(record: write.record).update(db)
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
     /// next advance. For needs-attention the operator has checked it was not delivered.
     public func retryDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.retry(at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.retry(at: at) }
     }
 
     // MARK: - Sender transitions
@@ -164,45 +127,26 @@ extension Store {
     /// Commits `sending` before the SMTP transaction. Refused unless the row is approved or
     /// its retry is due.
     public func beginSending(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.beginSending(at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.beginSending(at: at) }
     }
 
     /// Commits the transaction's outcome after it.
     public func finishSending(_ id: Int64, _ outcome: SendOutcome, at: Date) throws(StoreError) -> OutboxRecord {
-        try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, machine.finishSending(outcome, at: at), at: at)
-        }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
+        try transition(id, at: at) { $0.finishSending(outcome, at: at) }
     }
 
     /// At start (and before each advance, when nothing may be sending): every row still
     /// `sending` was interrupted in its SMTP transaction and becomes needs-attention (its
     /// announce step, recovered as pending, follows it at the next drive). Returns the rows changed.
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
-        let ids = try write { db -> [Int64] in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE state = ? ORDER BY id",
-                arguments: [OutboxState.sending.rawValue])
-            var ids: [Int64] = []
-            for row in rows {
-                var machine = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+        try write { db in
+            let sending = try OutboxRow.filter { $0.state == OutboxState.sending.rawValue }.order { $0.id }.records(db)
+            for record in sending {
+                var machine = OutboxMachine(record)
                 try apply(db, machine.interrupted(at: at), at: at)
-                ids.append(machine.record.id)
             }
-            return ids
+            return try sending.map { try requireRow(db, $0.id) }
         }
-        var records: [OutboxRecord] = []
-        for id in ids {
-            if let record = try outbox(id) { records.append(record) }
-        }
-        return records
     }
 
     /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`):
@@ -221,25 +165,16 @@ extension Store {
         try write { db in
             let closing = OutboxMachine.closingRunStates.map(\.rawValue).sorted()
             let unsent = OutboxMachine.withdrawable.map(\.rawValue).sorted()
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id AS id, r.state AS run_state FROM outbox o JOIN runs r ON r.id = o.run_id
-                    WHERE r.state IN (\(Self.placeholders(closing.count)))
-                      AND o.state IN (\(Self.placeholders(unsent.count)))
-                    ORDER BY o.id
-                    """,
-                arguments: StatementArguments(closing + unsent))
+            let closed = RunRow.filter { closing.contains($0.state) }.select { $0.id }
+            let unsentOfClosed = OutboxRow.filter { unsent.contains($0.state) && closed.contains($0.runID) }
             var ids: [Int64] = []
-            for row in rows {
-                let stored = StoredRow(row, table: "outbox", keyColumns: "id", path: path)
-                let id: Int64 = try stored.value("id")
-                let text: String = try stored.value("run_state")
-                guard let runState = RunState(rawValue: text) else { continue }
-                var machine = OutboxMachine(try requireRow(db, id))
+            for record in try unsentOfClosed.order({ $0.id }).records(db) {
+                let state = RunRow.filter(key: record.runID).select({ $0.state }, as: String.self)
+                guard let runState = try state.fetchOne(db).flatMap(RunState.init(rawValue:)) else { continue }
+                var machine = OutboxMachine(record)
                 let action = machine.closeWithRun(runState, at: at)
                 try apply(db, action, at: at)
-                if case .write = action { ids.append(id) }
+                if case .write = action { ids.append(record.id) }
             }
             return ids
         }
@@ -253,15 +188,13 @@ extension Store {
     /// A dry run reached a due row (approved, or waiting for a retry): nothing is sent, the row
     /// stays as it is and says why. Returns the row and whether its reason changed.
     public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
-        let changed = try write { db -> Bool in
+        try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
             let action = machine.holdForDryRun(at: at)
             try apply(db, action, at: at)
-            if case .write = action { return true }
-            return false
+            if case .write = action { return (try requireRow(db, id), true) }
+            return (try requireRow(db, id), false)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return (record, changed)
     }
 
     /// A dry run's approved announcement: the draft was written and reviewed, and is never
@@ -272,23 +205,16 @@ extension Store {
             var machine = OutboxMachine(try requireRow(db, id))
             try apply(db, machine.finishDryRun(at: at), at: at)
             guard machine.record.role == .message, let run = machine.record.runID, let step = machine.record.step
-            else { return }
+            else { return try requireRow(db, id) }
             let unsent = OutboxMachine.withdrawable.map(\.rawValue).sorted()
-            let reviews = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox
-                    WHERE run_id = ? AND step = ? AND role = ? AND state IN (\(Self.placeholders(unsent.count)))
-                    ORDER BY id
-                    """,
-                arguments: [run, step, OutboxRecord.Role.review.rawValue] + StatementArguments(unsent))
-            for row in reviews {
-                var review = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+            let reviews = OutboxRow.filter { $0.runID == run && $0.step == step }
+                .filter { $0.role == OutboxRecord.Role.review.rawValue && unsent.contains($0.state) }
+            for record in try reviews.order({ $0.id }).records(db) {
+                var review = OutboxMachine(record)
                 try apply(db, review.finishDryRun(at: at), at: at)
             }
+            return try requireRow(db, id)
         }
-        guard let record = try outbox(id) else { throw StoreError(.notFound, path: path, "no draft \(id)") }
-        return record
     }
 
     // MARK: - Late advisories
@@ -299,34 +225,39 @@ extension Store {
     func withdrawPlainAnnouncement(_ db: Database, run: Int64, step: RunMachine.Step, cves: [String], at: Date)
         throws -> OutboxMachine.LateSecurity
     {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND step = ? AND role = ? AND state != ?
-                    ORDER BY id DESC LIMIT 1
-                    """,
-                arguments: [
-                    run, step.name, OutboxRecord.Role.message.rawValue, OutboxState.cancelled.rawValue,
-                ])
-        else { return OutboxMachine.lateSecurityWithoutMessage(stepState: step.state) }
-        var machine = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+        let messages = OutboxRow.filter { $0.runID == run && $0.step == step.name }
+            .filter { $0.role == OutboxRecord.Role.message.rawValue && $0.state != OutboxState.cancelled.rawValue }
+        guard let latest = try messages.order({ $0.id.desc }).record(db) else {
+            return OutboxMachine.lateSecurityWithoutMessage(stepState: step.state)
+        }
+        var machine = OutboxMachine(latest)
         let original = machine.record.key
         let result = machine.withdrawForSecurity(
             cves: cves, plainKind: MessageKind.announcement.rawValue, at: at)
         guard case .withdrawn = result else { return result }
-        try writeRow(db, machine.record)
-        let reviews = try Row.fetchAll(
-            db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE role = ? AND key = ?",
-            arguments: [OutboxRecord.Role.review.rawValue, original + ":review"])
-        for row in reviews {
-            var review = OutboxMachine(try decodeRecord(OutboxRow.self, row))
+        try OutboxRow(record: machine.record).update(db)
+        let reviews = OutboxRow.filter {
+            $0.role == OutboxRecord.Role.review.rawValue && $0.key == original + ":review"
+        }
+        for record in try reviews.records(db) {
+            var review = OutboxMachine(record)
             try apply(db, review.followWithdrawal(of: machine.record, at: at), at: at)
         }
         return result
     }
 
     // MARK: - Applying the machine
+
+    /// One event for one row in one transaction; returns the row as written.
+    private func transition(_ id: Int64, at: Date, _ event: (inout OutboxMachine) -> OutboxMachine.Action)
+        throws(StoreError) -> OutboxRecord
+    {
+        try write { db in
+            var machine = OutboxMachine(try requireRow(db, id))
+            try apply(db, event(&machine), at: at)
+            return try requireRow(db, id)
+        }
+    }
 
     /// Writes an outbox machine's action (or throws its refusal), moving a run's announce step
     /// alongside through the run machine.
@@ -335,48 +266,62 @@ extension Store {
         case .none: return
         case .refuse(let refusal): throw StoreError(.illegalTransition, path: path, refusal.message)
         case .write(let write):
-            try writeRow(db, write.record)
+            try OutboxRow(record: write.record).update(db)
             if let effect = write.step { try follow(db, write.record, effect, at: at) }
         }
     }
 
     /// The announce step of `record`'s run follows its message (nothing happens to a final run).
     private func follow(_ db: Database, _ record: OutboxRecord, _ effect: OutboxMachine.StepEffect, at: Date) throws {
-        guard let run = record.runID, let step = record.step,
-            try Int.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run]) != nil
-        else { return }
+        guard let run = record.runID, let step = record.step, try RunRow.exists(db, key: run) else { return }
         var machine = try runMachine(db, run: run)
         try apply(db, run: run, machine.follow(step: step, effect), at: at)
     }
 
-    /// Writes every column a machine may change.
-    private func writeRow(_ db: Database, _ record: OutboxRecord) throws {
-        try db.execute(
-            sql: """
-                UPDATE outbox SET key = ?, state = ?, attempts = ?, next_attempt = ?, reply_code = ?, reply_text = ?,
-                                  reason = ?, approved_at = ?, sent_at = ?, updated_at = ?
-                WHERE id = ?
-                """,
-            arguments: [
-                record.key, record.state.rawValue, record.attempts, record.nextAttempt, record.replyCode,
-                record.replyText, record.reason, record.approvedAt, record.sentAt, record.updatedAt, record.id,
-            ])
-    }
-
     private func requireRow(_ db: Database, _ id: Int64) throws -> OutboxRecord {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
-        else {
-            throw StoreError(.notFound, path: path, "no draft \(id) (`osslwatch drafts` lists them)")
+        guard let record = try OutboxRow.filter(key: id).record(db) else {
+            throw StoreError(.notFound, path: path, "no draft \(id)")
         }
-        return try decodeRecord(OutboxRow.self, row)
+        return record
+    }
+}
+
+/// An outbox message as its `outbox` row holds it. The message bytes are not part of the
+/// record: reads leave them out (`databaseSelection`), so the per-advance looks need not load
+/// them; only a new row writes them, and `Store.outboxMessage` reads them.
+struct OutboxRow: RecordRow, PersistableRecord {
+    let record: OutboxRecord
+    /// The exact bytes, for a row being inserted; nil: an update leaves them as they are.
+    var message: [UInt8]?
+
+    init(record: OutboxRecord) {
+        self.record = record
     }
 
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
+    static let databaseTableName = "outbox"
+    static var databaseSelection: [any SQLSelectable] { Columns.allCases.filter { $0 != .message } }
+
+    enum Columns: String, RecordColumn, CaseIterable {
+        case id, key, role, kind, project, runID, step, messageID, subject, maildirFile, envelopeFrom, recipients,
+            state, attempts, nextAttempt, replyCode, replyText, reason, createdAt, updatedAt, approvedAt, sentAt
+        /// The exact bytes; read only by the sender and `drafts show`.
+        case message
     }
 
-    /// What an outbox read selects: every column of the record (not the message bytes).
-    static let outboxColumns = OutboxRow.Columns.record.map(\.name).joined(separator: ", ")
+    static func decode(_ row: StoredRow<Columns>) throws -> OutboxRecord {
+        OutboxRecord(
+            id: try row[.id], key: try row[.key], role: try row.text(.role, OutboxRecord.Role.init(rawValue:)),
+            kind: try row[.kind], project: try row[.project], runID: try row[.runID], step: try row[.step],
+            messageID: try row[.messageID], subject: try row[.subject], maildirFile: try row[.maildirFile],
+            envelopeFrom: try row[.envelopeFrom], recipients: try row.json(.recipients),
+            state: try row.text(.state, OutboxState.init(rawValue:)), attempts: try row[.attempts],
+            nextAttempt: try row[.nextAttempt], replyCode: try row[.replyCode], replyText: try row[.replyText],
+            reason: try row[.reason], createdAt: try row[.createdAt], updatedAt: try row[.updatedAt],
+            approvedAt: try row[.approvedAt], sentAt: try row[.sentAt])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
+        if let message { container[Columns.message] = Data(message) }
+    }
 }

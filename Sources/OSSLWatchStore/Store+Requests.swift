@@ -10,60 +10,52 @@ extension Store {
     public func addRequest(kind: ControlRequest.Kind, project: String?, version: OpenSSLVersion?, at: Date)
         throws(StoreError) -> ControlRequest
     {
-        let id = try write { db in
-            try db.execute(
-                sql: "INSERT INTO requests (kind, project, version, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [kind.rawValue, project, version?.description, at])
+        var request = ControlRequest(id: 0, kind: kind, project: project, version: version, createdAt: at)
+        request.id = try write { db in
+            try RequestRow(record: request).insert(db)
             return db.lastInsertedRowID
         }
-        return ControlRequest(id: id, kind: kind, project: project, version: version, createdAt: at)
+        return request
     }
 
     /// Requests not yet handled, oldest first.
     public func pendingRequests() throws(StoreError) -> [ControlRequest] {
-        try requests(sql: "SELECT * FROM requests WHERE handled_at IS NULL ORDER BY id")
+        try read { db in try RequestRow.filter { $0.handledAt == nil }.order { $0.id }.records(db) }
     }
 
     /// The most recent requests of any state, newest first; for `status`.
     public func recentRequests(limit: Int) throws(StoreError) -> [ControlRequest] {
-        try requests(sql: "SELECT * FROM requests ORDER BY id DESC LIMIT \(max(0, limit))")
+        try read { db in try RequestRow.order { $0.id.desc }.limit(max(0, limit)).records(db) }
     }
 
     /// Marks a request handled with what was done about it. Marking one twice keeps the first
     /// time and note, so a daemon restarted mid-handling cannot rewrite history.
     public func markHandled(_ id: Int64, at: Date, note: String?) throws(StoreError) {
         let found = try write { db in
-            try db.execute(
-                sql: "UPDATE requests SET handled_at = ?, note = ? WHERE id = ? AND handled_at IS NULL",
-                arguments: [at, note, id])
-            if db.changesCount == 1 { return true }
-            return try Bool.fetchOne(db, sql: "SELECT 1 FROM requests WHERE id = ?", arguments: [id]) ?? false
+            let pending = RequestRow.filter { $0.id == id && $0.handledAt == nil }
+            let marked = try pending.updateAll(db) { [$0.handledAt.set(to: at), $0.note.set(to: note)] }
+            return try marked == 1 || RequestRow.exists(db, key: id)
         }
         guard found else { throw StoreError(.notFound, path: path, "no request \(id) to mark handled") }
     }
+}
 
-    private func requests(sql: String) throws(StoreError) -> [ControlRequest] {
-        let rows = try read { db in try Row.fetchAll(db, sql: sql) }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "requests", keyColumns: "id", path: path)
-            let id: Int64 = try stored.value("id")
-            let kindText: String = try stored.value("kind")
-            let versionText: String? = try stored.value("version")
-            guard let kind = ControlRequest.Kind(rawValue: kindText) else {
-                throw StoreError(.corrupt, path: path, "request \(id) has unknown kind \(kindText.debugDescription)")
-            }
-            var version: OpenSSLVersion?
-            if let versionText {
-                guard let parsed = OpenSSLVersion.parse(bare: versionText) else {
-                    throw StoreError(
-                        .corrupt, path: path, "request \(id) has unreadable version \(versionText.debugDescription)")
-                }
-                version = parsed
-            }
-            return ControlRequest(
-                id: id, kind: kind, project: try stored.value("project"), version: version,
-                createdAt: try stored.date("created_at"), handledAt: try stored.optionalDate("handled_at"),
-                note: try stored.value("note"))
-        }
+/// A control request as its `requests` row holds it. A new request's id is 0 until SQLite
+/// assigns one.
+struct RequestRow: RecordRow, PersistableRecord {
+    let record: ControlRequest
+
+    static let databaseTableName = "requests"
+
+    enum Columns: String, RecordColumn {
+        case id, kind, project, version, createdAt, handledAt, note
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> ControlRequest {
+        ControlRequest(
+            id: try row[.id], kind: try row.text(.kind, ControlRequest.Kind.init(rawValue:)),
+            project: try row[.project],
+            version: try row.optionalText(.version, OpenSSLVersion.parse(bare:)), createdAt: try row[.createdAt],
+            handledAt: try row[.handledAt], note: try row[.note])
     }
 }

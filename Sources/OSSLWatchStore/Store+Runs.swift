@@ -19,47 +19,34 @@ extension Store {
         project: String, previous: OpenSSLVersion, target: OpenSSLVersion, nextRelease: String?,
         advisories: [String] = [], isSecurity: Bool = false, forced: Bool = false, steps: [StepPlan], at: Date
     ) throws(StoreError) -> RunRecord? {
-        let advisoriesJSON = try Self.json(advisories)
-        let id: Int64? = try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO runs (project, previous, target, next_release, advisories, is_security, state,
-                                      created_at, updated_at, forced)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(project, target) DO NOTHING
-                    """,
-                arguments: [
-                    project, previous.description, target.description, nextRelease, advisoriesJSON, isSecurity,
-                    RunState.active.rawValue, at, at, forced,
-                ])
+        let new = RunRecord(
+            id: 0, project: project, previous: previous, target: target, nextRelease: nextRelease,
+            advisories: advisories, isSecurity: isSecurity, createdAt: at, updatedAt: at, forced: forced)
+        return try write { db in
+            // (project, target) is unique: a second run of the pair is not inserted.
+            try RunRow(record: new).insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
-            for (index, step) in steps.enumerated() {
-                try db.execute(
-                    sql: """
-                        INSERT INTO steps (run_id, idx, name, kind, state, idempotent, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, index, step.name, step.kind.rawValue, StepState.pending.rawValue, step.idempotent, at,
-                    ])
+            for (index, plan) in steps.enumerated() {
+                let step = StepRecord(
+                    runID: id, index: index, name: plan.name, kind: plan.kind, idempotent: plan.idempotent,
+                    updatedAt: at)
+                try StepRow(record: step).insert(db)
             }
-            return id
+            return try requireRun(db, id)
         }
-        guard let id else { return nil }
-        return try run(id)
     }
 
     /// Every run, or every run of `project`, oldest first.
     public func runs(project: String? = nil) throws(StoreError) -> [RunRecord] {
-        let rows = try read { db in
-            if let project {
-                return try Row.fetchAll(
-                    db, sql: "SELECT * FROM runs WHERE project = ? ORDER BY id", arguments: [project])
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id")
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
+        try read { db in try Self.runs(project: project).records(db) }
+    }
+
+    /// The runs (of `project`, when given), oldest first.
+    private static func runs(project: String?) -> QueryInterfaceRequest<RunRow> {
+        let all = RunRow.order { $0.id }
+        guard let project else { return all }
+        return all.filter { $0.project == project }
     }
 
     /// A run with its steps (and, for one run, its attempts) as one read saw them.
@@ -73,41 +60,24 @@ extension Store {
     /// transaction: a run's state always matches its steps' (separate reads could see a step
     /// already waiting for approval and its run still active).
     public func runSnapshots(project: String? = nil) throws(StoreError) -> [RunSnapshot] {
-        let (runRows, stepRows) = try read { db in
-            let filter = project == nil ? "" : "WHERE project = ?"
-            let arguments: StatementArguments = project.map { [$0] } ?? []
+        let (runs, allSteps) = try read { db in
+            let runs = Self.runs(project: project)
+            let ids = runs.select { $0.id }
             return (
-                try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments),
-                try Row.fetchAll(
-                    db, sql: "SELECT * FROM steps WHERE run_id IN (SELECT id FROM runs \(filter)) ORDER BY run_id, idx",
-                    arguments: arguments)
+                try runs.records(db),
+                try StepRow.filter { ids.contains($0.runID) }.order { [$0.runID, $0.index] }.records(db)
             )
         }
-        var steps: [Int64: [StepRecord]] = [:]
-        for row in stepRows {
-            let step = try decodeRecord(StepRow.self, row)
-            steps[step.runID, default: []].append(step)
-        }
-        return try runRows.map { row throws(StoreError) in
-            let run = try decodeRecord(RunRow.self, row)
-            return RunSnapshot(run: run, steps: steps[run.id] ?? [], attempts: [])
-        }
+        let steps = Dictionary(grouping: allSteps, by: \.runID)
+        return runs.map { run in RunSnapshot(run: run, steps: steps[run.id] ?? [], attempts: []) }
     }
 
     /// One run with its steps and attempts, read in one transaction; nil when there is no such run.
     public func runSnapshot(_ id: Int64) throws(StoreError) -> RunSnapshot? {
-        let (runRow, stepRows, attemptRows) = try read { db in
-            (
-                try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]),
-                try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [id]),
-                try Row.fetchAll(db, sql: Self.attemptsQuery, arguments: [id])
-            )
+        try read { db in
+            guard let run = try RunRow.filter(key: id).record(db) else { return nil }
+            return RunSnapshot(run: run, steps: try Self.steps(db, run: id), attempts: try Self.attempts(db, run: id))
         }
-        guard let runRow else { return nil }
-        return RunSnapshot(
-            run: try decodeRecord(RunRow.self, runRow),
-            steps: try stepRows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) },
-            attempts: try attemptRows.map { row throws(StoreError) in try decodeRecord(AttemptRow.self, row) })
     }
 
     /// Runs that are not final (active, waiting, needing attention, failed), oldest first.
@@ -116,39 +86,40 @@ extension Store {
     }
 
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
-        let row = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
-        return try row.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
+        try read { db in try RunRow.filter(key: id).record(db) }
     }
 
     /// The run of (project, target), if one was ever created.
     public func run(project: String, target: OpenSSLVersion) throws(StoreError) -> RunRecord? {
-        let row = try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM runs WHERE project = ? AND target = ?",
-                arguments: [project, target.description])
+        try read { db in
+            try RunRow.filter { $0.project == project && $0.target == target.description }.record(db)
         }
-        return try row.map { row throws(StoreError) in try decodeRecord(RunRow.self, row) }
     }
 
     /// The steps of a run in checklist order.
     public func steps(run: Int64) throws(StoreError) -> [StepRecord] {
-        let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
-        }
-        return try rows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) }
+        try read { db in try Self.steps(db, run: run) }
+    }
+
+    private static func steps(_ db: Database, run: Int64) throws -> [StepRecord] {
+        try StepRow.filter { $0.runID == run }.order { $0.index }.records(db)
     }
 
     /// Every attempt of every step of a run, in the order they started.
     public func attempts(run: Int64) throws(StoreError) -> [AttemptRecord] {
-        let rows = try read { db in try Row.fetchAll(db, sql: Self.attemptsQuery, arguments: [run]) }
-        return try rows.map { row throws(StoreError) in try decodeRecord(AttemptRow.self, row) }
+        try read { db in try Self.attempts(db, run: run) }
     }
 
-    /// A run's attempts in the order they started (the run's id is the one argument).
-    static let attemptsQuery = """
-        SELECT a.* FROM attempts a JOIN steps s ON s.run_id = a.run_id AND s.name = a.step
-        WHERE a.run_id = ? ORDER BY a.started_at, s.idx, a.number
-        """
+    /// A run's attempts in the order they started, a step's place breaking ties (a join).
+    private static func attempts(_ db: Database, run: Int64) throws -> [AttemptRecord] {
+        try AttemptRow.fetchAll(
+            db,
+            sql: """
+                SELECT a.* FROM attempts a JOIN steps s ON s.run_id = a.run_id AND s.name = a.step
+                WHERE a.run_id = ? ORDER BY a.started_at, s.idx, a.number
+                """, arguments: [run]
+        ).map(\.record)
+    }
 
     // MARK: - Operator transitions
 
@@ -156,36 +127,24 @@ extension Store {
     /// run continues at the next advance; an announce step's draft is approved with it (the
     /// step is done once the message is sent). Approving a step that is not waiting is refused.
     public func approve(run: Int64, step: String?, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.approve(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.approve(step: step) }
     }
 
     /// Puts a failed or needs-attention step back to pending; the run becomes active again and
     /// the step runs at the next advance. Any other state is refused (a done step never re-runs).
     public func retry(run: Int64, step: String, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.retry(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.retry(step: step) }
     }
 
     /// Marks a step skipped (from pending, failed, needs-attention or waiting-approval): the run
     /// moves past it at the next advance. A running or done step cannot be skipped.
     public func skip(run: Int64, step: String, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.skip(step: step), at: at)
-        }
+        try transition(run: run, at: at) { $0.skip(step: step) }
     }
 
     /// Cancels a run that is not final; no step of it runs again.
     public func cancel(run: Int64, at: Date) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.cancel(), at: at)
-        }
+        try transition(run: run, at: at) { $0.cancel() }
     }
 
     // MARK: - Runner transitions
@@ -196,13 +155,9 @@ extension Store {
     public func beginStep(
         run: Int64, step: String, at: Date, logs: ((Int) -> (stdout: String, stderr: String)?)? = nil
     ) throws(StoreError) -> AttemptRecord {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            let started = try apply(
-                db, run: run, machine.begin(step: step), at: at, attempt: AttemptDetails(logs: logs))
-            guard let attempt = started.first else { throw illegal("run \(run): step \(step) started no attempt") }
-            return attempt
-        }
+        let started = try transition(run: run, at: at, attempt: AttemptDetails(logs: logs)) { $0.begin(step: step) }
+        guard let attempt = started.first else { throw illegal("run \(run): step \(step) started no attempt") }
+        return attempt
     }
 
     /// Commits a running step's outcome after its effect: `done`, `failed` or `needs-attention`,
@@ -214,15 +169,10 @@ extension Store {
         stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: String? = nil,
         at: Date
     ) throws(StoreError) {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            let details = AttemptDetails(
-                number: attempt, exitCode: exitCode, stdoutPath: stdoutPath, stderrPath: stderrPath)
-            try apply(
-                db, run: run,
-                machine.finish(
-                    step: step, as: state, reason: reason, dryRun: dryRun, attemptOutcome: outcome), at: at,
-                attempt: details)
+        let details = AttemptDetails(
+            number: attempt, exitCode: exitCode, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        try transition(run: run, at: at, attempt: details) {
+            $0.finish(step: step, as: state, reason: reason, dryRun: dryRun, attemptOutcome: outcome)
         }
     }
 
@@ -231,10 +181,7 @@ extension Store {
     public func markStep(run: Int64, step: String, state: StepState, because reason: StepReason?, at: Date)
         throws(StoreError)
     {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.mark(step: step, as: state, reason: reason), at: at)
-        }
+        try transition(run: run, at: at) { $0.mark(step: step, as: state, reason: reason) }
     }
 
     /// `markStep` with free words for the reason.
@@ -245,10 +192,7 @@ extension Store {
     /// Sets the final state `done` once every step is done or skipped.
     public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
         guard state == .done else { throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)") }
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.complete(), at: at)
-        }
+        try transition(run: run, at: at) { $0.complete() }
     }
 
     /// Records facts learnt during the run: the verified digest, the next downstream release.
@@ -256,14 +200,11 @@ extension Store {
         throws(StoreError)
     {
         try write { db in
-            _ = try runMachine(db, run: run)
-            try db.execute(
-                sql: """
-                    UPDATE runs SET sha256 = COALESCE(?, sha256), next_release = COALESCE(?, next_release),
-                                    updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [sha256, nextRelease, at, run])
+            var facts = try requireRun(db, run)
+            facts.sha256 = sha256 ?? facts.sha256
+            facts.nextRelease = nextRelease ?? facts.nextRelease
+            facts.updatedAt = at
+            try RunRow(record: facts).update(db)
         }
     }
 
@@ -291,18 +232,17 @@ extension Store {
     /// again, and an unsent plain announcement is withdrawn so the security variant is drafted.
     /// The list only grows. Returns nil when nothing is new or the run is final.
     public func addAdvisories(run id: Int64, cves: [String], at: Date) throws(StoreError) -> AdvisoryUpdate? {
-        let changes = try write { db -> AdvisoryUpdate? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
-                throw StoreError(.notFound, path: path, "no run \(id)")
-            }
-            let current = try decodeRecord(RunRow.self, row)
+        try write { db -> AdvisoryUpdate? in
+            let current = try requireRun(db, id)
             guard !current.state.isFinal else { return nil }
             var added: [String] = []
             for cve in cves where !current.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
             guard !added.isEmpty else { return nil }
-            try db.execute(
-                sql: "UPDATE runs SET advisories = ?, is_security = 1, updated_at = ? WHERE id = ?",
-                arguments: [try Self.json(current.advisories + added), at, id])
+            var security = current
+            security.advisories += added
+            security.isSecurity = true
+            security.updatedAt = at
+            try RunRow(record: security).update(db)
             var machine = try runMachine(db, run: id)
             let (reopened, action) = machine.reopenSecuritySteps()
             try apply(db, run: id, action, at: at)
@@ -318,12 +258,9 @@ extension Store {
                 case .stale(let draft): update.staleDrafts.append(draft)
                 }
             }
+            update.run = try requireRun(db, id)
             return update
         }
-        guard var changes else { return nil }
-        guard let run = try run(id) else { throw StoreError(.notFound, path: path, "run \(id) disappeared") }
-        changes.run = run
-        return changes
     }
 
     /// Notes that `newer` (targeting `target`) replaces `run`: final at once when `now`,
@@ -331,33 +268,23 @@ extension Store {
     public func supersede(run: Int64, by newer: Int64, target: OpenSSLVersion, now: Bool, at: Date)
         throws(StoreError)
     {
-        try write { db in
-            var machine = try runMachine(db, run: run)
-            try apply(db, run: run, machine.supersede(by: newer, target: target.description, now: now), at: at)
-        }
+        try transition(run: run, at: at) { $0.supersede(by: newer, target: target.description, now: now) }
     }
 
     /// The crash-recovery rule (`RunMachine.recoverInterrupted`), for the runner at start:
     /// every step still `running` was interrupted. Returns the steps changed, with their new state.
     public func recoverInterrupted(at: Date) throws(StoreError) -> [StepRecord] {
-        let rows = try write { db in
-            let running = try Row.fetchAll(
-                db, sql: "SELECT * FROM steps WHERE state = ? ORDER BY run_id, idx",
-                arguments: [StepState.running.rawValue])
-            let keys = try running.map { row throws(StoreError) in
-                let step = try decodeRecord(StepRow.self, row)
-                return (run: step.runID, index: step.index)
-            }
-            for run in Set(keys.map { $0.run }).sorted() {
+        try write { db in
+            let running = try StepRow.filter { $0.state == StepState.running.rawValue }.order { [$0.runID, $0.index] }
+                .records(db)
+            for run in Set(running.map(\.runID)).sorted() {
                 var machine = try runMachine(db, run: run)
                 try apply(db, run: run, machine.recoverInterrupted(), at: at)
             }
-            return try keys.compactMap { key in
-                try Row.fetchOne(
-                    db, sql: "SELECT * FROM steps WHERE run_id = ? AND idx = ?", arguments: [key.run, key.index])
+            return try running.compactMap { step in
+                try StepRow.filter { $0.runID == step.runID && $0.index == step.index }.record(db)
             }
         }
-        return try rows.map { row throws(StoreError) in try decodeRecord(StepRow.self, row) }
     }
 
     /// The reason a non-idempotent step interrupted by a crash waits for an operator.
@@ -374,49 +301,42 @@ extension Store {
         var exitCode: Int32?
         var stdoutPath: String?
         var stderrPath: String?
+    }
 
-        init(
-            logs: ((Int) -> (stdout: String, stderr: String)?)? = nil, number: Int? = nil, exitCode: Int32? = nil,
-            stdoutPath: String? = nil, stderrPath: String? = nil
-        ) {
-            self.logs = logs
-            self.number = number
-            self.exitCode = exitCode
-            self.stdoutPath = stdoutPath
-            self.stderrPath = stderrPath
+    /// One run event in one transaction: the machine loaded from the rows, its action written.
+    @discardableResult
+    private func transition(
+        run: Int64, at: Date, attempt details: AttemptDetails = .init(),
+        _ event: (inout RunMachine) -> RunMachine.Action
+    ) throws(StoreError) -> [AttemptRecord] {
+        try write { db in
+            var machine = try runMachine(db, run: run)
+            return try apply(db, run: run, event(&machine), at: at, attempt: details)
         }
+    }
+
+    /// The run's record; a run that does not exist is an error.
+    func requireRun(_ db: Database, _ run: Int64) throws -> RunRecord {
+        guard let record = try RunRow.filter(key: run).record(db) else {
+            throw StoreError(.notFound, path: path, "no run \(run)")
+        }
+        return record
     }
 
     /// Loads a run's machine from its rows (with the drafts its announce steps wait on).
     func runMachine(_ db: Database, run: Int64) throws -> RunMachine {
-        guard let text = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [run]) else {
-            throw StoreError(.notFound, path: path, "no run \(run)")
-        }
-        guard let state = RunState(rawValue: text) else {
-            throw StoreError(.corrupt, path: path, "run \(run) has unknown state \(text.debugDescription)")
-        }
+        let state = try requireRun(db, run).state
         var drafts: [String: Int64] = [:]
-        let draftRows = try Row.fetchAll(
-            db,
-            sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE run_id = ? AND role = ? AND state = ? ORDER BY id",
-            arguments: [run, OutboxRecord.Role.message.rawValue, OutboxState.drafted.rawValue])
-        for row in draftRows {
-            let draft = try decodeRecord(OutboxRow.self, row)
+        let waiting = OutboxRow.filter { $0.runID == run && $0.role == OutboxRecord.Role.message.rawValue }
+            .filter { $0.state == OutboxState.drafted.rawValue }.order { $0.id }
+        for draft in try waiting.records(db) {
             if let step = draft.step { drafts[step] = draft.id }
         }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY idx", arguments: [run])
-        let steps = try rows.map { row throws(StoreError) in
-            let step = try decodeRecord(StepRow.self, row)
-            let code: StepReason.Code?
-            do {
-                code = try StepRow.reasonCode(row)
-            } catch {
-                throw StoreError(.corrupt, path: path, "run \(run) step \(step.name) has an unreadable reason code")
-            }
-            return RunMachine.Step(
-                name: step.name, kind: step.kind, state: step.state, idempotent: step.idempotent,
-                reason: step.reason, reasonCode: code, draft: drafts[step.name])
+        let steps = try StepRow.filter { $0.runID == run }.order { $0.index }.fetchAll(db).map { row in
+            RunMachine.Step(
+                name: row.record.name, kind: row.record.kind, state: row.record.state,
+                idempotent: row.record.idempotent, reason: row.record.reason, reasonCode: row.reasonCode,
+                draft: drafts[row.record.name])
         }
         return RunMachine(run: run, state: state, steps: steps)
     }
@@ -438,54 +358,43 @@ extension Store {
             switch step.attempt {
             case nil: break
             case .start?:
-                let number =
-                    try Int.fetchOne(
-                        db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_id = ? AND step = ?",
-                        arguments: [run, step.name]) ?? 1
+                let attempts = AttemptRow.filter { $0.runID == run && $0.step == step.name }
+                let number = (try attempts.select({ max($0.number) }, as: Int.self).fetchOne(db) ?? 0) + 1
                 let paths = details.logs?(number) ?? nil
-                try db.execute(
-                    sql: """
-                        INSERT INTO attempts (run_id, step, number, started_at, stdout_path, stderr_path)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [run, step.name, number, at, paths?.stdout, paths?.stderr])
-                started.append(
-                    AttemptRecord(
-                        runID: run, step: step.name, number: number, startedAt: at, stdoutPath: paths?.stdout,
-                        stderrPath: paths?.stderr))
+                let attempt = AttemptRecord(
+                    runID: run, step: step.name, number: number, startedAt: at, stdoutPath: paths?.stdout,
+                    stderrPath: paths?.stderr)
+                try AttemptRow(record: attempt).insert(db)
+                started.append(attempt)
             case .finish?, .interrupt?:
-                let outcome = step.attempt?.outcome
-                try db.execute(
-                    sql: """
-                        UPDATE attempts SET finished_at = ?, exit_code = COALESCE(?, exit_code),
-                                            stdout_path = COALESCE(?, stdout_path),
-                                            stderr_path = COALESCE(?, stderr_path), outcome = ?
-                        WHERE run_id = ? AND step = ? AND finished_at IS NULL AND (? IS NULL OR number = ?)
-                        """,
-                    arguments: [
-                        at, details.exitCode, details.stdoutPath, details.stderrPath, outcome, run, step.name,
-                        details.number, details.number,
-                    ])
+                var open = AttemptRow.filter { $0.runID == run && $0.step == step.name && $0.finishedAt == nil }
+                if let number = details.number { open = open.filter { $0.number == number } }
+                for var attempt in try open.fetchAll(db) {
+                    attempt.record.finishedAt = at
+                    attempt.record.exitCode = details.exitCode ?? attempt.record.exitCode
+                    attempt.record.stdoutPath = details.stdoutPath ?? attempt.record.stdoutPath
+                    attempt.record.stderrPath = details.stderrPath ?? attempt.record.stderrPath
+                    attempt.record.outcome = step.attempt?.outcome
+                    try attempt.update(db)
+                }
             }
-            try db.execute(
-                sql: """
-                    UPDATE steps SET state = ?, reason = ?, reason_code = ?, updated_at = ?,
-                                     approved_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE approved_at END
-                    WHERE run_id = ? AND name = ?
-                    """,
-                arguments: [
-                    step.state.rawValue, step.reason?.text, step.reason?.code?.rawValue, at, step.approved, at,
-                    step.clearsApproval, run, step.name,
-                ])
+            let approvedAt: (any SQLExpressible)? =
+                step.approved ? at : step.clearsApproval ? nil : StepRow.Columns.approvedAt
+            try StepRow.filter { $0.runID == run && $0.name == step.name }.updateAll(db) {
+                [
+                    $0.state.set(to: step.state.rawValue), $0.reason.set(to: step.reason?.text),
+                    $0.reasonCode.set(to: step.reason?.code?.rawValue), $0.updatedAt.set(to: at),
+                    $0.approvedAt.set(to: approvedAt),
+                ]
+            }
         }
-        if let newer = writes.supersededBy {
-            try db.execute(
-                sql: "UPDATE runs SET superseded_by = ?, updated_at = ? WHERE id = ?", arguments: [newer, at, run])
-        }
-        if let derived = writes.run {
-            try db.execute(
-                sql: "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-                arguments: [derived.state.rawValue, derived.reason, at, run])
+        if writes.supersededBy != nil || writes.run != nil {
+            var record = try requireRun(db, run)
+            record.supersededBy = writes.supersededBy ?? record.supersededBy
+            record.state = writes.run?.state ?? record.state
+            if let derived = writes.run { record.reason = derived.reason }
+            record.updatedAt = at
+            try RunRow(record: record).update(db)
         }
         if let draft = writes.approveDraft { try approveDraftOfStep(db, draft, at: at) }
         return started
@@ -493,5 +402,91 @@ extension Store {
 
     private func illegal(_ message: String) -> StoreError {
         StoreError(.illegalTransition, path: path, message)
+    }
+}
+
+/// A run as its `runs` row holds it. A new run's id is 0 until SQLite assigns one.
+struct RunRow: RecordRow, PersistableRecord {
+    let record: RunRecord
+
+    static let databaseTableName = "runs"
+
+    enum Columns: String, RecordColumn {
+        case id, project, previous, target, sha256, nextRelease, advisories, isSecurity, state, reason, createdAt,
+            updatedAt, forced, supersededBy
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> RunRecord {
+        RunRecord(
+            id: try row[.id], project: try row[.project],
+            previous: try row.text(.previous, OpenSSLVersion.parse(bare:)),
+            target: try row.text(.target, OpenSSLVersion.parse(bare:)), sha256: try row[.sha256],
+            nextRelease: try row[.nextRelease], advisories: try row.json(.advisories),
+            isSecurity: try row[.isSecurity], state: try row.text(.state, RunState.init(rawValue:)),
+            reason: try row[.reason],
+            createdAt: try row[.createdAt], updatedAt: try row[.updatedAt], forced: try row[.forced],
+            supersededBy: try row[.supersededBy])
+    }
+}
+
+/// A step as its `steps` row holds it, with the reason's code, which the record type itself
+/// does not carry (the run machine's `Step` does).
+struct StepRow: RecordRow, PersistableRecord {
+    let record: StepRecord
+    var reasonCode: StepReason.Code?
+
+    init(record: StepRecord) {
+        self.record = record
+    }
+
+    static let databaseTableName = "steps"
+    static let keyColumns: [Columns] = [.runID, .index]
+
+    enum Columns: String, RecordColumn {
+        case runID, index, name, kind, state, idempotent, reason
+        /// `StepReason.Code`, for reasons the run machine decided.
+        case reasonCode, approvedAt, updatedAt
+
+        static let renamed: [Columns: String] = [.index: "idx"]
+    }
+
+    init(row: Row) throws {
+        let stored = StoredRow(row, table: Self.databaseTableName, keyColumns: Self.keyColumns)
+        self.init(record: try Self.decode(stored))
+        let code: String? = try stored[.reasonCode]
+        reasonCode = code.flatMap(StepReason.Code.init(rawValue:))
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> StepRecord {
+        StepRecord(
+            runID: try row[.runID], index: try row[.index], name: try row[.name],
+            kind: try row.text(.kind, StepKind.init(rawValue:)),
+            state: try row.text(.state, StepState.init(rawValue:)), idempotent: try row[.idempotent],
+            reason: try row[.reason],
+            approvedAt: try row[.approvedAt], updatedAt: try row[.updatedAt])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
+        container[Columns.reasonCode] = reasonCode?.rawValue
+    }
+}
+
+/// An attempt as its `attempts` row holds it.
+struct AttemptRow: RecordRow, PersistableRecord {
+    var record: AttemptRecord
+
+    static let databaseTableName = "attempts"
+    static let keyColumns: [Columns] = [.runID, .step, .number]
+
+    enum Columns: String, RecordColumn {
+        case runID, step, number, startedAt, finishedAt, exitCode, stdoutPath, stderrPath, outcome
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> AttemptRecord {
+        AttemptRecord(
+            runID: try row[.runID], step: try row[.step], number: try row[.number], startedAt: try row[.startedAt],
+            finishedAt: try row[.finishedAt], exitCode: try row[.exitCode], stdoutPath: try row[.stdoutPath],
+            stderrPath: try row[.stderrPath], outcome: try row[.outcome])
     }
 }

@@ -39,24 +39,15 @@ public final class Store: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let opened: DatabasePool
+            var failure = (code: StoreError.Code.cannotCreate, problem: "cannot open the database")
             do {
-                opened = try DatabasePool(path: path, configuration: configuration)
-            } catch {
-                guard attempt < 6 else {
-                    throw StoreError(.cannotCreate, path: path, "cannot open the database: \(error)")
-                }
-                usleep(useconds_t(20_000 * attempt))
-                continue
-            }
-            do {
+                let opened = try DatabasePool(path: path, configuration: configuration)
+                failure = (.migration, "cannot migrate the database")
                 try StoreSchema.migrator.migrate(opened)
                 pool = opened
                 break
             } catch {
-                guard attempt < 6 else {
-                    throw StoreError(.migration, path: path, "cannot migrate the database: \(error)")
-                }
+                guard attempt < 6 else { throw StoreError(failure.code, path: path, "\(failure.problem): \(error)") }
                 usleep(useconds_t(20_000 * attempt))
             }
         }
@@ -69,10 +60,10 @@ public final class Store: Sendable {
         try? pool.close()
     }
 
-    /// The names of the migrations applied, oldest first; for diagnostics and tests.
     /// Every schema migration this build knows, in order; a fully migrated store has applied all.
     public static var migrationNames: [String] { StoreSchema.migrator.migrations }
 
+    /// The names of the migrations applied, oldest first; for diagnostics and tests.
     public func appliedMigrations() throws(StoreError) -> [String] {
         try read { db in try StoreSchema.migrator.appliedMigrations(db) }
     }
@@ -80,16 +71,12 @@ public final class Store: Sendable {
     // MARK: - Feeds
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [feed])
-        }
-        return try row.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
+        try read { db in try FeedStateRow.filter(key: feed).record(db) }
     }
 
     /// Every feed polled at least once, by name.
     public func feedStates() throws(StoreError) -> [FeedState] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name") }
-        return try rows.map { row throws(StoreError) in try decodeRecord(FeedStateRow.self, row) }
+        try read { db in try FeedStateRow.order { $0.name }.records(db) }
     }
 
     /// Records a 200 whose body parsed: validators, health, every observation and series fact,
@@ -100,69 +87,27 @@ public final class Store: Sendable {
         feed: String, status: Int, etag: String?, lastModified: String?, content: FeedContent, at: Date, nextPoll: Date,
         notBefore: Date? = nil
     ) throws(StoreError) -> [OpenSSLVersion] {
-        let assets = try content.observations.map { observation throws(StoreError) in
-            try Self.json(observation.assets)
-        }
-        return try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, etag, last_modified, last_attempt, last_success, last_status,
-                                       error_streak, last_error, next_poll, last_changed, not_before)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        etag = excluded.etag, last_modified = excluded.last_modified,
-                        last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                        last_status = excluded.last_status, error_streak = 0, last_error = NULL,
-                        next_poll = excluded.next_poll, last_changed = excluded.last_changed,
-                        not_before = excluded.not_before
-                    """,
-                arguments: [feed, etag, lastModified, at, at, status, nextPoll, at, notBefore])
+        try write { db in
+            let state = FeedState(
+                name: feed, etag: etag, lastModified: lastModified, lastAttempt: at, lastSuccess: at,
+                lastStatus: status, nextPoll: nextPoll, lastChanged: at, notBefore: notBefore)
+            try FeedStateRow(record: state).upsert(db)
             var new: [OpenSSLVersion] = []
-            for (observation, assetsJSON) in zip(content.observations, assets) {
-                let version = observation.version
-                try db.execute(
-                    sql: """
-                        INSERT INTO observations (feed, version, tag, time, link, prerelease, draft, assets,
-                                                  first_seen, last_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(feed, version) DO UPDATE SET
-                            tag = excluded.tag, time = excluded.time, link = excluded.link,
-                            prerelease = excluded.prerelease, draft = excluded.draft, assets = excluded.assets,
-                            last_seen = excluded.last_seen
-                        """,
-                    arguments: [
-                        feed, version.description, observation.tag,
-                        StoredRow.storable(observation.time), observation.link,
-                        observation.isPrerelease, observation.isDraft, assetsJSON, at, at,
-                    ])
-                guard !observation.isDraft else { continue }
-                let stage: Int
-                switch version.prerelease?.stage {
-                case .alpha: stage = 0
-                case .beta: stage = 1
-                case nil: stage = 2
+            for observation in content.observations {
+                var row = ObservationRow(record: observation)
+                row.seen = at
+                _ = try row.upsertAndFetch(db, onConflict: ["feed", "version"]) { _ in
+                    [ObservationRow.Columns.firstSeen.noOverwrite]
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO releases (version, major, minor, patch, letters, stage, stage_number, series,
-                                              prerelease, first_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(version) DO NOTHING
-                        """,
-                    arguments: [
-                        version.description, version.major, version.minor, version.patch, version.letters, stage,
-                        version.prerelease?.number ?? 0, version.series.description, version.isPrerelease, at,
-                    ])
-                if db.changesCount > 0 { new.append(version) }
+                guard !observation.isDraft else { continue }
+                try ReleaseRow(record: Release(version: observation.version, sources: [], firstSeen: at))
+                    .insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { new.append(observation.version) }
             }
             for info in content.series {
-                try db.execute(
-                    sql: """
-                        INSERT INTO series (series, release, eol, lts, updated) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(series) DO UPDATE SET
-                            release = excluded.release, eol = excluded.eol, lts = excluded.lts, updated = excluded.updated
-                        """,
-                    arguments: [info.series.description, info.release.description, info.eol.description, info.lts, at])
+                var row = SeriesRow(record: info)
+                row.updated = at
+                try row.upsert(db)
             }
             try Self.insertAdvisoryContent(content, feed: feed, at: at, in: db)
             return new.sorted()
@@ -171,19 +116,9 @@ public final class Store: Sendable {
 
     /// Records a 304: the feed is healthy and unchanged; validators and observations stay as they are.
     public func recordNotModified(feed: String, at: Date, nextPoll: Date, notBefore: Date? = nil) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, last_attempt, last_success, last_status, error_streak, next_poll,
-                                       not_before)
-                    VALUES (?, ?, ?, 304, 0, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                        last_status = 304, error_streak = 0, last_error = NULL, next_poll = excluded.next_poll,
-                        not_before = excluded.not_before
-                    """,
-                arguments: [feed, at, at, nextPoll, notBefore])
-        }
+        let state = FeedState(
+            name: feed, lastAttempt: at, lastSuccess: at, lastStatus: 304, nextPoll: nextPoll, notBefore: notBefore)
+        try record(state, keeping: [.etag, .lastModified, .lastChanged])
     }
 
     /// Records a failed poll (transport error, HTTP error, unparsable body): only the feed's
@@ -191,18 +126,22 @@ public final class Store: Sendable {
     public func recordFailure(
         feed: String, status: Int?, error: String, at: Date, nextPoll: Date, notBefore: Date? = nil
     ) throws(StoreError) {
+        let state = FeedState(
+            name: feed, lastAttempt: at, lastStatus: status, errorStreak: 1, lastError: error, nextPoll: nextPoll,
+            notBefore: notBefore)
+        try record(state, keeping: [.etag, .lastModified, .lastSuccess, .lastChanged], countingErrors: true)
+    }
+
+    /// Writes a feed's row; a row already there keeps the `kept` columns, and with
+    /// `countingErrors` its error streak grows by one.
+    private func record(_ state: FeedState, keeping kept: [FeedStateRow.Columns], countingErrors: Bool = false)
+        throws(StoreError)
+    {
+        let streak = FeedStateRow.Columns.errorStreak
         try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO feeds (name, last_attempt, last_status, error_streak, last_error, next_poll,
-                                       not_before)
-                    VALUES (?, ?, ?, 1, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET
-                        last_attempt = excluded.last_attempt, last_status = excluded.last_status,
-                        error_streak = feeds.error_streak + 1, last_error = excluded.last_error,
-                        next_poll = excluded.next_poll, not_before = excluded.not_before
-                    """,
-                arguments: [feed, at, status, error, nextPoll, notBefore])
+            _ = try FeedStateRow(record: state).upsertAndFetch(db) { _ in
+                kept.map(\.noOverwrite) + (countingErrors ? [streak.set(to: streak + 1)] : [])
+            }
         }
     }
 
@@ -210,43 +149,27 @@ public final class Store: Sendable {
 
     /// Every release seen by a non-draft observation, oldest version first, with the feeds that saw it.
     public func releases() throws(StoreError) -> [Release] {
-        let rows = try read { db in
-            try Row.fetchAll(
+        try read { db in
+            try ReleaseRow.fetchAll(
                 db,
                 sql: """
                     SELECT r.*, (SELECT group_concat(o.feed, char(10)) FROM observations o
                                  WHERE o.version = r.version AND o.draft = 0) AS sources
                     FROM releases r
                     ORDER BY major, minor, patch, length(letters), letters, stage, stage_number
-                    """)
+                    """
+            ).map(\.record)
         }
-        return try rows.map { row throws(StoreError) in try release(from: row) }
     }
 
     /// Records the outcome of a tarball check for a release the store knows.
     public func recordChecksum(version: OpenSSLVersion, _ checksum: Release.Checksum, at: Date = Date())
         throws(StoreError)
     {
-        let state: String
-        var sha256: String?
-        var reason: String?
-        switch checksum {
-        case .unchecked: state = "unchecked"
-        case .matched(let digest):
-            state = "matched"
-            sha256 = digest
-        case .mismatched(let why):
-            state = "mismatched"
-            reason = why
-        }
+        let columns = ReleaseRow.checksumColumns(checksum).map { column, value in column.set(to: value) }
         let changed = try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE releases SET checksum_state = ?, checksum_sha256 = ?, checksum_reason = ?, checked_at = ?
-                    WHERE version = ?
-                    """,
-                arguments: [state, sha256, reason, at, version.description])
-            return db.changesCount
+            try ReleaseRow.filter(key: version.description).updateAll(
+                db, columns + [ReleaseRow.Columns.checkedAt.set(to: at)])
         }
         guard changed == 1 else {
             throw StoreError(.notFound, path: path, "no release \(version) to record a checksum for")
@@ -255,33 +178,12 @@ public final class Store: Sendable {
 
     /// The series facts from the release-metadata feed, oldest series first.
     public func seriesInfo() throws(StoreError) -> [SeriesInfo] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM series") }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "series", keyColumns: "series", path: path)
-            let name: String = try stored.value("series")
-            let release: String = try stored.value("release")
-            let eol: String = try stored.value("eol")
-            guard let series = Series(name), let releaseDate = MetadataDate(release), let eolDate = MetadataDate(eol)
-            else { throw StoreError(.corrupt, path: path, "unreadable series row \(name)") }
-            return SeriesInfo(series: series, release: releaseDate, eol: eolDate, lts: try stored.value("lts"))
-        }.sorted { $0.series < $1.series }
+        try read { db in try SeriesRow.fetchAll(db).map(\.record) }.sorted { $0.series < $1.series }
     }
 
     /// Every stored observation, for reports: by feed, then version.
     public func observations() throws(StoreError) -> [Observation] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM observations ORDER BY feed, id") }
-        return try rows.map { row throws(StoreError) in
-            let stored = StoredRow(row, table: "observations", keyColumns: "id", path: path)
-            let text: String = try stored.value("version")
-            let assetsJSON: String = try stored.value("assets")
-            guard let version = OpenSSLVersion.parse(bare: text),
-                let assets = try? JSONDecoder().decode([Observation.Asset].self, from: Data(assetsJSON.utf8))
-            else { throw StoreError(.corrupt, path: path, "unreadable observation of \(text)") }
-            return Observation(
-                feed: try stored.value("feed"), version: version, tag: try stored.value("tag"),
-                time: try stored.optionalDate("time"), link: try stored.value("link"),
-                isPrerelease: try stored.value("prerelease"), isDraft: try stored.value("draft"), assets: assets)
-        }
+        try read { db in try ObservationRow.order { [$0.feed, $0.id] }.records(db) }
     }
 
     // MARK: - Verdicts
@@ -289,17 +191,8 @@ public final class Store: Sendable {
     /// Stores each verdict as the latest for its project (one row per project, replaced in one
     /// transaction). Projects not in `verdicts` keep their previous row.
     public func saveVerdicts(_ verdicts: [Verdict], at: Date) throws(StoreError) {
-        let encoded = try verdicts.map { verdict throws(StoreError) in (verdict, try Self.json(verdict)) }
         try write { db in
-            for (verdict, json) in encoded {
-                try db.execute(
-                    sql: """
-                        INSERT INTO verdicts (project, computed_at, kind, json) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(project) DO UPDATE SET
-                            computed_at = excluded.computed_at, kind = excluded.kind, json = excluded.json
-                        """,
-                    arguments: [verdict.project, at, verdict.kind.rawValue, json])
-            }
+            for verdict in verdicts { try VerdictRow(record: (verdict, at)).upsert(db) }
         }
     }
 
@@ -315,15 +208,9 @@ public final class Store: Sendable {
     /// counts as no verdict yet for its project, rather than making every project's unreadable:
     /// the next round replaces it.
     public func latestVerdictsWithTime() throws(StoreError) -> [(verdict: Verdict, computedAt: Date)] {
-        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdicts ORDER BY project") }
-        var verdicts: [(verdict: Verdict, computedAt: Date)] = []
-        for row in rows {
-            let stored = StoredRow(row, table: "verdicts", keyColumns: "project", path: path)
-            let json: String = try stored.value("json")
-            guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)) else { continue }
-            verdicts.append((verdict, try stored.date("computed_at")))
+        try read { db in try VerdictRow.order { $0.project }.records(db) }.compactMap { verdict, computedAt in
+            verdict.map { ($0, computedAt) }
         }
-        return verdicts
     }
 
     // MARK: - Internals
@@ -331,6 +218,8 @@ public final class Store: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
+        } catch let error as StoreError {
+            throw named(error)
         } catch {
             throw StoreError(.database, path: path, "read failed: \(error)")
         }
@@ -343,7 +232,7 @@ public final class Store: Sendable {
         do {
             return try pool.write(body)
         } catch let error as StoreError {
-            throw error
+            throw named(error)
         } catch {
             throw StoreError(.database, path: path, "write failed: \(error)")
         }
@@ -359,27 +248,202 @@ public final class Store: Sendable {
         }
     }
 
-    private func release(from row: Row) throws(StoreError) -> Release {
-        let stored = StoredRow(row, table: "releases", keyColumns: "version", path: path)
-        let text: String = try stored.value("version")
-        guard let version = OpenSSLVersion.parse(bare: text) else {
-            throw StoreError(.corrupt, path: path, "unreadable release version \(text.debugDescription)")
+    /// An error from inside a transaction (a row that does not read) with this database file named.
+    private func named(_ error: StoreError) -> StoreError {
+        error.path.isEmpty ? StoreError(error.code, path: path, error.message) : error
+    }
+}
+
+extension Store {
+    /// Copies the store of `source` (a state directory) into `destination`, a consistent
+    /// snapshot taken with SQLite's online backup while a daemon may be writing it. The source
+    /// is opened read-only and never migrated; a source without a store yields no file, so the
+    /// copy starts empty. Only the database is copied: run logs, downloads and drafts are not.
+    public static func snapshot(from source: String, to destination: String) throws(StoreError) {
+        let sourcePath = (source as NSString).appendingPathComponent(fileName)
+        let destinationPath = (destination as NSString).appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: sourcePath) else { return }
+        do {
+            var readOnly = GRDB.Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(busyTimeout)
+            let reader = try DatabaseQueue(path: sourcePath, configuration: readOnly)
+            let writer = try DatabaseQueue(path: destinationPath)
+            try reader.backup(to: writer)
+            try reader.close()
+            try writer.close()
+        } catch {
+            throw StoreError(.cannotCreate, path: destinationPath, "cannot copy \(sourcePath): \(error)")
         }
-        let sources: String? = try stored.value("sources")
+    }
+}
+
+/// A project's latest verdict as its `verdicts` row holds it. A verdict this build cannot read
+/// is nil (see `Store.latestVerdictsWithTime()`).
+struct VerdictRow: RecordRow, PersistableRecord {
+    let record: (verdict: Verdict?, computedAt: Date)
+
+    static let databaseTableName = "verdicts"
+    static let keyColumns: [Columns] = [.project]
+
+    enum Columns: String, RecordColumn {
+        case project, computedAt, kind, json
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> (verdict: Verdict?, computedAt: Date) {
+        let json: String = try row[.json]
+        return (try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)), try row[.computedAt])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        guard let verdict = record.verdict else { return }
+        container[Columns.project] = verdict.project
+        container[Columns.computedAt] = record.computedAt
+        container[Columns.kind] = verdict.kind.rawValue
+        container[Columns.json] = try Store.json(verdict)
+    }
+}
+
+/// A feed's health and validators as its `feeds` row holds them.
+struct FeedStateRow: RecordRow, PersistableRecord {
+    let record: FeedState
+
+    static let databaseTableName = "feeds"
+    static let keyColumns: [Columns] = [.name]
+
+    enum Columns: String, RecordColumn {
+        case name, etag, lastModified, lastAttempt, lastSuccess, lastStatus, errorStreak, lastError, nextPoll,
+            lastChanged, notBefore
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> FeedState {
+        FeedState(
+            name: try row[.name], etag: try row[.etag], lastModified: try row[.lastModified],
+            lastAttempt: try row[.lastAttempt], lastSuccess: try row[.lastSuccess], lastStatus: try row[.lastStatus],
+            errorStreak: try row[.errorStreak], lastError: try row[.lastError], nextPoll: try row[.nextPoll],
+            lastChanged: try row[.lastChanged], notBefore: try row[.notBefore])
+    }
+}
+
+/// What one feed said about one version, as its `observations` row holds it; `firstSeen` and
+/// `lastSeen` are the poll's time when written.
+struct ObservationRow: RecordRow, PersistableRecord {
+    let record: Observation
+    var seen: Date?
+
+    init(record: Observation) {
+        self.record = record
+    }
+
+    static let databaseTableName = "observations"
+
+    enum Columns: String, RecordColumn {
+        case id, feed, version, tag, time, link, isPrerelease, isDraft, assets, firstSeen, lastSeen
+
+        static let renamed: [Columns: String] = [.isPrerelease: "prerelease", .isDraft: "draft"]
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Observation {
+        Observation(
+            feed: try row[.feed], version: try row.text(.version, OpenSSLVersion.parse(bare:)), tag: try row[.tag],
+            time: try row[.time], link: try row[.link], isPrerelease: try row[.isPrerelease],
+            isDraft: try row[.isDraft],
+            assets: try row.json(.assets))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
+        container[Columns.time] = StoredDate.storable(record.time)
+        container[Columns.firstSeen] = seen
+        container[Columns.lastSeen] = seen
+    }
+}
+
+/// A release as its `releases` row holds it: the version, its parts (so that SQL orders
+/// versions without parsing them) and the tarball check. `sources` is no column of the table:
+/// `Store.releases()` selects it from the observations.
+struct ReleaseRow: RecordRow, PersistableRecord {
+    let record: Release
+
+    static let databaseTableName = "releases"
+    static let keyColumns: [Columns] = [.version]
+
+    enum Columns: String, RecordColumn {
+        case version, major, minor, patch, letters, stage, stageNumber, series, prerelease, firstSeen, checksumState,
+            checksumSHA256, checksumReason, checkedAt, sources
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> Release {
         let checksum: Release.Checksum
-        let state: String = try stored.value("checksum_state")
-        switch state {
-        case "matched":
-            guard let sha256: String = try stored.value("checksum_sha256") else {
-                throw StoreError(.corrupt, path: path, "release \(text) matched without a digest")
-            }
-            checksum = .matched(sha256: sha256)
-        case "mismatched":
-            checksum = .mismatched(reason: try stored.value("checksum_reason", as: String?.self) ?? "mismatched")
+        switch try row[.checksumState] as String {
+        case "matched": checksum = .matched(sha256: try row.text(.checksumSHA256) { $0 })
+        case "mismatched": checksum = .mismatched(reason: try row[.checksumReason] ?? "mismatched")
         default: checksum = .unchecked
         }
+        let sources: String? = try row[.sources]
         return Release(
-            version: version, sources: Set((sources ?? "").split(separator: "\n").map(String.init)),
-            firstSeen: try stored.date("first_seen"), checksum: checksum)
+            version: try row.text(.version, OpenSSLVersion.parse(bare:)),
+            sources: Set((sources ?? "").split(separator: "\n").map(String.init)), firstSeen: try row[.firstSeen],
+            checksum: checksum)
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        let version = record.version
+        container[Columns.version] = version.description
+        container[Columns.major] = version.major
+        container[Columns.minor] = version.minor
+        container[Columns.patch] = version.patch
+        container[Columns.letters] = version.letters
+        // 0 alpha, 1 beta, 2 final: finals sort after their pre-releases.
+        switch version.prerelease?.stage {
+        case .alpha: container[Columns.stage] = 0
+        case .beta: container[Columns.stage] = 1
+        case nil: container[Columns.stage] = 2
+        }
+        container[Columns.stageNumber] = version.prerelease?.number ?? 0
+        container[Columns.series] = version.series.description
+        container[Columns.prerelease] = version.isPrerelease
+        container[Columns.firstSeen] = record.firstSeen
+        for (column, value) in Self.checksumColumns(record.checksum) { container[column] = value }
+    }
+
+    /// How the check is stored: its state and its digest or reason.
+    static func checksumColumns(_ checksum: Release.Checksum) -> [Columns: String?] {
+        switch checksum {
+        case .unchecked: return [.checksumState: "unchecked", .checksumSHA256: nil, .checksumReason: nil]
+        case .matched(let digest): return [.checksumState: "matched", .checksumSHA256: digest, .checksumReason: nil]
+        case .mismatched(let why): return [.checksumState: "mismatched", .checksumSHA256: nil, .checksumReason: why]
+        }
+    }
+}
+
+/// A series' support facts as its `series` row holds them; `updated` is the poll's time when written.
+struct SeriesRow: RecordRow, PersistableRecord {
+    let record: SeriesInfo
+    var updated: Date?
+
+    init(record: SeriesInfo) {
+        self.record = record
+    }
+
+    static let databaseTableName = "series"
+    static let keyColumns: [Columns] = [.series]
+
+    enum Columns: String, RecordColumn {
+        case series, release, eol, lts, updated
+    }
+
+    static func decode(_ row: StoredRow<Columns>) throws -> SeriesInfo {
+        SeriesInfo(
+            series: try row.text(.series) { Series($0) }, release: try row.text(.release) { MetadataDate($0) },
+            eol: try row.text(.eol) { MetadataDate($0) }, lts: try row[.lts])
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.series] = record.series.description
+        container[Columns.release] = record.release.description
+        container[Columns.eol] = record.eol.description
+        container[Columns.lts] = record.lts
+        container[Columns.updated] = updated
     }
 }

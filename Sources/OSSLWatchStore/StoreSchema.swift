@@ -146,4 +146,112 @@ enum StoreSchema {
         migrator.registerMigration("v7-step-reason-codes") { db in try stepReasonCodesMigration(db) }
         return migrator
     }
+
+    /// v5: advisories, the releases that fix them, pre-announcements, and the validators of
+    /// the URLs a templated feed expands to.
+    ///
+    /// `advisories` holds one row per CVE, merged from every source that named it: the advisory
+    /// text gives the fixing release per series, the CVE record the affected ranges; both give
+    /// title and severity. `fixed_in` is a JSON object `{"3.5": "3.5.4"}`, `affected` a JSON
+    /// array of `{"introduced", "fixed", "lastAffected"}`, `sources` a JSON array of feed names,
+    /// `premium_only` a JSON array of the series whose fix is for premium customers only.
+    ///
+    /// `feed_urls` keeps, per configured feed and expansion key (the `{date}` or `{cve}` the URL
+    /// template was filled with), the URL fetched and its validators. The `feeds` row of the
+    /// configured feed keeps its health only, so `status` lists each configured feed once.
+    static func advisoriesMigration(_ db: Database) throws {
+        try db.create(table: "advisories") { table in
+            table.primaryKey("cve", .text)
+            table.column("title", .text).notNull()
+            table.column("severity", .text).check(sql: "severity IN ('Low', 'Moderate', 'High', 'Critical')")
+            table.column("published", .datetime)
+            table.column("fixed_in", .jsonText).notNull().defaults(to: "{}")
+            table.column("affected", .jsonText).notNull().defaults(to: "[]")
+            table.column("sources", .jsonText).notNull().defaults(to: "[]")
+            table.column("premium_only", .jsonText).notNull().defaults(to: "[]")
+            table.column("first_seen", .datetime).notNull()
+            table.column("updated", .datetime).notNull()
+        }
+        try db.create(table: "pre_announcements") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("feed", .text).notNull()
+            // Midnight UTC of the announced release day.
+            table.column("expected", .datetime).notNull()
+            table.column("severity", .text).check(sql: "severity IN ('Low', 'Moderate', 'High', 'Critical')")
+            table.column("versions", .jsonText).notNull().defaults(to: "[]")
+            table.column("title", .text).notNull()
+            table.column("link", .text)
+            table.column("first_seen", .datetime).notNull()
+            table.column("updated", .datetime).notNull()
+            table.uniqueKey(["feed", "expected"])
+        }
+        try db.create(table: "feed_urls") { table in
+            table.column("feed", .text).notNull()
+            table.column("key", .text).notNull()
+            table.column("url", .text).notNull()
+            table.column("etag", .text)
+            table.column("last_modified", .text)
+            table.column("last_status", .integer)
+            table.column("last_attempt", .datetime).notNull()
+            table.column("last_success", .datetime)
+            table.primaryKey(["feed", "key"])
+        }
+    }
+
+    /// v6: the outbox of drafted and sent messages. One row per message and role (the
+    /// message, its review copy); the key makes drafting idempotent, the state makes delivery
+    /// at most once (see `OutboxState`).
+    static func mailMigration(_ db: Database) throws {
+        let states = OutboxState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.create(table: "outbox") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("key", .text).notNull().unique()
+            table.column("role", .text).notNull().check(sql: "role IN ('message', 'review')")
+            table.column("kind", .text).notNull()
+            table.column("project", .text).notNull()
+            table.column("run_id", .integer).references("runs", onDelete: .setNull)
+            table.column("step", .text)
+            table.column("message_id", .text).notNull()
+            table.column("subject", .text).notNull()
+            table.column("maildir_file", .text).notNull()
+            table.column("message", .blob).notNull()
+            table.column("envelope_from", .text).notNull()
+            table.column("recipients", .jsonText).notNull()
+            table.column("state", .text).notNull().check(sql: "state IN (\(states))")
+            table.column("attempts", .integer).notNull().defaults(to: 0)
+            table.column("next_attempt", .datetime)
+            table.column("reply_code", .integer)
+            table.column("reply_text", .text)
+            table.column("reason", .text)
+            table.column("created_at", .datetime).notNull()
+            table.column("updated_at", .datetime).notNull()
+            table.column("approved_at", .datetime)
+            table.column("sent_at", .datetime)
+            table.uniqueKey(["message_id", "role"])
+        }
+        try db.create(index: "outbox_state", on: "outbox", columns: ["state", "next_attempt"])
+    }
+
+    /// v7: a step's reason as a code (`StepReason.Code`) beside its words, so the store asks
+    /// for "skipped because not a security release" by code, never by the wording. Rows
+    /// written before keep their words; the reasons the machine decides get their code from
+    /// the words those versions wrote.
+    static func stepReasonCodesMigration(_ db: Database) throws {
+        try db.alter(table: "steps") { table in
+            table.add(column: "reason_code", .text)
+        }
+        let earlierWords: [(StepReason.Code, StepState, String)] = [
+            (.notSecurity, .skipped, "not a security release"),
+            (.skippedByOperator, .skipped, "skipped by operator"),
+            (
+                .interrupted, .needsAttention,
+                "interrupted while running; it may or may not have taken effect: retry or skip"
+            ),
+        ]
+        for (code, state, words) in earlierWords {
+            try db.execute(
+                sql: "UPDATE steps SET reason_code = ? WHERE state = ? AND reason = ?",
+                arguments: [code.rawValue, state.rawValue, words])
+        }
+    }
 }

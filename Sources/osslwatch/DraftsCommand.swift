@@ -151,7 +151,8 @@ struct DraftChangeOptions: ParsableArguments {
         do {
             record = try change(store)
         } catch {
-            printError("osslwatch drafts \(verb): \(error.message)")
+            let hint = error.code == .notFound ? " (`osslwatch drafts` lists them)" : ""
+            printError("osslwatch drafts \(verb): \(error.message)\(hint)")
             throw ExitCode(error.exitStatus)
         }
         var what = "draft \(record.id): \(verb) recorded; it is \(record.state.rawValue)"

@@ -97,7 +97,8 @@ public struct StatusReport: Sendable, Encodable {
         }
         return StatusReport(
             generatedAt: now, configFile: configuration.file, stateDirectory: configuration.stateDirectory,
-            daemon: daemon, feeds: feeds, projects: projects, pendingRequests: try store.pendingRequests(),
+            daemon: daemon, feeds: feeds, projects: projects,
+            pendingRequests: try PendingRequests.read(from: store).all,
             series: try store.seriesInfo(), knownAdvisories: try store.advisoryCount())
     }
 }

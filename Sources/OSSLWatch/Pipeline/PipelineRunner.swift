@@ -68,14 +68,14 @@ public struct PipelineRunner: Sendable {
 
     private var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
 
-    /// Recovers interrupted steps, creates runs for patch-update verdicts and pending `.run`
-    /// requests, gives unfinished runs the advisories learnt since they were created, then
+    /// Recovers interrupted steps, creates runs for patch-update verdicts and the pending `.run`
+    /// requests handed over (`PendingRequests`, read once by the caller), gives unfinished runs the advisories learnt since they were created, then
     /// moves every active run forward until a gate, a failure or its end.
     /// Never throws: what fails is logged, and the next advance tries again.
-    public func advance(now: Date) async {
+    public func advance(now: Date, runRequests: [ControlRequest] = []) async {
         recover(now: now)
         createRunsFromVerdicts(now: now)
-        handleRunRequests(now: now)
+        handleRunRequests(runRequests, now: now)
         let runs: [RunRecord]
         do {
             runs = try store.unfinishedRuns()
@@ -142,8 +142,8 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    private func handleRunRequests(now: Date) {
-        for request in PendingRequests.read(from: store, logger: logger).runs {
+    private func handleRunRequests(_ requests: [ControlRequest], now: Date) {
+        for request in requests {
             let note = forcedRun(request, now: now)
             do {
                 try store.markHandled(request.id, at: now, note: note)

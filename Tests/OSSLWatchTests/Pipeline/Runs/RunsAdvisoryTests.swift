@@ -38,7 +38,7 @@ import Testing
         defer { h.directory.remove() }
         try Self.storeAdvisories(h.store)
         _ = try h.store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
-        await h.runner.advance(now: S.start)
+        await h.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: h.store).runs)
         let forced = try #require(try h.store.runs().first)
         #expect(forced.forced && forced.isSecurity)
         #expect(forced.advisories.count == 3)
@@ -49,7 +49,7 @@ import Testing
         try Self.storeAdvisories(plain.store, prefix: "CVE-2024-")
         #expect(try plain.store.advisories().map(\.cve) == ["CVE-2024-12797"])
         _ = try plain.store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
-        await plain.runner.advance(now: S.start)
+        await plain.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: plain.store).runs)
         let run = try #require(try plain.store.runs().first)
         #expect(run.advisories.isEmpty && !run.isSecurity)
         #expect(try plain.states(run.id).contains("advisory=skipped"))

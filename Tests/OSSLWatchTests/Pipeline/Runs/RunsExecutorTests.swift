@@ -67,7 +67,7 @@ import Testing
             ]
         }
         defer { relative.directory.remove() }
-        await relative.runner.advance(now: S.start)
+        await relative.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: relative.store).runs)
         #expect(relative.contents("facts.txt") == "3.5.4 3.5.3 46.0.2")
         let run = try relative.run()
         #expect(run.state == .failed)
@@ -87,7 +87,8 @@ import Testing
                 [Harness.shell("touch", "touch touched", in: work), StepSettings(name: "end", action: .announce)]
             }
             defer { configured.directory.remove() }
-            await configured.runner.advance(now: S.start)
+            await configured.runner.advance(
+                now: S.start, runRequests: try PendingRequests.read(from: configured.store).runs)
             let run = try configured.run()
             #expect(run.state == .done)
             #expect(configured.contents("touched") == nil)
@@ -118,7 +119,7 @@ import Testing
             ]
         }
         defer { h.directory.remove() }
-        await h.runner.advance(now: S.start)
+        await h.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: h.store).runs)
         let run = try h.run()
         #expect(run.state == .failed)
         #expect(run.reason?.contains("keyring") == true, "\(run.reason ?? "")")

@@ -288,7 +288,7 @@ final class RecordingExecutor: StepExecuting {
         defer { h.directory.remove() }
         let request = try h.store.addRequest(
             kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
-        await h.runner.advance(now: S.start)
+        await h.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: h.store).runs)
         let run = try #require(try h.store.runs().first)
         #expect(run.forced)
         #expect(run.previous.description == "3.5.3")
@@ -298,7 +298,7 @@ final class RecordingExecutor: StepExecuting {
             kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
         let unknown = try h.store.addRequest(kind: .run, project: "nope", version: S.version("3.5.4"), at: S.start)
         let plain = try h.store.addRequest(kind: .run, project: "plain", version: S.version("3.5.4"), at: S.start)
-        await h.runner.advance(now: S.start + 10)
+        await h.runner.advance(now: S.start + 10, runRequests: try PendingRequests.read(from: h.store).runs)
         let notes = Dictionary(
             uniqueKeysWithValues: try h.store.recentRequests(limit: 10).map { ($0.id, $0.note ?? "") })
         #expect(notes[again.id]?.hasPrefix("run \(run.id) already exists") == true)
@@ -313,7 +313,7 @@ final class RecordingExecutor: StepExecuting {
         let h = try Harness()
         defer { h.directory.remove() }
         _ = try h.store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.5"), at: S.start)
-        await h.runner.advance(now: S.start)
+        await h.runner.advance(now: S.start, runRequests: try PendingRequests.read(from: h.store).runs)
         try h.verdict("3.5.4")
         await h.runner.advance(now: S.start + 60)
         #expect(try h.store.runs().map(\.target.description) == ["3.5.5"])
