@@ -63,7 +63,7 @@ extension QueryInterfaceRequest where RowDecoder: RecordRow {
 
 /// A column enum: each case is its record's property, the column its name in snake case
 /// (`nextRelease` is `next_release`, `runID` is `run_id`) unless `renamed` says otherwise.
-protocol RecordColumn: ColumnExpression, RawRepresentable<String>, Hashable {
+protocol RecordColumn: ColumnExpression, RawRepresentable<String>, Hashable, Sendable {
     /// Columns not named after their property.
     static var renamed: [Self: String] { get }
 }
