@@ -1,8 +1,10 @@
+public import OSSLWatchCore
+
 /// The state database could not be opened, migrated, read or written.
 ///
 /// The daemon treats these as fatal for the operation at hand (the poll is not recorded and
 /// is retried later); the CLI exits with `exitStatus`.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StoreError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable {
         /// The state directory or the database file cannot be created or opened.
         case cannotCreate

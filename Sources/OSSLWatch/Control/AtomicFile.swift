@@ -1,4 +1,5 @@
 import Foundation
+public import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc
@@ -47,7 +48,7 @@ enum AtomicFile {
 }
 
 /// A file could not be replaced atomically: creating, writing or renaming its temporary failed.
-public struct AtomicFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct AtomicFileError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable {
         /// The temporary file could not be created (missing directory, no permission).
         case create

@@ -1,4 +1,5 @@
 public import Foundation
+public import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc
@@ -66,7 +67,7 @@ public struct PIDFile: Sendable {
 ///
 /// Nothing reads the file to find the daemon (the commands ask the kernel who holds the state
 /// directory's `StateLock`), so writing is the only thing that can fail.
-public struct PIDFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PIDFileError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable {
         /// Writing or renaming the file failed.
         case io
