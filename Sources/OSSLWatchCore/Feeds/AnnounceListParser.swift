@@ -47,7 +47,7 @@ public struct AnnounceListParser: FeedParser {
             throw FeedError(
                 .unexpectedShape, feed: feed, "title pattern \(FeedBody.printable(titlePattern)) is not a valid regex")
         }
-        let items = try AnnounceFeedReader(feed: feed, limits: limits).items(in: text)
+        let items = try XMLFeedReader(feed: feed, limits: limits, mailingList: true).entries(in: text)
         var found: [Date: PreAnnouncement] = [:]
         for item in items {
             guard title.firstMatch(in: item.title, range: NSRange(item.title.startIndex..., in: item.title)) != nil,
@@ -63,7 +63,7 @@ public struct AnnounceListParser: FeedParser {
     }
 
     /// The pre-announcement an entry's title and text describe, `nil` when it names no release day.
-    static func announcement(from item: AnnounceFeedReader.Item, feed: String) -> PreAnnouncement? {
+    static func announcement(from item: XMLFeedReader.Entry, feed: String) -> PreAnnouncement? {
         let text = item.title + "\n" + item.text
         let ns = text as NSString
         let whole = NSRange(location: 0, length: ns.length)

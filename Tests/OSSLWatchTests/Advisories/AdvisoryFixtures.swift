@@ -1,6 +1,6 @@
 import Foundation
 import OSSLWatch
-import OSSLWatchCore
+@testable import OSSLWatchCore
 import Testing
 
 /// The real advisories of the release-metadata fixtures, read by the real parsers and merged
