@@ -152,7 +152,7 @@ public struct Daemon: Sendable {
 /// Why `osslwatch run` could not start; the message is one line for the log and the terminal.
 public typealias DaemonError = OneLineError<DaemonErrorCode>
 
-/// What a `DaemonError` is about, for the callers that branch on it.
+/// The codes of `DaemonError`, for the callers that branch on them.
 public enum DaemonErrorCode: Sendable, Hashable {
     case cannotOpenStore
     case cannotWritePIDFile

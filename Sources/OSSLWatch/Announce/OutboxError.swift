@@ -4,7 +4,7 @@ public import OSSLWatchCore
 /// template or credential at fault.
 public typealias OutboxError = OneLineError<OutboxErrorCode>
 
-/// What a `OutboxError` is about, for the callers that branch on it.
+/// The codes of `OutboxError`, for the callers that branch on them.
 public enum OutboxErrorCode: String, Sendable, Hashable {
     /// The Maildir could not be created or written.
     case io

@@ -141,7 +141,7 @@ private final class ByteCollector: Sendable {
 /// echoed back, only described.
 public typealias ChecksumFileError = OneLineError<ChecksumFileErrorCode>
 
-/// What a `ChecksumFileError` is about, for the callers that branch on it.
+/// The codes of `ChecksumFileError`, for the callers that branch on them.
 public enum ChecksumFileErrorCode: String, Sendable, Hashable {
     case empty
     case tooLarge

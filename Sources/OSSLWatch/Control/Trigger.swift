@@ -94,7 +94,7 @@ public enum Trigger {
 /// `osslwatch trigger` was given arguments it must refuse before recording anything.
 public typealias TriggerError = OneLineError<TriggerErrorCode>
 
-/// What a `TriggerError` is about, for the callers that branch on it.
+/// The codes of `TriggerError`, for the callers that branch on them.
 public enum TriggerErrorCode: String, Sendable, Hashable {
     /// `--project` names no configured project (EX_USAGE).
     case unknownProject

@@ -4,7 +4,7 @@ public import OSSLWatchCore
 /// run state machine can branch on (stop the run, retry later, wait for attention).
 public typealias StepError = OneLineError<StepErrorCode>
 
-/// What a `StepError` is about, for the callers that branch on it.
+/// The codes of `StepError`, for the callers that branch on them.
 public enum StepErrorCode: String, Sendable, Hashable, Codable {
     /// A value handed to a step breaks its grammar (a next release that is not digits and
     /// dots, a CVE id that is not one, a step name unfit for a file name).

@@ -13,14 +13,9 @@ public struct AnnounceListParser: FeedParser {
     /// Matches the list's subject for pre-announcements.
     public static let defaultTitlePattern = #"^\s*(\[[^\]]*\]\s*)*Forthcoming OpenSSL Releases?\b"#
 
-    public var titlePattern: String
+    var titlePattern = AnnounceListParser.defaultTitlePattern
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(titlePattern: String = AnnounceListParser.defaultTitlePattern, limits: FeedLimits = .standard) {
-        self.titlePattern = titlePattern
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     static let mediaTypes = FeedBody.MediaTypes(
         accepted: ["application/atom+xml", "application/rss+xml", "application/xml", "text/xml"],

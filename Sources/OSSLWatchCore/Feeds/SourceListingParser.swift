@@ -98,17 +98,8 @@ struct SourceListingParser: FeedParser {
             index = max(end - 1, index)
             guard end - start <= maxLength else { continue }
             let raw = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            values.append(decodeEntities(raw))
+            values.append(XMLFeedReader.decodingEntities(raw))
         }
         return values
-    }
-
-    private static func decodeEntities(_ value: String) -> String {
-        guard value.contains("&") else { return value }
-        var result = value
-        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
-            result = result.replacingOccurrences(of: entity, with: character)
-        }
-        return result
     }
 }

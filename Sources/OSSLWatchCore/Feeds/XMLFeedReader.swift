@@ -209,6 +209,13 @@ struct XMLFeedReader {
                 output.append(character)
             }
         }
+        return decodingEntities(output)
+    }
+
+    /// `text` with the common HTML entities resolved (`&amp;` last, so `&amp;lt;` stays `&lt;`).
+    static func decodingEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var output = text
         for (entity, value) in [
             ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"),
             ("&amp;", "&"),

@@ -30,3 +30,20 @@ public struct OneLineError<Code: Sendable & Hashable>: CodedError, Hashable {
         self.message = Self.oneLine(message)
     }
 }
+
+/// A `CodedError` about one file or directory, which its description names in front of the
+/// message (`/var/lib/osslwatch/osslwatch.pid: rename failed: ...`).
+public struct PathError<Code: Sendable & Hashable>: CodedError, Hashable {
+    public var code: Code
+    /// The file or directory concerned.
+    public var path: String
+    public var message: String
+
+    public init(_ code: Code, path: String, _ message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -77,7 +77,7 @@ public final class SHA256Stream: @unchecked Sendable {
 /// finished digest). Rare; reported rather than trapped.
 public typealias CryptoError = OneLineError<CryptoErrorCode>
 
-/// What a `CryptoError` is about, for the callers that branch on it.
+/// The codes of `CryptoError`, for the callers that branch on them.
 public enum CryptoErrorCode: String, Sendable, Hashable {
     case allocationFailed
     case digestFailed

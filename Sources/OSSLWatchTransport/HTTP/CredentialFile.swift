@@ -39,7 +39,7 @@ public enum CredentialFile {
 /// A secret file that could not be used. The message names the file, never its content.
 public typealias CredentialError = OneLineError<CredentialErrorCode>
 
-/// What a `CredentialError` is about, for the callers that branch on it.
+/// The codes of `CredentialError`, for the callers that branch on them.
 public enum CredentialErrorCode: String, Sendable, Hashable {
     case missing
     case unreadable
