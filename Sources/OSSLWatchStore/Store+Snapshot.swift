@@ -1,6 +1,6 @@
 import Foundation
 internal import GRDB
-import OSSLWatchCore
+public import OSSLWatchCore
 
 extension Store {
     /// Copies the store of `source` (a state directory) into `destination`, a consistent

@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import OSSLWatchCore
 
 /// One fetched row, read only through GRDB's throwing decoders.
 ///
