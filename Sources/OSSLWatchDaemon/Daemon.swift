@@ -158,26 +158,19 @@ public struct Daemon: Sendable {
 }
 
 /// Why `osslwatch run` could not start; the message is one line for the log and the terminal.
-public struct DaemonError: Error, CustomStringConvertible, Sendable {
-    public enum Code: Sendable, Hashable {
-        case cannotOpenStore
-        case cannotWritePIDFile
-        /// The service group ended with an error instead of a clean stop.
-        case stoppedUnexpectedly
-        /// Another daemon holds the state directory's lock (or the lock could not be taken).
-        case stateLocked(StateLockError)
-    }
+public typealias DaemonError = OneLineError<DaemonErrorCode>
 
-    public let code: Code
-    public let message: String
+/// The codes of `DaemonError`, for the callers that branch on them.
+public enum DaemonErrorCode: Sendable, Hashable {
+    case cannotOpenStore
+    case cannotWritePIDFile
+    /// The service group ended with an error instead of a clean stop.
+    case stoppedUnexpectedly
+    /// Another daemon holds the state directory's lock (or the lock could not be taken).
+    case stateLocked(StateLockError)
+}
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-
+extension DaemonError {
     /// sysexits: EX_TEMPFAIL (75) while another daemon holds the store; EX_SOFTWARE (70) when
     /// the service group failed; otherwise EX_CANTCREAT (73), a file the service needs could not
     /// be created.

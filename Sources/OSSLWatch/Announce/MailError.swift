@@ -1,6 +1,8 @@
+public import OSSLWatchCore
+
 /// Why a mail could not be drafted: a template that does not render, an address or header value
 /// that is unsafe, a changelog without the release's section. One line a human can act on.
-public struct MailError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MailError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable, Codable {
         /// An address is not `Name <local@domain>` or `local@domain`, or carries characters that
         /// could end a header (CR, LF, NUL) or smuggle a second address.

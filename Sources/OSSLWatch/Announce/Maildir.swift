@@ -1,4 +1,5 @@
 public import Foundation
+public import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc

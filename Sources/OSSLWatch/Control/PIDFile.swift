@@ -1,4 +1,5 @@
 public import Foundation
+public import OSSLWatchCore
 
 #if canImport(Glibc)
     import Glibc
@@ -66,22 +67,10 @@ public struct PIDFile: Sendable {
 ///
 /// Nothing reads the file to find the daemon (the commands ask the kernel who holds the state
 /// directory's `StateLock`), so writing is the only thing that can fail.
-public struct PIDFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        /// Writing or renaming the file failed.
-        case io
-    }
+public typealias PIDFileError = PathError<PIDFileErrorCode>
 
-    public let code: Code
-    /// The pid file concerned.
-    public let path: String
-    public let message: String
-
-    public init(_ code: Code, path: String, _ message: String) {
-        self.code = code
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
+/// The codes of `PIDFileError`, for the callers that branch on them.
+public enum PIDFileErrorCode: String, Sendable, Hashable {
+    /// Writing or renaming the file failed.
+    case io
 }

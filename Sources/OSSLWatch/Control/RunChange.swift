@@ -80,7 +80,7 @@ public enum RunChange {
 }
 
 /// Why `osslwatch approve|retry|skip|cancel` changed nothing; the message is one line.
-public struct RunChangeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RunChangeError: CodedError, Hashable {
     public enum Code: Sendable, Hashable {
         /// No run has that id.
         case unknownRun
@@ -103,8 +103,6 @@ public struct RunChangeError: Error, Sendable, Hashable, CustomStringConvertible
         self.message = message
         self.exitStatus = exitStatus
     }
-
-    public var description: String { message }
 }
 
 /// What a run change did: the run as recorded, and whether the daemon was told.

@@ -1,4 +1,5 @@
 import Foundation
+public import OSSLWatchCore
 
 #if canImport(Glibc)
     // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
@@ -118,7 +119,7 @@ public final class StateLock: Sendable {
 }
 
 /// The state directory's lock is held by another daemon, or could not be taken or read.
-public struct StateLockError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StateLockError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable {
         /// Another process holds the lock: a daemon already runs on this store.
         case held

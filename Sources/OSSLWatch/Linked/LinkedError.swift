@@ -1,6 +1,8 @@
+public import OSSLWatchCore
+
 /// Why the linked version could not be read: one line naming the file and, for pin files,
 /// the pattern, so the config can be fixed without guessing.
-public struct LinkedError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct LinkedError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable {
         /// The configured file does not exist.
         case missingFile = "missing-file"
@@ -33,6 +35,4 @@ public struct LinkedError: Error, Sendable, Hashable, CustomStringConvertible {
         self.path = path
         self.message = message
     }
-
-    public var description: String { message }
 }

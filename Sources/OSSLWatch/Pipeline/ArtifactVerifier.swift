@@ -1,5 +1,5 @@
 import Foundation
-import OSSLWatchCore
+public import OSSLWatchCore
 public import OSSLWatchTransport
 
 /// The verify-artifact step: the last word on whether a release really ships the new

@@ -1,3 +1,5 @@
+public import OSSLWatchCore
+
 /// What one attempt of a command did, with everything `osslwatch runs show` needs to
 /// explain it: how it ended, how long it took and where its output is.
 public struct CommandOutcome: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 import OSSLWatchTransport
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 #if canImport(Glibc)
     // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these

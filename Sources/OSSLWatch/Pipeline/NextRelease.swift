@@ -1,4 +1,5 @@
 import Foundation
+public import OSSLWatchCore
 
 /// The downstream release a run produces: the patch bump of the project's current version,
 /// read from the project's own file (pyproject.toml) so no one has to type it.

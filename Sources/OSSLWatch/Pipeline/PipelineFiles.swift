@@ -1,4 +1,5 @@
 import Foundation
+import OSSLWatchCore
 
 /// Small bounded file helpers the steps share, each failing with a `StepError` that names the file.
 enum PipelineFiles {

@@ -33,6 +33,38 @@ public struct Advisory: Sendable, Hashable, Codable {
         self.premiumOnly = premiumOnly
     }
 
+    /// This advisory with what `newer` says added: a value `newer` has replaces the stored one
+    /// (OpenSSL updates advisories online), a value it lacks never blanks one already known.
+    ///
+    /// The advisory text and the CVE record each know part of a CVE (the text its fixing
+    /// releases, the record its affected ranges), so a CVE is complete only once both were read,
+    /// in whatever order they arrive.
+    public func merging(_ newer: Advisory) -> Advisory {
+        var merged = self
+        if !newer.title.isEmpty { merged.title = newer.title }
+        if let severity = newer.severity { merged.severity = severity }
+        if merged.published == nil { merged.published = newer.published }
+        merged.fixedIn.merge(newer.fixedIn) { _, new in new }
+        if !newer.affected.isEmpty { merged.affected = newer.affected }
+        merged.sources.formUnion(newer.sources)
+        merged.premiumOnly.formUnion(newer.premiumOnly)
+        return merged
+    }
+
+    /// True for `CVE-YYYY-NNNN` with a four-digit year from 1999 and a sequence number of 4 to 19
+    /// digits, as the CVE program assigns them; anything else never becomes a stored key.
+    public static func isCVEIdentifier(_ text: some StringProtocol) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 13, bytes.count <= 28, bytes.starts(with: Array("CVE-".utf8)) else { return false }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        let year = bytes[4..<8]
+        guard year.allSatisfy(isDigit), bytes[8] == UInt8(ascii: "-") else { return false }
+        let number = bytes[9...]
+        guard (4...19).contains(number.count), number.allSatisfy(isDigit) else { return false }
+        let yearValue = year.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return yearValue >= 1999
+    }
+
     private enum CodingKeys: String, CodingKey {
         case cve, title, severity, published, fixedIn, affected, sources, premiumOnly
     }
@@ -74,4 +106,23 @@ public struct AffectedRange: Sendable, Hashable, Codable {
         if let lastAffected { return version <= lastAffected }
         return true
     }
+}
+
+/// OpenSSL's severity levels, as its security policy names them; ordered from least to most urgent.
+public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case low = "Low"
+    case moderate = "Moderate"
+    case high = "High"
+    case critical = "Critical"
+
+    private var rank: Int {
+        switch self {
+        case .low: 0
+        case .moderate: 1
+        case .high: 2
+        case .critical: 3
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }

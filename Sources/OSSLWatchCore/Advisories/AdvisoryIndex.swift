@@ -96,3 +96,43 @@ public struct AdvisoryIndex: Sendable, Hashable {
         return a != b ? a < b : left < right
     }
 }
+
+/// One CVE that affects a project's linked OpenSSL, as `check`, `status` and the notices show
+/// it: enough to judge the urgency without opening the advisory.
+public struct KnownVulnerability: Sendable, Hashable, Codable {
+    /// `CVE-2025-9230`.
+    public var cve: String
+    public var title: String
+    /// `nil` when neither the advisory text nor the CVE record stated one.
+    public var severity: Severity?
+    /// The release of the linked series that fixes it; `nil` when no source names one (the
+    /// series may be out of support, or the fix not yet released).
+    public var fixedBy: OpenSSLVersion?
+    /// Whether `fixedBy` is for premium support customers only (1.1.1, 1.0.2): no feed will
+    /// ever show it, so the way out is a supported series.
+    public var premiumOnly: Bool
+
+    public init(
+        cve: String, title: String, severity: Severity?, fixedBy: OpenSSLVersion?, premiumOnly: Bool = false
+    ) {
+        self.cve = cve
+        self.title = title
+        self.severity = severity
+        self.fixedBy = fixedBy
+        self.premiumOnly = premiumOnly
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cve, title, severity, fixedBy, premiumOnly
+    }
+
+    /// Decodes verdicts stored before `premiumOnly` existed too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cve = try container.decode(String.self, forKey: .cve)
+        title = try container.decode(String.self, forKey: .title)
+        severity = try container.decodeIfPresent(Severity.self, forKey: .severity)
+        fixedBy = try container.decodeIfPresent(OpenSSLVersion.self, forKey: .fixedBy)
+        premiumOnly = try container.decodeIfPresent(Bool.self, forKey: .premiumOnly) ?? false
+    }
+}

@@ -3,11 +3,6 @@ package import Foundation
 /// Dates as OpenSSL writes them in prose: `30th September 2025`, `Tuesday 30th September 2025`,
 /// `30 Sep 2025`. Read into midnight UTC of that day; anything else is not a date.
 package enum AdvisoryDate {
-    static let monthNames = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
-    ]
-
     /// `(day)(st|nd|rd|th)? (Month) ,? (year)`, optionally after a weekday; case-insensitive.
     static let pattern =
         #"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+"#
@@ -17,11 +12,9 @@ package enum AdvisoryDate {
     /// Midnight UTC of the given day, or `nil` when it is not a calendar date.
     static func date(day: Int, month: Int, year: Int) -> Date? {
         guard (1...12).contains(month), (1...31).contains(day), (1990...2200).contains(year) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         let components = DateComponents(year: year, month: month, day: day)
-        guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return nil }
-        return date
+        guard components.isValidDate(in: .utcGregorian) else { return nil }
+        return Calendar.utcGregorian.date(from: components)
     }
 
     /// Reads the three captures of `pattern` from `match`.
@@ -30,7 +23,7 @@ package enum AdvisoryDate {
         let monthWord = text.substring(with: match.range(at: firstGroup + 1)).lowercased()
         let year = Int(text.substring(with: match.range(at: firstGroup + 2)))
         guard let day, let year,
-            let month = monthNames.firstIndex(where: { $0.hasPrefix(monthWord.prefix(3)) })
+            let month = OpenSSLVersion.months.firstIndex(where: { $0.lowercased() == monthWord.prefix(3) })
         else { return nil }
         return date(day: day, month: month + 1, year: year)
     }

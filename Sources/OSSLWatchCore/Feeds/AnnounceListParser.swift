@@ -13,14 +13,9 @@ public struct AnnounceListParser: FeedParser {
     /// Matches the list's subject for pre-announcements.
     public static let defaultTitlePattern = #"^\s*(\[[^\]]*\]\s*)*Forthcoming OpenSSL Releases?\b"#
 
-    public var titlePattern: String
+    var titlePattern = AnnounceListParser.defaultTitlePattern
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(titlePattern: String = AnnounceListParser.defaultTitlePattern, limits: FeedLimits = .standard) {
-        self.titlePattern = titlePattern
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     static let mediaTypes = FeedBody.MediaTypes(
         accepted: ["application/atom+xml", "application/rss+xml", "application/xml", "text/xml"],
@@ -47,7 +42,7 @@ public struct AnnounceListParser: FeedParser {
             throw FeedError(
                 .unexpectedShape, feed: feed, "title pattern \(FeedBody.printable(titlePattern)) is not a valid regex")
         }
-        let items = try AnnounceFeedReader(feed: feed, limits: limits).items(in: text)
+        let items = try XMLFeedReader(feed: feed, limits: limits, mailingList: true).entries(in: text)
         var found: [Date: PreAnnouncement] = [:]
         for item in items {
             guard title.firstMatch(in: item.title, range: NSRange(item.title.startIndex..., in: item.title)) != nil,
@@ -63,7 +58,7 @@ public struct AnnounceListParser: FeedParser {
     }
 
     /// The pre-announcement an entry's title and text describe, `nil` when it names no release day.
-    static func announcement(from item: AnnounceFeedReader.Item, feed: String) -> PreAnnouncement? {
+    static func announcement(from item: XMLFeedReader.Entry, feed: String) -> PreAnnouncement? {
         let text = item.title + "\n" + item.text
         let ns = text as NSString
         let whole = NSRange(location: 0, length: ns.length)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// openssl/release-metadata `secjson/CVE-*.json`: one CVE JSON 5.x record.
 ///
@@ -10,13 +10,9 @@ public import Foundation
 /// ranges, so an unreadable one fails the document instead of shrinking a range silently.
 /// Only products named `OpenSSL` (or unnamed) count; a FIPS provider entry is someone else's range.
 /// A field of the wrong JSON type is a `FeedError`; a `REJECTED` record yields nothing.
-public struct CVERecordParser: FeedParser {
+struct CVERecordParser: FeedParser {
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(limits: FeedLimits = .standard) {
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: .json, feed: feed, limits: limits).text

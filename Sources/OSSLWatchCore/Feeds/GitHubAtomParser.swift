@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// GitHub's Atom feeds of `openssl/openssl`: `releases.atom` (the newest published releases)
 /// and `tags.atom` (the newest tags, which can show a release before its release page is
@@ -9,17 +9,13 @@ public import Foundation
 /// an OpenSSL release tag, or whose link names another release than its id, is skipped, so
 /// one odd entry never stops a feed. A link that is not a plain `https` URL is dropped.
 /// GitHub's Atom has no pre-release flag: it follows from the version.
-public struct GitHubAtomParser: FeedParser {
+struct GitHubAtomParser: FeedParser {
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(limits: FeedLimits = .standard) {
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: .atom, feed: feed, limits: limits).text
-        let entries = try AtomDocumentReader(feed: feed, limits: limits).entries(in: text)
+        let entries = try XMLFeedReader(feed: feed, limits: limits).entries(in: text)
         let dates = ISO8601DateFormatter()
         let fractionalDates = ISO8601DateFormatter()
         fractionalDates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

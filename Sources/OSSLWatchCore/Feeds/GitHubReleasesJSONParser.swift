@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `https://api.github.com/repos/openssl/openssl/releases`: a JSON array of release objects,
 /// the only feed with GitHub's `draft`/`prerelease` flags and the asset list.
@@ -9,13 +9,9 @@ public import Foundation
 /// field (`tag_name`, `name`, `draft`, `prerelease`, `published_at`, `html_url`, `assets`
 /// and each asset's `name`, `size`, `browser_download_url`) of the wrong JSON type is
 /// skipped as a whole. `null` counts as absent. Drafts are kept with `isDraft` set.
-public struct GitHubReleasesJSONParser: FeedParser {
+struct GitHubReleasesJSONParser: FeedParser {
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(limits: FeedLimits = .standard) {
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: .json, feed: feed, limits: limits).text

@@ -1,17 +1,13 @@
-public import Foundation
+import Foundation
 
 /// openssl/release-metadata `data.json`: `{"3.5": {"release": "08 Apr 2025", "eol": "08 Apr 2030", "lts": true}, ...}`.
 ///
 /// A key that is not a series name is skipped (the file may grow other keys); a series
 /// whose fields are missing, of the wrong type or not dates in the file's two forms fails
 /// the document, since that means the format changed and the EOL warnings would be wrong.
-public struct ReleaseMetadataParser: FeedParser {
+struct ReleaseMetadataParser: FeedParser {
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(limits: FeedLimits = .standard) {
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {
         let text = try FeedBody(body, contentType: contentType, mediaTypes: .json, feed: feed, limits: limits).text
@@ -38,14 +34,6 @@ private struct MetadataDocument: Decodable {
         let message: String
     }
 
-    struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     struct Fields: Decodable {
         let release: String
         let eol: String
@@ -56,7 +44,7 @@ private struct MetadataDocument: Decodable {
     let keyCount: Int
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
+        let container = try decoder.container(keyedBy: SeriesKey.self)
         keyCount = container.allKeys.count
         var series: [SeriesInfo] = []
         // allKeys comes out of a dictionary in no fixed order; sorted, a document with two bad

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `https://openssl-library.org/news/secadv/YYYYMMDD.txt`: OpenSSL's security advisory text.
 ///
@@ -12,13 +12,9 @@ public import Foundation
 ///
 /// Real advisories end with a section that is not a CVE ("General Advisory Notes"); a body
 /// whose last section is a CVE is taken as truncated and refused.
-public struct SecurityAdvisoryParser: FeedParser {
+struct SecurityAdvisoryParser: FeedParser {
     /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
-    public init(limits: FeedLimits = .standard) {
-        self.limits = limits
-    }
+    var limits = FeedLimits.standard
 
     static let mediaTypes = FeedBody.MediaTypes(accepted: ["text/plain"], expected: "a plain-text advisory")
     static let header = "OpenSSL Security Advisory ["

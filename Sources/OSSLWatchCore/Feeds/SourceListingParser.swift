@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `https://openssl-library.org/source/`: an HTML page linking the current release tarballs
 /// `openssl-X.Y.Z.tar.gz` and, beside each, its `.sha256`, `.sha1` and `.asc` files.
@@ -8,19 +8,14 @@ public import Foundation
 /// `https` results (or `http` when the base itself is `http`, for loopback tests) count, so
 /// `javascript:` and other schemes are ignored, and a file name that is not exactly
 /// `openssl-<version>.tar.gz` with a strict version (no shell-looking suffix) is ignored too.
-public struct SourceListingParser: FeedParser {
-    /// The page the links are relative to; the configured feed URL when it is known.
-    public var baseURL: String
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
-    public var limits: FeedLimits
-
+struct SourceListingParser: FeedParser {
     /// The real page, used when the feed URL is not passed in.
-    public static let defaultBaseURL = "https://openssl-library.org/source/"
+    static let defaultBaseURL = "https://openssl-library.org/source/"
 
-    public init(baseURL: String = SourceListingParser.defaultBaseURL, limits: FeedLimits = .standard) {
-        self.baseURL = baseURL
-        self.limits = limits
-    }
+    /// The page the links are relative to; the configured feed URL when it is known.
+    var baseURL = SourceListingParser.defaultBaseURL
+    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
+    var limits = FeedLimits.standard
 
     private static let assetSuffixes = [".sha256", ".sha1", ".asc"]
 
@@ -103,17 +98,8 @@ public struct SourceListingParser: FeedParser {
             index = max(end - 1, index)
             guard end - start <= maxLength else { continue }
             let raw = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            values.append(decodeEntities(raw))
+            values.append(XMLFeedReader.decodingEntities(raw))
         }
         return values
-    }
-
-    private static func decodeEntities(_ value: String) -> String {
-        guard value.contains("&") else { return value }
-        var result = value
-        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
-            result = result.replacingOccurrences(of: entity, with: character)
-        }
-        return result
     }
 }

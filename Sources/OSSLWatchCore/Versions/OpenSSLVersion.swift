@@ -13,11 +13,10 @@
 public struct OpenSSLVersion: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// A pre-release marker; alphas order before betas, and both before the final release.
     public struct Prerelease: Sendable, Hashable, Comparable {
-        public enum Stage: Int, Sendable, Hashable, Comparable {
-            case alpha = 0
-            case beta = 1
-
-            public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }
+        /// Ordered as declared.
+        public enum Stage: Sendable, Hashable, Comparable {
+            case alpha
+            case beta
         }
 
         public let stage: Stage

@@ -71,7 +71,8 @@ extension Series: CodingKeyRepresentable {
     }
 }
 
-private struct SeriesKey: CodingKey {
+/// A JSON object's key as the text it is: a series name, or any other key beside them.
+struct SeriesKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
 

@@ -26,7 +26,8 @@ public struct MetadataDate: Sendable, Hashable, Codable, Comparable, CustomStrin
 
     public init?(year: Int, month: Int, day: Int? = nil) {
         guard (1970...9999).contains(year), (1...12).contains(month) else { return nil }
-        if let day, !(1...Self.daysIn(month: month, year: year)).contains(day) { return nil }
+        // The calendar refuses `31 Feb 2026` instead of rolling it into March.
+        if let day, !DateComponents(year: year, month: month, day: day).isValidDate(in: .utcGregorian) { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -57,15 +58,6 @@ public struct MetadataDate: Sendable, Hashable, Codable, Comparable, CustomStrin
         self.init(year: year, month: monthIndex + 1, day: day)
     }
 
-    /// Days of a Gregorian month, so `31 Feb 2026` is refused instead of rolling into March.
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
     public var description: String {
         let month = OpenSSLVersion.months[self.month - 1]
         if let day { return String(format: "%02d %@ %04d", day, month, year) }
@@ -75,13 +67,7 @@ public struct MetadataDate: Sendable, Hashable, Codable, Comparable, CustomStrin
     /// Midnight UTC of the day; a month-only date counts from the first of the month, so
     /// warnings for a planned end of life start early rather than late.
     public var start: Date {
-        var components = DateComponents()
-        components.calendar = Calendar(identifier: .gregorian)
-        components.timeZone = TimeZone(identifier: "UTC")
-        components.year = year
-        components.month = month
-        components.day = day ?? 1
-        return components.date ?? Date.distantFuture
+        Calendar.utcGregorian.date(from: DateComponents(year: year, month: month, day: day ?? 1)) ?? .distantFuture
     }
 
     public static func < (lhs: MetadataDate, rhs: MetadataDate) -> Bool {

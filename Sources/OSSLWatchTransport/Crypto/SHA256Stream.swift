@@ -1,5 +1,6 @@
 import COpenSSL
 public import Foundation
+public import OSSLWatchCore
 
 /// SHA-256 over data that arrives in pieces (a tarball streamed from the network), through
 /// libcrypto's EVP interface, the one OpenSSL 3 does not deprecate.
@@ -74,20 +75,11 @@ public final class SHA256Stream: @unchecked Sendable {
 
 /// libcrypto refused a digest operation (allocation failure, misuse such as updating a
 /// finished digest). Rare; reported rather than trapped.
-public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case allocationFailed
-        case digestFailed
-        case alreadyFinalized
-    }
+public typealias CryptoError = OneLineError<CryptoErrorCode>
 
-    public var code: Code
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+/// The codes of `CryptoError`, for the callers that branch on them.
+public enum CryptoErrorCode: String, Sendable, Hashable {
+    case allocationFailed
+    case digestFailed
+    case alreadyFinalized
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import OSSLWatchCore
 
 /// Reads secrets (the GitHub token) from files, the systemd way first.
 public enum CredentialFile {
@@ -36,20 +37,11 @@ public enum CredentialFile {
 }
 
 /// A secret file that could not be used. The message names the file, never its content.
-public struct CredentialError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case missing
-        case unreadable
-        case empty
-    }
+public typealias CredentialError = OneLineError<CredentialErrorCode>
 
-    public var code: Code
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+/// The codes of `CredentialError`, for the callers that branch on them.
+public enum CredentialErrorCode: String, Sendable, Hashable {
+    case missing
+    case unreadable
+    case empty
 }

@@ -1,9 +1,10 @@
 public import Foundation
+public import OSSLWatchCore
 
 /// A transfer that did not produce a usable response, with enough detail to log one line
 /// and to schedule the next attempt. Never contains the GitHub token: it travels only in a
 /// request header, and URLs are shown without user-info.
-public struct HTTPError: Error, Sendable, CustomStringConvertible {
+public struct HTTPError: CodedError {
     public enum Code: String, Sendable, Hashable {
         /// The URL does not parse.
         case invalidURL

@@ -1,10 +1,12 @@
+public import OSSLWatchCore
+
 /// Why a message was not (or may not have been) delivered over SMTP, with the server's own
 /// reply when it gave one, so the outbox can retry a temporary failure, fail a permanent one
 /// with the server's words, and never resend a message the server may already hold.
 ///
 /// Never contains the password: it travels only inside libcurl's AUTH exchange, which is not
 /// captured.
-public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SMTPError: CodedError, Hashable {
     public enum Code: String, Sendable, Hashable, Codable {
         /// The server answered 4xx (other than to AUTH): try again later.
         case temporary

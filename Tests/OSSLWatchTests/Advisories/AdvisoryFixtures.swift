@@ -1,7 +1,8 @@
 import Foundation
 import OSSLWatch
-import OSSLWatchCore
 import Testing
+
+@testable import OSSLWatchCore
 
 /// The real advisories of the release-metadata fixtures, read by the real parsers and merged
 /// per CVE the way the store merges them (text and record).

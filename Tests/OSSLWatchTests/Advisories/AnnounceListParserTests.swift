@@ -51,7 +51,7 @@ struct AnnounceListParserTests {
     }
 
     @Test func shellShapedVersionsAndImpossibleDatesAreNotRead() {
-        let item = AnnounceFeedReader.Item(
+        let item = XMLFeedReader.Entry(
             title: "Forthcoming OpenSSL Releases",
             text: "Versions 3.5.4$(reboot), `3.0.99;rm -rf`, 1.2.3.4 and 3.5.5 will be made available on "
                 + "Monday 31st February 2026, no, on 2nd March 2026. Highest severity issue is Critical.")
@@ -63,7 +63,7 @@ struct AnnounceListParserTests {
     }
 
     @Test func matchingMessageWithoutADayIsSkipped() {
-        let item = AnnounceFeedReader.Item(title: "Forthcoming OpenSSL Releases", text: "Soon. Really soon.")
+        let item = XMLFeedReader.Entry(title: "Forthcoming OpenSSL Releases", text: "Soon. Really soon.")
         #expect(AnnounceListParser.announcement(from: item, feed: "a") == nil)
     }
 

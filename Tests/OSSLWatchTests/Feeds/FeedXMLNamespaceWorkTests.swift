@@ -96,7 +96,7 @@ import Testing
     @Test("the Atom reader refuses the feed of the issue (30,000 declarations on the root, 60,000 more below)")
     func atomReaderRefusesHostileFeed() {
         let bytes = Self.document(rootDeclarations: 30_000, elements: 60_000)
-        let reader = AtomDocumentReader(feed: "x", limits: .standard)
+        let reader = XMLFeedReader(feed: "x", limits: .standard)
         do {
             _ = try reader.entries(in: String(decoding: bytes, as: UTF8.self))
             Issue.record("the feed was read")

@@ -14,7 +14,7 @@ enum FeedHarnesses {
         harness("release-metadata", .releaseMetadata, "release-metadata data.json"),
         harness("secadv", .secadv, "security advisory text"),
         harness("cve-json", .cveJSON, "CVE JSON 5.x record"),
-        harness("announce-list", .announceList, "openssl-announce Atom/RSS (AnnounceFeedReader)"),
+        harness("announce-list", .announceList, "openssl-announce Atom/RSS (XMLFeedReader)"),
     ]
 
     private static func harness(_ name: String, _ kind: FeedKind, _ what: String) -> Harness {
