@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import OSSLWatchCore
 
 /// A row type carrying one core record. GRDB's protocols stay on these internal types: the
 /// core type knows nothing of them. Every column is read through `StoredRow`, so a damaged row
