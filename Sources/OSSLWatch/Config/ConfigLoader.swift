@@ -28,11 +28,17 @@ public enum ConfigLoader {
     /// Config files are small; anything larger is a mistake, not a config.
     static let maxFileBytes = 1 << 20
 
+    /// `path` made absolute against the process's working directory, the one place the loader
+    /// reads it: a relative `--config` names a file from where the command was started.
+    private static func absolute(_ path: String) -> String {
+        Configuration.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+    }
+
     /// Loads and validates the file at `path`; relative paths inside resolve against its directory.
     public static func load(
         path: String, environment: [String: String], options: Options = Options()
     ) throws(ConfigError) -> Configuration {
-        let absolutePath = absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let absolutePath = absolute(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
             throw ConfigError(.unreadable, file: path, keyPath: "", "no such file")
@@ -66,8 +72,8 @@ public enum ConfigLoader {
                 .missingKey, file: file, keyPath: "", "the file is empty; feeds and projects are required")
         }
         var configuration = Configuration(feeds: [], projects: [], file: file)
-        let parser = ConfigParser(
-            file: file, directory: configuration.directory, environment: environment, options: options)
+        let directory = (absolute(file) as NSString).deletingLastPathComponent
+        let parser = ConfigParser(file: file, directory: directory, environment: environment, options: options)
         try parser.parse(ConfigNode(node: root, path: "", file: file), into: &configuration)
         return configuration
     }

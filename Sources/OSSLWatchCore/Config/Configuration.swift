@@ -52,12 +52,6 @@ public struct Configuration: Sendable, Hashable {
         return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
     }
 
-    /// The directory of the config file; relative names resolve against it.
-    public var directory: String {
-        let absolute = Self.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
-        return (absolute as NSString).deletingLastPathComponent
-    }
-
     /// The verdict policy of one project: the shared confirmation rule plus the project's own
     /// pre-release and end-of-life settings.
     public func policy(for project: ProjectSettings) -> VerdictPolicy {
