@@ -211,7 +211,7 @@ extension Store {
     /// outcome (an announce step's attempt says what became of its message).
     public func finishStep(
         run: Int64, step: String, attempt: Int, state: StepState, reason: String?, exitCode: Int32? = nil,
-        stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: String? = nil,
+        stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: AttemptOutcome? = nil,
         at: Date
     ) throws(StoreError) {
         try write { db in
@@ -454,7 +454,7 @@ extension Store {
                         runID: run, step: step.name, number: number, startedAt: at, stdoutPath: paths?.stdout,
                         stderrPath: paths?.stderr))
             case .finish?, .interrupt?:
-                let outcome = step.attempt?.outcome
+                let outcome = step.attempt?.outcome?.rawValue
                 try db.execute(
                     sql: """
                         UPDATE attempts SET finished_at = ?, exit_code = COALESCE(?, exit_code),

@@ -62,13 +62,10 @@ struct DraftsListCommand: AsyncParsableCommand {
                 var maildir: String
                 var drafts: [Entry]
             }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let listing = Listing(
                 maildir: maildir.root,
                 drafts: records.map { Entry(draft: $0, path: maildir.find($0.maildirFile)) })
-            print(String(decoding: try encoder.encode(listing), as: UTF8.self))
+            print(try CheckReportRenderer.json(listing))
             return
         }
         print(Self.table(Array(records)), terminator: "")
@@ -83,7 +80,6 @@ struct DraftsListCommand: AsyncParsableCommand {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm'Z'"
-        let header = ["ID", "KIND", "PROJECT/RUN", "STATE", "SUBJECT", "CREATED"]
         let rows = records.map { record -> [String] in
             let kind = record.role == .review ? "\(record.kind) (review copy)" : record.kind
             let owner = record.project + (record.runID.map { "/run \($0)" } ?? "")
@@ -91,21 +87,12 @@ struct DraftsListCommand: AsyncParsableCommand {
             if record.state == .retryWait, let next = record.nextAttempt {
                 state += " until \(formatter.string(from: next))"
             }
-            return [String(record.id), kind, owner, state, record.subject, formatter.string(from: record.createdAt)]
+            // A subject is clipped to 60 characters, so the table stays readable.
+            let subject = record.subject.count > 60 ? record.subject.prefix(59) + "…" : record.subject
+            return [String(record.id), kind, owner, state, subject, formatter.string(from: record.createdAt)]
         }
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < 5 { widths[index] = max(widths[index], cell.count) }
-        }
-        widths[4] = min(widths[4], 60)
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                guard index < 5 else { return cell }
-                let clipped = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
-                return clipped.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }
-        return line(header) + rows.map(line).joined()
+        let header = ["ID", "KIND", "PROJECT/RUN", "STATE", "SUBJECT", "CREATED"]
+        return CheckReportRenderer.table([header] + rows).map { $0 + "\n" }.joined()
     }
 }
 
@@ -156,16 +143,9 @@ struct DraftChangeOptions: ParsableArguments {
         }
         var what = "draft \(record.id): \(verb) recorded; it is \(record.state.rawValue)"
         if let run = record.runID { what += " (run \(run))" }
-        switch Trigger.deliver(pid: nil, stateDirectory: configuration.stateDirectory) {
-        case .signalled(let pid):
-            print("\(what)\nsent SIGUSR1 to the osslwatch daemon (pid \(pid)); it sends the message now")
-        case .notRunning(let reason):
-            print("\(what)\nthe daemon is not running (\(reason)); the message goes when `osslwatch run` next starts")
-        case .failed(let reason, let status):
-            printError(
-                "osslwatch drafts \(verb): \(what)\nosslwatch drafts \(verb): could not signal the daemon: \(reason)")
-            throw ExitCode(status)
-        }
+        try signalDaemon(
+            recorded: what, command: "osslwatch drafts \(verb)", stateDirectory: configuration.stateDirectory,
+            now: "it sends the message now", later: "the message goes")
     }
 }
 

@@ -3,8 +3,9 @@ import OSSLWatchCore
 
 /// Turns a `CheckReport` into what a person reads in a terminal, or into stable JSON.
 public enum CheckReportRenderer {
-    /// JSON for scripts: sorted keys, ISO 8601 dates, versions as canonical strings.
-    public static func json(_ report: CheckReport) throws -> String {
+    /// JSON for scripts, the form every command's `--json` has: sorted keys, ISO 8601 dates,
+    /// versions as canonical strings.
+    public static func json(_ report: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -83,7 +84,7 @@ public enum CheckReportRenderer {
     }
 
     /// Left-aligned columns two spaces apart; the last column is never padded.
-    static func table(_ rows: [[String]]) -> [String] {
+    public static func table(_ rows: [[String]]) -> [String] {
         guard let columns = rows.map(\.count).max() else { return [] }
         var widths = Array(repeating: 0, count: columns)
         for row in rows {

@@ -45,7 +45,7 @@ public struct RunsReport: Sendable, Encodable {
 
     /// Every run (of `project` when given), newest first, with the step each stands at; one
     /// read, so a run's state always agrees with its steps'.
-    public static func load(store: Store, project: String? = nil, now: Date = Date()) throws(StoreError) -> RunsReport {
+    public static func load(store: Store, project: String?, now: Date) throws(StoreError) -> RunsReport {
         let rows = try store.runSnapshots(project: project).sorted { $0.run.id > $1.run.id }
             .map { Row(run: $0.run, steps: $0.steps) }
         return RunsReport(generatedAt: now, runs: rows)
@@ -60,28 +60,26 @@ public struct RunsReport: Sendable, Encodable {
 /// What `osslwatch runs show RUN` shows: the run's facts and every step with its attempts,
 /// so an operator can tell what ran, when, how it ended and where its output is.
 public struct RunsReportDetail: Sendable, Encodable {
-    /// One step with the attempts made at it, oldest first.
+    /// One step with the attempts made at it, oldest first; its JSON is the step's with an
+    /// `attempts` key.
+    @dynamicMemberLookup
     public struct Step: Sendable, Encodable, Hashable {
-        public var index: Int
-        public var name: String
-        public var kind: StepKind
-        public var state: StepState
-        public var idempotent: Bool
-        public var reason: String?
-        public var approvedAt: Date?
-        public var updatedAt: Date
+        public var record: StepRecord
         public var attempts: [AttemptRecord]
 
         public init(_ step: StepRecord, attempts: [AttemptRecord]) {
-            index = step.index
-            name = step.name
-            kind = step.kind
-            state = step.state
-            idempotent = step.idempotent
-            reason = step.reason
-            approvedAt = step.approvedAt
-            updatedAt = step.updatedAt
+            record = step
             self.attempts = attempts.filter { $0.step == step.name }.sorted { $0.number < $1.number }
+        }
+
+        public subscript<Value>(dynamicMember field: KeyPath<StepRecord, Value>) -> Value { record[keyPath: field] }
+
+        private enum Key: String, CodingKey { case attempts }
+
+        public func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(attempts, forKey: .attempts)
         }
     }
 
@@ -98,7 +96,7 @@ public struct RunsReportDetail: Sendable, Encodable {
     }
 
     /// The run with its steps and attempts as one read saw them, or nil when no run has that id.
-    public static func load(store: Store, run id: Int64, now: Date = Date()) throws(StoreError) -> RunsReportDetail? {
+    public static func load(store: Store, run id: Int64, now: Date) throws(StoreError) -> RunsReportDetail? {
         guard let snapshot = try store.runSnapshot(id) else { return nil }
         return RunsReportDetail(
             generatedAt: now, run: snapshot.run, steps: snapshot.steps, attempts: snapshot.attempts)

@@ -4,9 +4,8 @@ import OSSLWatchCore
 /// Turns `RunsReport` and `RunsReportDetail` into terminal text or stable JSON, like
 /// `StatusReportRenderer`: sorted keys, ISO 8601 dates, versions as canonical strings.
 public enum RunsReportRenderer {
-    public static func json(_ report: RunsReport) throws -> String { try encode(report) }
-
-    public static func json(_ detail: RunsReportDetail) throws -> String { try encode(detail) }
+    /// `CheckReportRenderer.json` of a `RunsReport` or a `RunsReportDetail`, ending with a newline.
+    public static func json(_ report: some Encodable) throws -> String { try CheckReportRenderer.json(report) + "\n" }
 
     /// A table: id, project, previous → target, next release, state, current step, updated.
     public static func text(_ report: RunsReport) -> String {
@@ -49,7 +48,7 @@ public enum RunsReportRenderer {
                 let end = attempt.finishedAt.map(CheckReportRenderer.timestamp) ?? "not finished"
                 var line =
                     "       attempt \(attempt.number): \(CheckReportRenderer.timestamp(attempt.startedAt)) → \(end)"
-                if let outcome = attempt.outcome { line += ", \(outcome)" }
+                if let outcome = attempt.outcome { line += ", \(outcome.rawValue)" }
                 if let code = attempt.exitCode { line += ", exit \(code)" }
                 lines.append(line)
                 if let path = attempt.stdoutPath { lines.append("         stdout \(path)") }
@@ -57,13 +56,6 @@ public enum RunsReportRenderer {
             }
         }
         return lines.map(trimmed).joined(separator: "\n") + "\n"
-    }
-
-    private static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 
     private static func trimmed(_ line: String) -> String {

@@ -53,8 +53,7 @@ public enum Trigger {
     /// Records the request in `store` and signals the daemon of `configuration`'s state directory.
     /// `pid`, when given, must be that daemon.
     public static func perform(
-        configuration: Configuration, store: Store, project: String?, version: String?, pid: pid_t?,
-        now: Date = Date()
+        configuration: Configuration, store: Store, project: String?, version: String?, pid: pid_t?, now: Date
     ) throws -> TriggerOutcome {
         let valid = try validate(configuration: configuration, project: project, version: version)
         let request = try store.addRequest(kind: valid.kind, project: valid.project, version: valid.version, at: now)

@@ -97,7 +97,7 @@ import Testing
             let step = try configured.store.steps(run: run.id)[0]
             #expect(step.state == .done)
             #expect(step.reason == "dry run")
-            #expect(try configured.store.attempts(run: run.id).first?.outcome == "dry run")
+            #expect(try configured.store.attempts(run: run.id).first?.outcome == .dryRun)
         }
     }
 

@@ -214,7 +214,7 @@ final class RecordingExecutor: StepExecuting {
         let changelog = try h.store.steps(run: second.id)[1]
         #expect(changelog.state == .needsAttention)
         #expect(changelog.reason == Store.interruptedReason)
-        #expect(try h.store.attempts(run: second.id).map(\.outcome) == ["done", "interrupted"])
+        #expect(try h.store.attempts(run: second.id).map(\.outcome) == [.done, .interrupted])
     }
 
     @Test("at-next-gate: a newer target starts its run; the old run is superseded when it reaches its gate")
