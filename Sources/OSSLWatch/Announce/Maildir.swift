@@ -40,7 +40,7 @@ public struct Maildir: Sendable {
 
     /// A unique file name by the Maildir convention: `<seconds>.M<microseconds>P<pid>Q<n>.<host>`,
     /// with `/` and `:` in the host name escaped as the convention asks.
-    public static func uniqueName(date: Date = Date(), sequence: Int64, host: String = Maildir.hostName()) -> String {
+    public static func uniqueName(date: Date, sequence: Int64, host: String = Maildir.hostName()) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let micro = Int64((date.timeIntervalSince1970 - Double(seconds)) * 1_000_000)
         let safeHost = host.replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
