@@ -69,13 +69,7 @@ public struct OutboxSender: Sendable {
         if dryRun {
             let (held, changed) = try store.holdForDryRun(record.id, at: surroundings.now())
             if changed {
-                logger.notice(
-                    "message not sent: dry run",
-                    metadata: [
-                        "draft": "\(held.id)", "kind": "\(held.kind)", "role": "\(held.role.rawValue)",
-                        "project": "\(held.project)", "state": "\(held.state.rawValue)",
-                        "message_id": "<\(held.messageID)>",
-                    ])
+                logger.notice("message not sent: dry run", metadata: held.logMetadata)
             }
             return held
         }
@@ -98,15 +92,12 @@ public struct OutboxSender: Sendable {
             outcome = Self.outcome(of: error, attempts: sending.attempts, retry: mail.retry, now: surroundings.now())
         }
         let finished = try store.finishSending(record.id, outcome, at: surroundings.now())
-        var metadata: Logger.Metadata = [
-            "draft": "\(finished.id)", "kind": "\(finished.kind)", "role": "\(finished.role.rawValue)",
-            "project": "\(finished.project)", "state": "\(finished.state.rawValue)",
-            "attempt": "\(finished.attempts)", "recipients": "\(finished.recipients.count)",
-            "message_id": "<\(finished.messageID)>", "reply": "\(finished.replyText ?? "-")",
-            "duration": "\(String(format: "%.3fs", (ContinuousClock.now - started).seconds))",
-        ]
+        var metadata = finished.logMetadata
+        metadata["attempt"] = "\(finished.attempts)"
+        metadata["recipients"] = "\(finished.recipients.count)"
+        metadata["reply"] = "\(finished.replyText ?? "-")"
+        metadata["duration"] = "\(String(format: "%.3fs", (ContinuousClock.now - started).seconds))"
         if let code = finished.replyCode { metadata["code"] = "\(code)" }
-        if let run = finished.runID { metadata["run"] = "\(run)" }
         if let next = finished.nextAttempt, finished.state == .retryWait { metadata["next_attempt"] = "\(next)" }
         let level: Logger.Level = finished.state == .sent || finished.state == .retryWait ? .notice : .warning
         logger.log(level: level, "message \(finished.state.rawValue)", metadata: metadata)
@@ -131,5 +122,18 @@ public struct OutboxSender: Sendable {
             return .failed(code: error.replyCode, text: "gave up after \(attempts) tries: \(text)")
         }
         return .retry(code: error.replyCode, text: text, next: retry.nextAttempt(after: attempts, now: now))
+    }
+}
+
+extension OutboxRecord {
+    /// What every log line about the message names: its id, kind, role, project, run, state and
+    /// Message-ID.
+    var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "draft": "\(id)", "kind": "\(kind)", "role": "\(role.rawValue)", "project": "\(project)",
+            "state": "\(state.rawValue)", "message_id": "<\(messageID)>",
+        ]
+        if let runID { metadata["run"] = "\(runID)" }
+        return metadata
     }
 }

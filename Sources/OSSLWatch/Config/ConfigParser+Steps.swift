@@ -57,12 +57,7 @@ extension ConfigParser {
             let loose = try item.mapping(keys: allKeys)
             let kind = try loose.required("kind").choice(StepKind.self, what: "step kind")
             let fields = try item.mapping(keys: Self.stepCommonKeys + (Self.stepKindKeys[kind] ?? []))
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "step name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "step", seen: &seen)
             var when = StepSettings.When.always
             if let value = fields["when"] {
                 let text = try value.string()

@@ -146,12 +146,7 @@ struct ConfigParser {
         var result: [FeedSettings] = []
         for item in items {
             let fields = try item.mapping(keys: Self.feedKeys)
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "feed name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "feed", seen: &seen)
             let kind = try fields.required("kind").choice(FeedKind.self, what: "feed kind")
             let urlNode = try fields.required("url")
             let components = try url(
@@ -177,12 +172,7 @@ struct ConfigParser {
         var result: [ProjectSettings] = []
         for item in items {
             let fields = try item.mapping(keys: Self.projectKeys)
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "project name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "project", seen: &seen)
             let linked = try linked(try fields.required("linked"))
             var project = ProjectSettings(name: name, linked: linked, eolWarningDays: eolWarningDays)
             if let value = fields["prereleases"] { project.prereleases = try value.bool() }
@@ -227,6 +217,20 @@ struct ConfigParser {
     }
 
     // MARK: - Values
+
+    /// The `name` of a list item (`slug`), used by no earlier item of the list: `seen` holds
+    /// the names so far with the paths of their items.
+    func uniqueName(_ fields: ConfigNode.Mapping, of item: ConfigNode, what: String, seen: inout [String: String])
+        throws(ConfigError) -> String
+    {
+        let nameNode = try fields.required("name")
+        let name = try slug(nameNode)
+        if let earlier = seen[name] {
+            throw nameNode.error(.duplicateName, "\(what) name \"\(name)\" is already used by \(earlier)")
+        }
+        seen[name] = item.path
+        return name
+    }
 
     /// A name that is safe in the store, in branch names and in messages.
     func slug(_ node: ConfigNode) throws(ConfigError) -> String {

@@ -24,33 +24,10 @@ public struct PipelineRunner: Sendable {
     /// comes from, and the environment (where the mail credentials are looked up,
     /// `$CREDENTIALS_DIRECTORY`).
     public var surroundings: Surroundings
-    /// The environment the entry point read.
-    public var environment: [String: String] { surroundings.environment }
-
-    public init(
-        configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false,
-        surroundings: Surroundings
-    ) {
-        self.init(
-            configuration: configuration, store: store, logger: logger,
-            executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun,
-                environment: surroundings.environment),
-            dryRun: dryRun, surroundings: surroundings)
-    }
-
-    public init(
-        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false,
-        surroundings: Surroundings
-    ) {
-        self.init(
-            configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil,
-            dryRun: dryRun, surroundings: surroundings)
-    }
 
     package init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
-        stopFlag: CancellationFlag?, dryRun: Bool = false, surroundings: Surroundings
+        stopFlag: CancellationFlag? = nil, dryRun: Bool = false, surroundings: Surroundings
     ) {
         self.configuration = configuration
         self.store = store
@@ -304,7 +281,7 @@ public struct PipelineRunner: Sendable {
         try supersede(run, by: newerRun, now: surroundings.now())
     }
 
-    private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
+    func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
         try store.markStep(run: run.id, step: step.name, state: state, because: reason, at: surroundings.now())
         logStep(
             run.id, step: step.name, state: state, attempt: nil, message: "step",
@@ -348,22 +325,26 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
-    /// The run's facts for its steps, reading the next release now if it was unknown at creation.
+    /// The run's facts for its steps.
     private func facts(_ run: RunRecord, _ project: ProjectSettings) -> Result<RunFacts, StepError> {
         Result { () throws(StepError) -> RunFacts in
-            var next = run.nextRelease
-            if next == nil {
-                let read = try nextRelease(for: project).get()
-                try? store.setRunFacts(run: run.id, nextRelease: read, at: surroundings.now())
-                next = read
-            }
-            return try RunFacts(
+            try RunFacts(
                 runID: run.id, project: run.project, previous: run.previous, target: run.target, sha256: run.sha256,
-                nextRelease: next ?? "", advisories: run.advisories, isSecurity: run.isSecurity)
+                nextRelease: try nextRelease(of: run, project), advisories: run.advisories,
+                isSecurity: run.isSecurity)
         }
     }
 
-    private func logStep(
+    /// The run's next release: as recorded, else read now (and recorded) when it was unknown
+    /// at the run's creation.
+    func nextRelease(of run: RunRecord, _ project: ProjectSettings) throws(StepError) -> String {
+        if let next = run.nextRelease { return next }
+        let read = try nextRelease(for: project).get()
+        try? store.setRunFacts(run: run.id, nextRelease: read, at: surroundings.now())
+        return read
+    }
+
+    func logStep(
         _ run: Int64, step: String, state: StepState, attempt: Int?, message: Logger.Message,
         extra: Logger.Metadata = [:]
     ) {

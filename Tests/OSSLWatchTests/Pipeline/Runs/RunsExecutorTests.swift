@@ -31,11 +31,14 @@ import Testing
                     FeedSettings(name: "f", kind: .githubReleasesAtom, url: "https://example.org/f", interval: 300)
                 ],
                 projects: [project])
+            let environment = ProcessInfo.processInfo.environment
             runner = PipelineRunner(
-                configuration: configuration, store: store,
-                client: HTTPClient(configuration: HTTPClientConfiguration()),
-                logger: Logger(label: "test"), dryRun: dryRun,
-                surroundings: .system(environment: ProcessInfo.processInfo.environment))
+                configuration: configuration, store: store, logger: Logger(label: "test"),
+                executor: StepExecutor(
+                    stateDirectory: configuration.stateDirectory,
+                    client: HTTPClient(configuration: HTTPClientConfiguration()), logger: Logger(label: "test"),
+                    dryRun: dryRun, environment: environment),
+                dryRun: dryRun, surroundings: .system(environment: environment))
             _ = try store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
         }
 
