@@ -31,6 +31,7 @@ struct AttemptRow: RecordRow, TableRecord {
             number: try stored.value(Columns.number.name), startedAt: try stored.date(Columns.startedAt.name),
             finishedAt: try stored.optionalDate(Columns.finishedAt.name),
             exitCode: try stored.value(Columns.exitCode.name), stdoutPath: try stored.value(Columns.stdoutPath.name),
-            stderrPath: try stored.value(Columns.stderrPath.name), outcome: try stored.value(Columns.outcome.name, as: String?.self).flatMap(AttemptOutcome.init(rawValue:)))
+            stderrPath: try stored.value(Columns.stderrPath.name),
+            outcome: try stored.value(Columns.outcome.name, as: String?.self).flatMap(AttemptOutcome.init(rawValue:)))
     }
 }

@@ -116,7 +116,8 @@ struct RunChangeOptions: ParsableArguments {
         }
         let step = action.step.map { " for step \($0)" } ?? ""
         try signalDaemon(
-            recorded: "run \(updated.id): \(action.verb) recorded\(step); run is \(updated.state.rawValue)", command: "osslwatch \(action.verb)",
+            recorded: "run \(updated.id): \(action.verb) recorded\(step); run is \(updated.state.rawValue)",
+            command: "osslwatch \(action.verb)",
             stateDirectory: configuration.stateDirectory, now: "it acts on the change now",
             later: "the change applies")
     }
