@@ -17,13 +17,6 @@ public struct AnnouncementContext: Sendable, Hashable, Codable {
         public var severity: String?
         /// The OpenSSL release of the linked series that fixes it (`3.5.4`).
         public var fixedIn: String?
-
-        public init(cve: String, title: String, severity: String?, fixedIn: String?) {
-            self.cve = cve
-            self.title = title
-            self.severity = severity
-            self.fixedIn = fixedIn
-        }
     }
 
     /// The project's slug from the config (`cryptography`).

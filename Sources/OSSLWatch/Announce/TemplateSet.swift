@@ -424,9 +424,4 @@ public struct RenderedText: Sendable, Hashable, Codable {
     public var subject: String
     /// Lines separated by LF, ending with one LF.
     public var body: String
-
-    public init(subject: String, body: String) {
-        self.subject = subject
-        self.body = body
-    }
 }

@@ -431,29 +431,13 @@ public struct FeedPollOutcome: Sendable, Hashable, Codable {
     public var result: Result
     public var status: Int?
     /// Releases and series the body held (0 for anything but `updated`).
-    public var observations: Int
+    public var observations: Int = 0
     /// Versions this poll saw for the first time anywhere.
-    public var newVersions: [OpenSSLVersion]
+    public var newVersions: [OpenSSLVersion] = []
     /// The error, for `failed`, or the last error, for `backing-off`.
     public var error: String?
     public var nextPoll: Date?
-    public var durationSeconds: Double
-
-    public init(
-        feed: String, kind: FeedKind, url: String, result: Result, status: Int? = nil, observations: Int = 0,
-        newVersions: [OpenSSLVersion] = [], error: String? = nil, nextPoll: Date? = nil, durationSeconds: Double = 0
-    ) {
-        self.feed = feed
-        self.kind = kind
-        self.url = url
-        self.result = result
-        self.status = status
-        self.observations = observations
-        self.newVersions = newVersions
-        self.error = error
-        self.nextPoll = nextPoll
-        self.durationSeconds = durationSeconds
-    }
+    public var durationSeconds: Double = 0
 
     /// True when the feed could not be read in this check, by failure or by an active backoff.
     public var isUnavailable: Bool { result == .failed || result == .backingOff }

@@ -132,11 +132,6 @@ public struct TriggerOutcome: Sendable {
     public var request: ControlRequest
     public var delivery: Delivery
 
-    public init(request: ControlRequest, delivery: Delivery) {
-        self.request = request
-        self.delivery = delivery
-    }
-
     /// 0 when signalled; 69 (`EX_UNAVAILABLE`) when no daemon runs; the failure's own status otherwise.
     public var exitStatus: Int32 {
         switch delivery {

@@ -52,10 +52,4 @@ public struct LinkedVersion: Sendable, Hashable, Codable {
     public var sha256: String?
     /// Human text naming the source, e.g. `pin file /x/openssl-version.sh (version)`.
     public var origin: String
-
-    public init(version: OpenSSLVersion, sha256: String? = nil, origin: String) {
-        self.version = version
-        self.sha256 = sha256
-        self.origin = origin
-    }
 }

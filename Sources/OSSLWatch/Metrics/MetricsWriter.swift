@@ -11,10 +11,6 @@ public import OSSLWatchStore
 public struct MetricsWriter: Sendable {
     public let path: String
 
-    public init(path: String) {
-        self.path = path
-    }
-
     /// Renders the figures of `configuration`'s feeds and projects from `store` and replaces
     /// the file (temporary in the same directory + rename, mode 0644). `feedStates`, when the
     /// caller has just read them, spares a second read of the store.

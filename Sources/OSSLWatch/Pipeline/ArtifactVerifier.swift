@@ -193,12 +193,6 @@ public struct ArtifactReport: Sendable, Hashable, Codable {
     /// Files in a checked directory that are neither wheels nor binaries (an sdist, a README).
     public var skipped: [String]
 
-    public init(target: OpenSSLVersion, entries: [Entry], skipped: [String]) {
-        self.target = target
-        self.entries = entries
-        self.skipped = skipped
-    }
-
     /// The artifacts that do not link the target.
     public var failures: [Entry] { entries.filter { !$0.linksTarget } }
 }

@@ -193,19 +193,6 @@ public struct CommandOutcome: Sendable, Hashable {
     /// `<log directory>/<step>-attempt<N>.err`; `nil` in a dry run.
     public var stderrPath: String?
 
-    public init(
-        argv: [String], environment: [String: String], workingDirectory: String?, termination: Termination,
-        duration: Duration, stdoutPath: String?, stderrPath: String?
-    ) {
-        self.argv = argv
-        self.environment = environment
-        self.workingDirectory = workingDirectory
-        self.termination = termination
-        self.duration = duration
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
-    }
-
     /// Whether the command exited 0 (a dry run counts as success: it did what was asked).
     public var succeeded: Bool {
         termination == .exited(0) || termination == .notRun

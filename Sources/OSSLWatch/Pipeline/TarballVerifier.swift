@@ -153,13 +153,6 @@ public struct VerifiedTarball: Sendable, Hashable, Codable {
     public var signaturePath: String
     /// The fingerprint gpgv reported for the signing key (upper-case hex, no spaces).
     public var signerFingerprint: String
-
-    public init(sha256: String, tarballPath: String, signaturePath: String, signerFingerprint: String) {
-        self.sha256 = sha256
-        self.tarballPath = tarballPath
-        self.signaturePath = signaturePath
-        self.signerFingerprint = signerFingerprint
-    }
 }
 
 /// gpgv's `--status-fd` lines, read for what they say about the signature. The status
