@@ -15,15 +15,7 @@ public struct Announcer: Sendable {
     public var logger: Logger
     /// `--dry-run` or the project's `dry_run`: drafts are written but nothing is approved for
     /// sending without a human (review copies are withheld, notices wait), each saying why.
-    public var dryRun: Bool
-
-    public init(mail: MailSettings, store: Store, maildir: Maildir, logger: Logger, dryRun: Bool = false) {
-        self.mail = mail
-        self.store = store
-        self.maildir = maildir
-        self.logger = logger
-        self.dryRun = dryRun
-    }
+    public var dryRun: Bool = false
 
     /// The outbox key of a run's announcement.
     public static func key(run: Int64, step: String) -> String { "run:\(run):\(step)" }

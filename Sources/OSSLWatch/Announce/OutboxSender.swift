@@ -22,17 +22,7 @@ public struct OutboxSender: Sendable {
     public var surroundings: Surroundings
     /// `--dry-run` or the row's project's `dry_run`: no SMTP connection is ever opened; a due
     /// row stays as it is, its reason saying "dry run: not sent".
-    public var dryRun: Bool
-
-    public init(
-        mail: MailSettings, store: Store, logger: Logger, surroundings: Surroundings, dryRun: Bool = false
-    ) {
-        self.mail = mail
-        self.store = store
-        self.logger = logger
-        self.surroundings = surroundings
-        self.dryRun = dryRun
-    }
+    public var dryRun: Bool = false
 
     /// The SMTP login a send needs, read before anything about the send is recorded.
     public struct Login: Sendable {

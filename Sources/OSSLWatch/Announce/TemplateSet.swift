@@ -14,10 +14,6 @@ public struct TemplateSet: Sendable, Hashable {
     /// The directory holding `<kind>.mustache` (absolute, from `mail.templates`).
     public let directory: String
 
-    public init(directory: String) {
-        self.directory = directory
-    }
-
     /// The file `render(kind:project:context:)` uses for this kind and project.
     public func templateFile(kind: MessageKind, project: String?) -> String {
         let name = "\(kind.rawValue).mustache"

@@ -38,11 +38,6 @@ public struct RunsReport: Sendable, Encodable {
     public var generatedAt: Date
     public var runs: [Row]
 
-    public init(generatedAt: Date, runs: [Row]) {
-        self.generatedAt = generatedAt
-        self.runs = runs
-    }
-
     /// Every run (of `project` when given), newest first, with the step each stands at; one
     /// read, so a run's state always agrees with its steps'.
     public static func load(store: Store, project: String?, now: Date) throws(StoreError) -> RunsReport {

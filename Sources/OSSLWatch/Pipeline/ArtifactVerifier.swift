@@ -14,9 +14,9 @@ public struct ArtifactVerifier: Sendable {
     /// style globs are not expanded: name the directory instead).
     public var pathTemplate: String
     /// Fetches URL templates; `nil` makes a URL template fail the step with the reason.
-    public var client: HTTPClient?
+    public var client: HTTPClient? = nil
     /// Largest artifact downloaded from a URL.
-    public var maxDownloadBytes: Int
+    public var maxDownloadBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes
     /// Where a downloaded artifact is written (the run's work directory).
     public var workDirectory: String?
 
@@ -25,16 +25,6 @@ public struct ArtifactVerifier: Sendable {
 
     /// The download cap when the step names none (`StepSettings.defaultMaxDownloadBytes`).
     public static let defaultMaxDownloadBytes = StepSettings.defaultMaxDownloadBytes
-
-    public init(
-        pathTemplate: String, client: HTTPClient? = nil, maxDownloadBytes: Int = defaultMaxDownloadBytes,
-        workDirectory: String? = nil
-    ) {
-        self.pathTemplate = pathTemplate
-        self.client = client
-        self.maxDownloadBytes = maxDownloadBytes
-        self.workDirectory = workDirectory
-    }
 
     /// Whether a filled-in template names a URL (anything with a scheme) rather than a path.
     public static func isURL(_ location: String) -> Bool {

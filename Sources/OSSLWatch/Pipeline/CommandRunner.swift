@@ -19,9 +19,9 @@ public struct CommandRunner: Sendable {
     /// the entry point read, never the process's own read here.
     public var baseEnvironment: [String: String]
     /// Seconds between SIGTERM and SIGKILL when a command outlives its timeout.
-    public var gracePeriod: Double
+    public var gracePeriod: Double = CommandRunner.defaultGracePeriod
     /// When set, `run` starts nothing and returns what it would run, for `--dry-run`.
-    public var dryRun: Bool
+    public var dryRun: Bool = false
     /// The `ChildLock` file every child holds shared (`<state directory>/children.lock`), so
     /// git lock recovery can prove no child still runs; `nil` for none.
     public var childLockPath: String?
@@ -34,20 +34,6 @@ public struct CommandRunner: Sendable {
     /// cancelling a step, so it never exits before its children.
     public static var longestStop: Duration {
         SpawnedProcess.seconds(defaultGracePeriod) + SpawnedProcess.killWait
-    }
-
-    public init(
-        logDirectory: String,
-        baseEnvironment: [String: String],
-        gracePeriod: Double = CommandRunner.defaultGracePeriod,
-        dryRun: Bool = false,
-        childLockPath: String? = nil
-    ) {
-        self.logDirectory = logDirectory
-        self.baseEnvironment = baseEnvironment
-        self.gracePeriod = gracePeriod
-        self.dryRun = dryRun
-        self.childLockPath = childLockPath
     }
 
     /// The three variables a program needs to behave normally (`PATH`, `HOME`, `LANG`) taken

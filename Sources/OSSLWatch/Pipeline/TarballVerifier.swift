@@ -10,36 +10,22 @@ public import OSSLWatchTransport
 public struct TarballVerifier: Sendable {
     /// Where the tarball is; `{version}` (`3.5.4`) and `{tag}` (`openssl-3.5.4`) are filled
     /// in. The `.sha256` and `.asc` live at the same URL with those suffixes.
-    public var tarballURLTemplate: String
+    public var tarballURLTemplate: String = ConfirmationSettings.defaultTarballURL
     /// A binary OpenPGP keyring (`gpg --export > keyring.gpg`) holding the trusted signers.
     public var keyringPath: String
     /// The fingerprint the signing key (or its primary key) must have; spaces are ignored.
     /// `nil` accepts any key in the keyring.
     public var expectedFingerprint: String?
     /// Largest tarball accepted.
-    public var maxTarballBytes: Int
+    public var maxTarballBytes: Int = 64 << 20
     /// Seconds gpgv may take.
-    public var gpgvTimeout: Double
+    public var gpgvTimeout: Double = 60
     public var client: HTTPClient
     /// Runs gpgv; its output lands in the runner's log directory as `verify-tarball-gpgv-attempt<N>`.
     public var runner: CommandRunner
 
     /// A detached armored signature is a few hundred bytes; this leaves room for several.
     public static let maxSignatureBytes = 64 << 10
-
-    public init(
-        tarballURLTemplate: String = ConfirmationSettings.defaultTarballURL, keyringPath: String,
-        expectedFingerprint: String? = nil, maxTarballBytes: Int = 64 << 20, gpgvTimeout: Double = 60,
-        client: HTTPClient, runner: CommandRunner
-    ) {
-        self.tarballURLTemplate = tarballURLTemplate
-        self.keyringPath = keyringPath
-        self.expectedFingerprint = expectedFingerprint
-        self.maxTarballBytes = maxTarballBytes
-        self.gpgvTimeout = gpgvTimeout
-        self.client = client
-        self.runner = runner
-    }
 
     /// The tarball URL for one version.
     public func tarballURL(for version: OpenSSLVersion) -> String {

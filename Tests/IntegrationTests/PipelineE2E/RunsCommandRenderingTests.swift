@@ -1,7 +1,8 @@
 import Foundation
-import OSSLWatch
 import OSSLWatchCore
 import Testing
+
+@testable import OSSLWatch
 
 /// What `osslwatch runs` and `runs show` print, from records alone: the step a run stands
 /// at, and text without trailing blanks.
