@@ -57,7 +57,7 @@ struct ConfigParser {
     // MARK: - Sections
 
     func stateDirectory(_ node: ConfigNode?) throws(ConfigError) -> String {
-        if let node { return ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory) }
+        if let node { return try path(node) }
         if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
             return String(fromSystemd)
         }
@@ -81,9 +81,7 @@ struct ConfigParser {
         if let value = section["max_retry_after"] {
             settings.maxRetryAfter = try value.duration(in: 1...ServerHold.maximumDelay)
         }
-        if let value = section["github_token_file"] {
-            settings.githubTokenFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
-        }
+        if let value = section["github_token_file"] { settings.githubTokenFile = try path(value) }
         return settings
     }
 
@@ -98,9 +96,14 @@ struct ConfigParser {
         return settings
     }
 
+    /// A non-empty path made absolute against the config file's directory.
+    func path(_ node: ConfigNode) throws(ConfigError) -> String {
+        ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+    }
+
     /// A path whose directory exists, made absolute: the file itself is created by the daemon.
     func writableFileLocation(_ node: ConfigNode) throws(ConfigError) -> String {
-        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        let path = try self.path(node)
         guard options.checkFiles else { return path }
         let parent = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -289,7 +292,7 @@ struct ConfigParser {
 
     /// A path to an existing, readable regular file, made absolute.
     func readableFile(_ node: ConfigNode) throws(ConfigError) -> String {
-        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        let path = try self.path(node)
         guard options.checkFiles else { return path }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
