@@ -24,30 +24,30 @@ public struct AnnouncementContext: Sendable, Hashable, Codable {
     /// The name in subjects and text (`PyCA cryptography`).
     public var displayName: String
     /// The project's release being announced (`46.0.2`); empty for notices.
-    public var nextRelease: String
+    public var nextRelease: String = ""
     /// The changelog anchor of that release (`v46-0-2`).
-    public var anchor: String
+    public var anchor: String = ""
     /// The full changelog link, ending in `#<anchor>` for a release.
-    public var changelogURL: String
+    public var changelogURL: String = ""
     /// Where the release is published (`https://pypi.org/project/cryptography/`).
-    public var packageURL: String
+    public var packageURL: String = ""
     /// The OpenSSL version the release links (`3.5.4`); for notices, the linked version.
-    public var openssl: String
+    public var openssl: String = ""
     /// The OpenSSL version the previous release linked (`3.5.3`).
-    public var previous: String
+    public var previous: String = ""
     /// The release day, `2025-09-30`.
-    public var date: String
+    public var date: String = ""
     /// The release's changelog entries without the leading `* `, each one logical line;
     /// always includes the OpenSSL line for a release.
-    public var changelogBullets: [String]
+    public var changelogBullets: [String] = []
     /// The sender's sign-off, possibly several lines.
-    public var signature: String
+    public var signature: String = ""
     /// The CVEs the OpenSSL update fixes, most severe first.
-    public var advisories: [AdvisoryLine]
+    public var advisories: [AdvisoryLine] = []
     /// The highest severity among `advisories`, when any is rated.
     public var highestSeverity: String?
     /// True when `advisories` is not empty.
-    public var isSecurity: Bool
+    public var isSecurity: Bool = false
 
     // Notice fields.
 
@@ -58,55 +58,19 @@ public struct AnnouncementContext: Sendable, Hashable, Codable {
     /// The linked series' end of life, `2026-09-07`.
     public var eolDate: String?
     /// Supported series to move to, LTS first.
-    public var supportedSeries: [String]
+    public var supportedSeries: [String] = []
     /// The announced day of an expected OpenSSL security release.
     public var expectedDate: String?
     /// A free-form line for the maintainers (the verdict's reason).
     public var message: String?
-    public var isNewSeries: Bool
-    public var isEOLSoon: Bool
-    public var isLinkedSeriesEOL: Bool
+    public var isNewSeries: Bool = false
+    public var isEOLSoon: Bool = false
+    public var isLinkedSeriesEOL: Bool = false
     /// CVEs affecting the linked version are known and no release fixes them yet, or one is rated
     /// High or Critical.
-    public var isUrgentAdvisory: Bool
+    public var isUrgentAdvisory: Bool = false
     /// OpenSSL pre-announced a security release.
-    public var isExpectedRelease: Bool
-
-    public init(
-        project: String, displayName: String, nextRelease: String = "", anchor: String = "",
-        changelogURL: String = "", packageURL: String = "", openssl: String = "", previous: String = "",
-        date: String = "", changelogBullets: [String] = [], signature: String = "", advisories: [AdvisoryLine] = [],
-        highestSeverity: String? = nil, verdictKind: String? = nil, series: String? = nil, eolDate: String? = nil,
-        supportedSeries: [String] = [], expectedDate: String? = nil, message: String? = nil,
-        isNewSeries: Bool = false, isEOLSoon: Bool = false, isLinkedSeriesEOL: Bool = false,
-        isUrgentAdvisory: Bool = false, isExpectedRelease: Bool = false
-    ) {
-        self.project = project
-        self.displayName = displayName
-        self.nextRelease = nextRelease
-        self.anchor = anchor
-        self.changelogURL = changelogURL
-        self.packageURL = packageURL
-        self.openssl = openssl
-        self.previous = previous
-        self.date = date
-        self.changelogBullets = changelogBullets
-        self.signature = signature
-        self.advisories = advisories
-        self.highestSeverity = highestSeverity
-        self.isSecurity = !advisories.isEmpty
-        self.verdictKind = verdictKind
-        self.series = series
-        self.eolDate = eolDate
-        self.supportedSeries = supportedSeries
-        self.expectedDate = expectedDate
-        self.message = message
-        self.isNewSeries = isNewSeries
-        self.isEOLSoon = isEOLSoon
-        self.isLinkedSeriesEOL = isLinkedSeriesEOL
-        self.isUrgentAdvisory = isUrgentAdvisory
-        self.isExpectedRelease = isExpectedRelease
-    }
+    public var isExpectedRelease: Bool = false
 }
 
 extension AnnouncementContext {
@@ -152,7 +116,8 @@ extension AnnouncementContext {
             project: project, displayName: displayName, nextRelease: nextRelease, anchor: anchor,
             changelogURL: "\(page)#\(anchor)", packageURL: packageURL, openssl: target.description,
             previous: previous.description, date: day(date), changelogBullets: bullets, signature: signature,
-            advisories: lines, highestSeverity: advisories.compactMap(\.severity).max()?.rawValue)
+            advisories: lines, highestSeverity: advisories.compactMap(\.severity).max()?.rawValue,
+            isSecurity: !lines.isEmpty)
     }
 
     /// The context for a notice to the maintainers; `topic` sets the matching `is...` flag.
@@ -168,7 +133,6 @@ extension AnnouncementContext {
             advisories: advisoryLines(advisories, series: linked.series), highestSeverity: highest?.rawValue,
             verdictKind: topic.rawValue, series: series?.description, eolDate: eolDate.map(day),
             supportedSeries: supportedSeries.map(\.description), expectedDate: expected.map(day), message: message)
-        context.isSecurity = false
         switch topic {
         case .newSeries: context.isNewSeries = true
         case .eolSoon: context.isEOLSoon = true
@@ -215,17 +179,13 @@ extension AnnouncementContext {
 
     /// A context with every optional set, every list non-empty and every flag true, so a check
     /// against it enters every section of a template.
-    static let templateSample: AnnouncementContext = {
-        var context = AnnouncementContext(
-            project: "project", displayName: "Project", nextRelease: "1.0.1", anchor: "v1-0-1",
-            changelogURL: "https://example.org/changelog/#v1-0-1", packageURL: "https://example.org/project/",
-            openssl: "3.5.4", previous: "3.5.3", date: "2025-09-30", changelogBullets: ["entry"],
-            signature: "signature",
-            advisories: [AdvisoryLine(cve: "CVE-2025-0001", title: "title", severity: "High", fixedIn: "3.5.4")],
-            highestSeverity: "High", verdictKind: "new-series", series: "3.6", eolDate: "2026-09-07",
-            supportedSeries: ["3.5"], expectedDate: "2025-09-30", message: "message", isNewSeries: true,
-            isEOLSoon: true, isLinkedSeriesEOL: true, isUrgentAdvisory: true, isExpectedRelease: true)
-        context.isSecurity = true
-        return context
-    }()
+    static let templateSample = AnnouncementContext(
+        project: "project", displayName: "Project", nextRelease: "1.0.1", anchor: "v1-0-1",
+        changelogURL: "https://example.org/changelog/#v1-0-1", packageURL: "https://example.org/project/",
+        openssl: "3.5.4", previous: "3.5.3", date: "2025-09-30", changelogBullets: ["entry"],
+        signature: "signature",
+        advisories: [AdvisoryLine(cve: "CVE-2025-0001", title: "title", severity: "High", fixedIn: "3.5.4")],
+        highestSeverity: "High", isSecurity: true, verdictKind: "new-series", series: "3.6", eolDate: "2026-09-07",
+        supportedSeries: ["3.5"], expectedDate: "2025-09-30", message: "message", isNewSeries: true,
+        isEOLSoon: true, isLinkedSeriesEOL: true, isUrgentAdvisory: true, isExpectedRelease: true)
 }

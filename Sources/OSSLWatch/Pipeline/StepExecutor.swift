@@ -170,18 +170,6 @@ public struct StepResult: Sendable, Hashable {
     /// The digest verify-tarball proved, recorded on the run.
     public var sha256: String?
 
-    public init(
-        state: StepState?, reason: String? = nil, exitCode: Int32? = nil, stdoutPath: String? = nil,
-        stderrPath: String? = nil, sha256: String? = nil
-    ) {
-        self.state = state
-        self.reason = reason
-        self.exitCode = exitCode
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
-        self.sha256 = sha256
-    }
-
     /// The effect was only printed (`--dry-run`); the reason and the attempt say so.
     static let dryRun = StepResult(state: .done, reason: AttemptOutcome.dryRun.rawValue)
 

@@ -1,10 +1,11 @@
 import Foundation
 import Logging
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import Synchronization
 import Testing
+
+@testable import OSSLWatch
 
 /// Stands in for the executors where their real effect (downloads, git) cannot run in a unit
 /// test: records each call and answers with the configured result per step.
