@@ -115,12 +115,10 @@ struct DraftsShowCommand: AsyncParsableCommand {
             printError("osslwatch drafts show: no draft \(id) (`osslwatch drafts` lists them)")
             throw ExitCode(65)
         }
-        let maildir = Maildir(stateDirectory: configuration.stateDirectory)
-        var bytes: Data?
-        if let path = maildir.find(record.maildirFile) { bytes = FileManager.default.contents(atPath: path) }
-        if bytes == nil {
-            bytes = try storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
-        }
+        let file = Maildir(stateDirectory: configuration.stateDirectory).find(record.maildirFile)
+        let bytes =
+            try file.flatMap(FileManager.default.contents(atPath:))
+            ?? storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
         FileHandle.standardOutput.write(bytes ?? Data())
     }
 }
@@ -131,7 +129,7 @@ struct DraftChangeOptions: ParsableArguments {
 
     @OptionGroup var daemonPIDFile: PIDFileOption
 
-    func perform(_ verb: String, id: Int64, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
+    func perform(_ verb: String, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let record: OutboxRecord
@@ -167,7 +165,7 @@ struct DraftsApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let draftID = id
-        try change.perform("approve", id: id) { store throws(StoreError) in
+        try change.perform("approve") { store throws(StoreError) in
             try store.approveDraft(draftID, at: Date())
         }
     }
@@ -191,6 +189,6 @@ struct DraftsRetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let draftID = id
-        try change.perform("retry", id: id) { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
+        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
     }
 }

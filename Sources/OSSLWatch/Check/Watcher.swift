@@ -17,25 +17,6 @@ public struct Watcher: Sendable {
     public let surroundings: Surroundings
     public let logger: Logger
 
-    public init(
-        configuration: Configuration, store: Store, client: HTTPClient, surroundings: Surroundings, logger: Logger
-    ) {
-        self.configuration = configuration
-        self.store = store
-        self.client = client
-        self.surroundings = surroundings
-        self.logger = logger
-    }
-
-    /// With the HTTP client the configuration asks for, its GitHub token read with the
-    /// environment of `surroundings`.
-    public init(configuration: Configuration, store: Store, surroundings: Surroundings, logger: Logger) {
-        let client = HTTPClientFactory.client(
-            for: configuration, environment: surroundings.environment, logger: logger)
-        self.init(
-            configuration: configuration, store: store, client: client, surroundings: surroundings, logger: logger)
-    }
-
     /// Polls `only` (every configured feed by default) at once; each transfer runs on its own
     /// thread inside the HTTP client. Templated CVE-record feeds go last, so they can fetch the
     /// records of CVEs the advisory texts of this same round named. Outcomes keep the given order.
@@ -260,6 +241,17 @@ public struct Watcher: Sendable {
         }
     }
 
+}
+
+extension Watcher {
+    /// With the HTTP client the configuration asks for, its GitHub token read with the
+    /// environment of `surroundings`.
+    public init(configuration: Configuration, store: Store, surroundings: Surroundings, logger: Logger) {
+        let client = HTTPClientFactory.client(
+            for: configuration, environment: surroundings.environment, logger: logger)
+        self.init(
+            configuration: configuration, store: store, client: client, surroundings: surroundings, logger: logger)
+    }
 }
 
 extension Watcher {
