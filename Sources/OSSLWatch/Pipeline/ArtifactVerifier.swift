@@ -167,13 +167,6 @@ public struct ArtifactReport: Sendable, Hashable, Codable {
         /// Why it does not count as linking the target; `nil` when it does.
         public var problem: String?
 
-        public init(path: String, kind: Kind, found: OpenSSLVersion?, problem: String?) {
-            self.path = path
-            self.kind = kind
-            self.found = found
-            self.problem = problem
-        }
-
         public var linksTarget: Bool { problem == nil }
     }
 
