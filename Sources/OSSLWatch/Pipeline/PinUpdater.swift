@@ -84,14 +84,17 @@ public struct PinUpdater: Sendable {
         git.journal = journal
         try await git.neutraliseFilters()
         let branch = Self.branchName(for: facts.target)
+        let existing = try await git.resolve("refs/heads/\(branch)")
         let status = try await git.output(["status", "--porcelain=v1", "--untracked-files=all"])
-        if let first = status.split(separator: "\n").first {
+        if let first = status.split(separator: "\n").first,
+            try await !Self.isInterruptedCheckout(of: branch, exists: existing != nil, status: status, git: &git)
+        {
             throw StepError(
                 .repositoryState,
                 "the worktree of \(repository) has uncommitted changes (\(first.trimmingCharacters(in: .whitespaces))): commit or stash them first"
             )
         }
-        if let existing = try await git.resolve("refs/heads/\(branch)") {
+        if let existing {
             return try await reuse(branch: branch, tip: existing, facts: facts, sha256: sha256, git: &git)
         }
         let head = try await baseCommit(&git, remote: remote)
@@ -134,6 +137,20 @@ public struct PinUpdater: Sendable {
         _ = try await git.output(["update-ref", "refs/heads/\(branch)", commit, ""])
         _ = try await git.output(["checkout", "--quiet", branch])
         return PinUpdate(branch: branch, commit: commit, created: true)
+    }
+
+    /// Whether the changes `status` lists are a checkout of `branch` that a crash cut short:
+    /// git had written the branch's content to the index and the worktree but not yet moved
+    /// HEAD. Then the index and the worktree hold exactly the branch's tree and nothing is
+    /// untracked, and `reuse` finishes the checkout; anything else is someone's own change.
+    private static func isInterruptedCheckout(
+        of branch: String, exists: Bool, status: String, git: inout GitSession
+    ) async throws(StepError) -> Bool {
+        guard exists, !status.split(separator: "\n").contains(where: { $0.hasPrefix("??") }) else { return false }
+        guard try await git.optional(["diff-index", "--cached", "--quiet", "refs/heads/\(branch)", "--"]) != nil else {
+            return false
+        }
+        return try await git.optional(["diff-files", "--quiet"]) != nil
     }
 
     /// The branch exists: succeed if its tip is exactly this change (checking it out), else refuse.
