@@ -166,7 +166,7 @@ extension Store {
     /// outcome (an announce step's attempt says what became of its message).
     public func finishStep(
         run: Int64, step: String, attempt: Int, state: StepState, reason: String?, exitCode: Int32? = nil,
-        stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: String? = nil,
+        stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: AttemptOutcome? = nil,
         at: Date
     ) throws(StoreError) {
         let details = AttemptDetails(
@@ -487,6 +487,7 @@ struct AttemptRow: RecordRow, PersistableRecord {
         AttemptRecord(
             runID: try row[.runID], step: try row[.step], number: try row[.number], startedAt: try row[.startedAt],
             finishedAt: try row[.finishedAt], exitCode: try row[.exitCode], stdoutPath: try row[.stdoutPath],
-            stderrPath: try row[.stderrPath], outcome: try row[.outcome])
+            stderrPath: try row[.stderrPath],
+            outcome: (try row[.outcome] as String?).flatMap(AttemptOutcome.init(rawValue:)))
     }
 }

@@ -62,13 +62,10 @@ struct DraftsListCommand: AsyncParsableCommand {
                 var maildir: String
                 var drafts: [Entry]
             }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let listing = Listing(
                 maildir: maildir.root,
                 drafts: records.map { Entry(draft: $0, path: maildir.find($0.maildirFile)) })
-            print(String(decoding: try encoder.encode(listing), as: UTF8.self))
+            print(try CheckReportRenderer.json(listing))
             return
         }
         print(Self.table(Array(records)), terminator: "")
@@ -83,7 +80,6 @@ struct DraftsListCommand: AsyncParsableCommand {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm'Z'"
-        let header = ["ID", "KIND", "PROJECT/RUN", "STATE", "SUBJECT", "CREATED"]
         let rows = records.map { record -> [String] in
             let kind = record.role == .review ? "\(record.kind) (review copy)" : record.kind
             let owner = record.project + (record.runID.map { "/run \($0)" } ?? "")
@@ -91,21 +87,12 @@ struct DraftsListCommand: AsyncParsableCommand {
             if record.state == .retryWait, let next = record.nextAttempt {
                 state += " until \(formatter.string(from: next))"
             }
-            return [String(record.id), kind, owner, state, record.subject, formatter.string(from: record.createdAt)]
+            // A subject is clipped to 60 characters, so the table stays readable.
+            let subject = record.subject.count > 60 ? record.subject.prefix(59) + "…" : record.subject
+            return [String(record.id), kind, owner, state, subject, formatter.string(from: record.createdAt)]
         }
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < 5 { widths[index] = max(widths[index], cell.count) }
-        }
-        widths[4] = min(widths[4], 60)
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                guard index < 5 else { return cell }
-                let clipped = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
-                return clipped.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }
-        return line(header) + rows.map(line).joined()
+        let header = ["ID", "KIND", "PROJECT/RUN", "STATE", "SUBJECT", "CREATED"]
+        return CheckReportRenderer.table([header] + rows).map { $0 + "\n" }.joined()
     }
 }
 
@@ -128,12 +115,10 @@ struct DraftsShowCommand: AsyncParsableCommand {
             printError("osslwatch drafts show: no draft \(id) (`osslwatch drafts` lists them)")
             throw ExitCode(65)
         }
-        let maildir = Maildir(stateDirectory: configuration.stateDirectory)
-        var bytes: Data?
-        if let path = maildir.find(record.maildirFile) { bytes = FileManager.default.contents(atPath: path) }
-        if bytes == nil {
-            bytes = try storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
-        }
+        let file = Maildir(stateDirectory: configuration.stateDirectory).find(record.maildirFile)
+        let bytes =
+            try file.flatMap(FileManager.default.contents(atPath:))
+            ?? storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
         FileHandle.standardOutput.write(bytes ?? Data())
     }
 }
@@ -144,7 +129,7 @@ struct DraftChangeOptions: ParsableArguments {
 
     @OptionGroup var daemonPIDFile: PIDFileOption
 
-    func perform(_ verb: String, id: Int64, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
+    func perform(_ verb: String, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let record: OutboxRecord
@@ -157,16 +142,9 @@ struct DraftChangeOptions: ParsableArguments {
         }
         var what = "draft \(record.id): \(verb) recorded; it is \(record.state.rawValue)"
         if let run = record.runID { what += " (run \(run))" }
-        switch Trigger.deliver(pid: nil, stateDirectory: configuration.stateDirectory) {
-        case .signalled(let pid):
-            print("\(what)\nsent SIGUSR1 to the osslwatch daemon (pid \(pid)); it sends the message now")
-        case .notRunning(let reason):
-            print("\(what)\nthe daemon is not running (\(reason)); the message goes when `osslwatch run` next starts")
-        case .failed(let reason, let status):
-            printError(
-                "osslwatch drafts \(verb): \(what)\nosslwatch drafts \(verb): could not signal the daemon: \(reason)")
-            throw ExitCode(status)
-        }
+        try signalDaemon(
+            recorded: what, command: "osslwatch drafts \(verb)", stateDirectory: configuration.stateDirectory,
+            now: "it sends the message now", later: "the message goes")
     }
 }
 
@@ -188,7 +166,7 @@ struct DraftsApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let draftID = id
-        try change.perform("approve", id: id) { store throws(StoreError) in
+        try change.perform("approve") { store throws(StoreError) in
             try store.approveDraft(draftID, at: Date())
         }
     }
@@ -212,6 +190,6 @@ struct DraftsRetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let draftID = id
-        try change.perform("retry", id: id) { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
+        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
     }
 }

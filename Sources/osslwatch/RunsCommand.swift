@@ -42,7 +42,9 @@ struct RunsListCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
-        let report = try storeCall { () throws(StoreError) in try RunsReport.load(store: store, project: project) }
+        let report = try storeCall { () throws(StoreError) in
+            try RunsReport.load(store: store, project: project, now: Date())
+        }
         print(json ? try RunsReportRenderer.json(report) : RunsReportRenderer.text(report), terminator: "")
     }
 }
@@ -65,7 +67,9 @@ struct RunsShowCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration(checkFiles: false)
         let store = try openStore(configuration)
         let id = run
-        let found = try storeCall { () throws(StoreError) in try RunsReportDetail.load(store: store, run: id) }
+        let found = try storeCall { () throws(StoreError) in
+            try RunsReportDetail.load(store: store, run: id, now: Date())
+        }
         guard let detail = found else {
             printError("osslwatch runs show: no run \(run) (`osslwatch runs` lists them)")
             throw ExitCode(65)

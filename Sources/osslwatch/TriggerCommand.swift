@@ -61,7 +61,8 @@ struct TriggerCommand: AsyncParsableCommand {
         let outcome: TriggerOutcome
         do {
             outcome = try Trigger.perform(
-                configuration: configuration, store: store, project: project, version: version, pid: pid)
+                configuration: configuration, store: store, project: project, version: version, pid: pid,
+                now: Date())
         } catch let error as StoreError {
             printError("osslwatch trigger: cannot record the request: \(error)")
             throw ExitCode(error.exitStatus)

@@ -15,15 +15,7 @@ public struct Announcer: Sendable {
     public var logger: Logger
     /// `--dry-run` or the project's `dry_run`: drafts are written but nothing is approved for
     /// sending without a human (review copies are withheld, notices wait), each saying why.
-    public var dryRun: Bool
-
-    public init(mail: MailSettings, store: Store, maildir: Maildir, logger: Logger, dryRun: Bool = false) {
-        self.mail = mail
-        self.store = store
-        self.maildir = maildir
-        self.logger = logger
-        self.dryRun = dryRun
-    }
+    public var dryRun: Bool = false
 
     /// The outbox key of a run's announcement.
     public static func key(run: Int64, step: String) -> String { "run:\(run):\(step)" }
@@ -35,10 +27,7 @@ public struct Announcer: Sendable {
         run: RunRecord, step: String, project: ProjectSettings, nextRelease: String, now: Date
     ) throws(OutboxError) -> OutboxRecord {
         let key = Self.key(run: run.id, step: step)
-        if let existing = try storeCall({ () throws(StoreError) in try store.outbox(key: key) }) {
-            try ensureDraftFile(existing)
-            return existing
-        }
+        if let existing = try existing(key) { return existing }
         let kind: MessageKind = run.isSecurity ? .securityAnnouncement : .announcement
         let settings = project.announce ?? AnnounceSettings()
         var bullets: [String] = []
@@ -88,10 +77,7 @@ public struct Announcer: Sendable {
     /// saying "dry run: not sent"). Returns nil when there are no maintainers.
     public func draftNotice(_ notice: Notice, displayName: String, now: Date) throws(OutboxError) -> OutboxRecord? {
         guard !mail.maintainers.isEmpty else { return nil }
-        if let existing = try storeCall({ () throws(StoreError) in try store.outbox(key: notice.key) }) {
-            try ensureDraftFile(existing)
-            return existing
-        }
+        if let existing = try existing(notice.key) { return existing }
         var context = notice.context
         context.displayName = displayName
         context.signature = mail.signature
@@ -119,6 +105,13 @@ public struct Announcer: Sendable {
     }
 
     // MARK: - Internals
+
+    /// The row drafted earlier under `key`, its Maildir file restored if a crash lost it.
+    private func existing(_ key: String) throws(OutboxError) -> OutboxRecord? {
+        let found = try storeCall { () throws(StoreError) in try store.outbox(key: key) }
+        if let found { try ensureDraftFile(found) }
+        return found
+    }
 
     private var envelopeFrom: String {
         mail.smtp.envelopeFrom ?? ((try? MailAddress(parsing: mail.from).addrSpec) ?? mail.from)
@@ -151,14 +144,10 @@ public struct Announcer: Sendable {
         }
         if created {
             try maildir.deliver(bytes, name: record.maildirFile)
-            logger.notice(
-                "draft written",
-                metadata: [
-                    "draft": "\(record.id)", "kind": "\(record.kind)", "project": "\(record.project)",
-                    "run": "\(record.runID.map(String.init) ?? "-")", "state": "\(record.state.rawValue)",
-                    "message_id": "<\(record.messageID)>", "file": "\(maildir.find(record.maildirFile) ?? "-")",
-                    "review_copy": "\(review != nil)",
-                ])
+            var metadata = record.logMetadata
+            metadata["file"] = "\(maildir.find(record.maildirFile) ?? "-")"
+            metadata["review_copy"] = "\(review != nil)"
+            logger.notice("draft written", metadata: metadata)
         } else {
             try ensureDraftFile(record)
         }

@@ -122,3 +122,206 @@ public struct MailMessage: Sendable, Hashable {
         return parts.count == 2 && MailAddress.isDotAtom(String(parts[0])) && MailAddress.isHostName(String(parts[1]))
     }
 }
+
+/// An additional header for a `MailMessage` (`Reply-To`, `X-OSSLWatch-Run`, ...).
+///
+/// The name is checked against the RFC 5322 field-name grammar and may not be one the message
+/// writes itself; the value is unstructured text, written like the subject (control characters
+/// become spaces, RFC 2047 when not ASCII), so it can never start another header.
+public struct MailHeader: Sendable, Hashable, Codable {
+    public let name: String
+    public let value: String
+
+    /// Headers `MailMessage.rfc5322()` writes from its own fields.
+    static let reserved: Set<String> = [
+        "date", "message-id", "from", "to", "cc", "bcc", "subject", "mime-version", "content-type",
+        "content-transfer-encoding", "sender", "reply-to-all",
+    ]
+
+    public init(name: String, value: String) throws(MailError) {
+        guard (1...76).contains(name.utf8.count),
+            name.utf8.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: ":") })
+        else {
+            throw MailError(.invalidHeader, "header name \(MailAddress.shown(name)) is not printable ASCII without `:`")
+        }
+        guard !Self.reserved.contains(name.lowercased()) else {
+            throw MailError(.invalidHeader, "header \(name) is written by the message itself")
+        }
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Writes header fields folded at word boundaries: lines stay within 78 characters where the
+/// words allow it and never exceed 998 (a longer word is only possible in unstructured text,
+/// which is then RFC 2047 encoded in short words instead).
+struct HeaderWriter {
+    static let softLimit = 78
+    static let hardLimit = 998
+
+    private(set) var bytes: [UInt8] = []
+
+    /// Adds `name: word word ...`, folding before a word when the line would pass 78 characters.
+    /// Empty words (runs of spaces) are kept but never folded before, so no line is only
+    /// whitespace. Words must be free of CR and LF (callers build them from validated parts).
+    mutating func add(_ name: String, words: [String]) {
+        var line = name + ":"
+        for word in words {
+            if !word.isEmpty, line.utf8.count + 1 + word.utf8.count > Self.softLimit, line != name + ":" {
+                bytes += Array(line.utf8) + [13, 10]
+                line = ""
+            }
+            line += " " + word
+        }
+        bytes += Array(line.utf8) + [13, 10]
+    }
+
+    /// Adds an address list; addresses are separated by commas and folded between words.
+    mutating func add(_ name: String, addresses: [MailAddress]) {
+        var words: [String] = []
+        for (index, address) in addresses.enumerated() {
+            var addressWords = address.headerWords
+            if index < addresses.count - 1 { addressWords[addressWords.count - 1] += "," }
+            words += addressWords
+        }
+        add(name, words: words)
+    }
+
+    /// Adds unstructured text (Subject and extra headers). Control characters become spaces;
+    /// leading and trailing spaces are dropped.
+    /// ASCII text is folded at its spaces; text that is not ASCII, that contains something a
+    /// reader would take for an encoded word (`=?`), or that has a word too long to fold within
+    /// 998 characters, is written as RFC 2047 encoded words.
+    mutating func addUnstructured(_ name: String, _ value: String) {
+        var text = ""
+        for scalar in value.unicodeScalars {
+            text.unicodeScalars.append(MailAddress.isControl(scalar) ? " " : scalar)
+        }
+        text = text.trimmingSpaces
+        let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        let foldable =
+            text.unicodeScalars.allSatisfy(\.isASCII) && !text.contains("=?")
+            && words.allSatisfy { $0.utf8.count + name.utf8.count + 2 <= Self.hardLimit }
+        if foldable && !text.isEmpty {
+            add(name, words: words)
+        } else if text.isEmpty {
+            bytes += Array("\(name):".utf8) + [13, 10]
+        } else {
+            add(name, words: EncodedWord.encode(text, maxWordLength: 68))
+        }
+    }
+}
+
+/// RFC 2047 encoded words (`=?utf-8?Q?...?=`, `=?utf-8?B?...?=`) for header text that is not
+/// plain ASCII. Each word stays within the limit given (at most 75 characters, RFC 2047 2.) and
+/// never splits a UTF-8 sequence, so every word decodes on its own.
+enum EncodedWord {
+    /// Encodes all of `text` as words separated where a header may fold; whitespace is carried
+    /// inside the words (a decoder drops the space between adjacent encoded words). Picks Q when
+    /// that is shorter (mostly-ASCII text stays readable), B otherwise.
+    static func encode(_ text: String, maxWordLength: Int = 75) -> [String] {
+        let q = encode(text, maxWordLength: maxWordLength, base64: false)
+        let b = encode(text, maxWordLength: maxWordLength, base64: true)
+        return q.reduce(0) { $0 + $1.count } <= b.reduce(0) { $0 + $1.count } ? q : b
+    }
+
+    static func encode(_ text: String, maxWordLength: Int, base64: Bool) -> [String] {
+        let prefix = base64 ? "=?utf-8?B?" : "=?utf-8?Q?"
+        let budget = max(maxWordLength - prefix.count - 2, 8)
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if !chunk.isEmpty, encodedLength(chunk + bytes, base64: base64) > budget {
+                words.append(prefix + encodePayload(chunk, base64: base64) + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty {
+            words.append(prefix + encodePayload(chunk, base64: base64) + "?=")
+        }
+        return words
+    }
+
+    private static func encodedLength(_ bytes: [UInt8], base64: Bool) -> Int {
+        if base64 { return (bytes.count + 2) / 3 * 4 }
+        return bytes.reduce(0) { $0 + (isQLiteral($1) || $1 == 0x20 ? 1 : 3) }
+    }
+
+    /// Characters left as they are in Q encoding: safe in every header context RFC 2047 allows
+    /// encoded words in (unstructured text and phrases, 5.(3)).
+    private static func isQLiteral(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "!"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "/"):
+            true
+        default: false
+        }
+    }
+
+    private static func encodePayload(_ bytes: [UInt8], base64: Bool) -> String {
+        if base64 { return Data(bytes).base64EncodedString() }
+        var out = ""
+        for byte in bytes {
+            if isQLiteral(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else if byte == 0x20 {
+                out += "_"
+            } else {
+                out += "=" + Hex.byte(byte)
+            }
+        }
+        return out
+    }
+}
+
+/// Upper-case hex as quoted-printable and Q encoding want it.
+enum Hex {
+    private static let digits = Array("0123456789ABCDEF")
+
+    static func byte(_ byte: UInt8) -> String {
+        String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+}
+
+/// RFC 2045 quoted-printable for a body of CRLF-separated lines: `=` and every byte outside
+/// printable ASCII become `=XX`, a space or tab ending a line is encoded, and long lines get soft
+/// breaks (`=` CRLF) so no encoded line exceeds 76 characters.
+enum QuotedPrintable {
+    static let maxLineLength = 76
+
+    /// Encodes `lines` (raw bytes, without line ends) and returns the body with CRLF line ends,
+    /// ending with CRLF.
+    static func encode(lines: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        for line in lines {
+            var current: [UInt8] = []
+            for (index, byte) in line.enumerated() {
+                let isLast = index == line.count - 1
+                let token = encode(byte, atLineEnd: isLast)
+                // A line that continues needs room for the soft break's `=`.
+                let limit = isLast ? maxLineLength : maxLineLength - 1
+                if current.count + token.count > limit {
+                    out += current + [UInt8(ascii: "="), 13, 10]
+                    current = []
+                }
+                current += token
+            }
+            out += current + [13, 10]
+        }
+        return out
+    }
+
+    private static func encode(_ byte: UInt8, atLineEnd: Bool) -> [UInt8] {
+        switch byte {
+        case 33...60, 62...126:
+            return [byte]
+        case 32 where !atLineEnd, 9 where !atLineEnd:
+            return [byte]
+        default:
+            return Array(("=" + Hex.byte(byte)).utf8)
+        }
+    }
+}

@@ -41,7 +41,7 @@ public struct Maildir: Sendable {
 
     /// A unique file name by the Maildir convention: `<seconds>.M<microseconds>P<pid>Q<n>.<host>`,
     /// with `/` and `:` in the host name escaped as the convention asks.
-    public static func uniqueName(date: Date = Date(), sequence: Int64, host: String = Maildir.hostName()) -> String {
+    public static func uniqueName(date: Date, sequence: Int64, host: String = Maildir.hostName()) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let micro = Int64((date.timeIntervalSince1970 - Double(seconds)) * 1_000_000)
         let safeHost = host.replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
@@ -66,33 +66,12 @@ public struct Maildir: Sendable {
         }
         if let existing = find(name) { return existing }
         try create()
-        let temporary = (root as NSString).appendingPathComponent("tmp/\(name)")
         let final = (root as NSString).appendingPathComponent("new/\(name)")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw OutboxError(.io, "cannot create \(temporary): \(Self.lastError())") }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = Self.lastError()
-                close(descriptor)
-                unlink(temporary)
-                throw OutboxError(.io, "cannot write \(temporary): \(reason)")
-            }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else {
-            let reason = Self.lastError()
-            close(descriptor)
-            unlink(temporary)
-            throw OutboxError(.io, "cannot fsync \(temporary): \(reason)")
-        }
-        close(descriptor)
-        guard rename(temporary, final) == 0 else {
-            let reason = Self.lastError()
-            unlink(temporary)
-            throw OutboxError(.io, "cannot rename \(temporary) into new/: \(reason)")
+        do {
+            try AtomicFile.write(
+                bytes, to: final, mode: 0o600, through: (root as NSString).appendingPathComponent("tmp/\(name)"))
+        } catch {
+            throw OutboxError(.io, error.message)
         }
         let directory = open((root as NSString).appendingPathComponent("new"), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 {
@@ -115,6 +94,4 @@ public struct Maildir: Sendable {
         }
         return nil
     }
-
-    private static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -15,14 +15,6 @@ public struct Notice: Sendable, Hashable {
     /// The template context; display name and signature are filled in when drafting.
     public var context: AnnouncementContext
 
-    public init(key: String, idPart: String, project: String, topic: NoticeTopic, context: AnnouncementContext) {
-        self.key = key
-        self.idPart = idPart
-        self.project = project
-        self.topic = topic
-        self.context = context
-    }
-
     /// The notices a verdict calls for. `advisories` decides which severities are urgent
     /// enough to tell the maintainers at once.
     public static func plan(for verdict: Verdict, advisories: AdvisorySettings) -> [Notice] {

@@ -22,17 +22,7 @@ public struct OutboxSender: Sendable {
     public var surroundings: Surroundings
     /// `--dry-run` or the row's project's `dry_run`: no SMTP connection is ever opened; a due
     /// row stays as it is, its reason saying "dry run: not sent".
-    public var dryRun: Bool
-
-    public init(
-        mail: MailSettings, store: Store, logger: Logger, surroundings: Surroundings, dryRun: Bool = false
-    ) {
-        self.mail = mail
-        self.store = store
-        self.logger = logger
-        self.surroundings = surroundings
-        self.dryRun = dryRun
-    }
+    public var dryRun: Bool = false
 
     /// The SMTP login a send needs, read before anything about the send is recorded.
     public struct Login: Sendable {
@@ -69,13 +59,7 @@ public struct OutboxSender: Sendable {
         if dryRun {
             let (held, changed) = try store.holdForDryRun(record.id, at: surroundings.now())
             if changed {
-                logger.notice(
-                    "message not sent: dry run",
-                    metadata: [
-                        "draft": "\(held.id)", "kind": "\(held.kind)", "role": "\(held.role.rawValue)",
-                        "project": "\(held.project)", "state": "\(held.state.rawValue)",
-                        "message_id": "<\(held.messageID)>",
-                    ])
+                logger.notice("message not sent: dry run", metadata: held.logMetadata)
             }
             return held
         }
@@ -98,15 +82,12 @@ public struct OutboxSender: Sendable {
             outcome = Self.outcome(of: error, attempts: sending.attempts, retry: mail.retry, now: surroundings.now())
         }
         let finished = try store.finishSending(record.id, outcome, at: surroundings.now())
-        var metadata: Logger.Metadata = [
-            "draft": "\(finished.id)", "kind": "\(finished.kind)", "role": "\(finished.role.rawValue)",
-            "project": "\(finished.project)", "state": "\(finished.state.rawValue)",
-            "attempt": "\(finished.attempts)", "recipients": "\(finished.recipients.count)",
-            "message_id": "<\(finished.messageID)>", "reply": "\(finished.replyText ?? "-")",
-            "duration": "\(String(format: "%.3fs", (ContinuousClock.now - started).seconds))",
-        ]
+        var metadata = finished.logMetadata
+        metadata["attempt"] = "\(finished.attempts)"
+        metadata["recipients"] = "\(finished.recipients.count)"
+        metadata["reply"] = "\(finished.replyText ?? "-")"
+        metadata["duration"] = "\(String(format: "%.3fs", (ContinuousClock.now - started).seconds))"
         if let code = finished.replyCode { metadata["code"] = "\(code)" }
-        if let run = finished.runID { metadata["run"] = "\(run)" }
         if let next = finished.nextAttempt, finished.state == .retryWait { metadata["next_attempt"] = "\(next)" }
         let level: Logger.Level = finished.state == .sent || finished.state == .retryWait ? .notice : .warning
         logger.log(level: level, "message \(finished.state.rawValue)", metadata: metadata)
@@ -131,5 +112,18 @@ public struct OutboxSender: Sendable {
             return .failed(code: error.replyCode, text: "gave up after \(attempts) tries: \(text)")
         }
         return .retry(code: error.replyCode, text: text, next: retry.nextAttempt(after: attempts, now: now))
+    }
+}
+
+extension OutboxRecord {
+    /// What every log line about the message names: its id, kind, role, project, run, state and
+    /// Message-ID.
+    var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "draft": "\(id)", "kind": "\(kind)", "role": "\(role.rawValue)", "project": "\(project)",
+            "state": "\(state.rawValue)", "message_id": "<\(messageID)>",
+        ]
+        if let runID { metadata["run"] = "\(runID)" }
+        return metadata
     }
 }

@@ -11,13 +11,6 @@ public struct CheckReport: Sendable, Encodable {
         /// Why the linked version could not be read; the project then has no verdict.
         public var linkedError: String?
         public var verdict: Verdict?
-
-        public init(name: String, linked: LinkedVersion?, linkedError: String?, verdict: Verdict?) {
-            self.name = name
-            self.linked = linked
-            self.linkedError = linkedError
-            self.verdict = verdict
-        }
     }
 
     public var checkedAt: Date
@@ -27,29 +20,7 @@ public struct CheckReport: Sendable, Encodable {
     public var projects: [ProjectReport]
     public var series: [SeriesInfo]
     /// How many advisories the store holds: with none, "no known CVE" means nothing.
-    public var knownAdvisories: Int
-
-    public init(
-        checkedAt: Date, feeds: [FeedPollOutcome], feedStates: [FeedState], projects: [ProjectReport],
-        series: [SeriesInfo], knownAdvisories: Int = 0
-    ) {
-        self.checkedAt = checkedAt
-        self.feeds = feeds
-        self.feedStates = feedStates
-        self.projects = projects
-        self.series = series
-        self.knownAdvisories = knownAdvisories
-    }
-
-    /// The report of one `PollRound` over every feed, with the series and the number of
-    /// advisories the store holds after it.
-    /// - Throws: why the round derived no verdicts, or why the store could not be read back.
-    public init(_ round: PollRound.Summary, store: Store) throws {
-        if let failure = round.failure { throw failure }
-        self.init(
-            checkedAt: round.startedAt, feeds: round.outcomes, feedStates: try round.feedStates.get(),
-            projects: round.projects, series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
-    }
+    public var knownAdvisories: Int = 0
 
     /// The exit status `osslwatch check` ends with; see `CheckExitCode`.
     public var exitCode: CheckExitCode {
@@ -59,6 +30,18 @@ public struct CheckReport: Sendable, Encodable {
         // No feed failed this time, yet the release feeds' word is too old to believe (all held back).
         if projects.contains(where: { $0.verdict?.kind == .unknown }) { return .feedsUnavailable }
         return .ok
+    }
+}
+
+extension CheckReport {
+    /// The report of one `PollRound` over every feed, with the series and the number of
+    /// advisories the store holds after it.
+    /// - Throws: why the round derived no verdicts, or why the store could not be read back.
+    public init(_ round: PollRound.Summary, store: Store) throws {
+        if let failure = round.failure { throw failure }
+        self.init(
+            checkedAt: round.startedAt, feeds: round.outcomes, feedStates: try round.feedStates.get(),
+            projects: round.projects, series: try store.seriesInfo(), knownAdvisories: try store.advisories().count)
     }
 }
 

@@ -16,15 +16,6 @@ public struct Surroundings: Sendable {
     /// The process environment (credential directories, `STATE_DIRECTORY`, ...).
     public var environment: [String: String]
 
-    public init(
-        now: @escaping @Sendable () -> Date, uptime: @escaping @Sendable () -> Duration,
-        environment: [String: String]
-    ) {
-        self.now = now
-        self.uptime = uptime
-        self.environment = environment
-    }
-
     /// The machine's clocks and the given environment (the caller reads the process's own).
     public static func system(environment: [String: String]) -> Surroundings {
         let origin = ContinuousClock.now

@@ -22,10 +22,8 @@ extension ConfigParser {
         let from = try mailAddress(fromNode)
         let to = try addressList(try section.required("to"))
         guard !to.isEmpty else { throw node.error(.invalidValue, "mail.to needs at least one address") }
-        let templatesPath = try section["templates"].map { value throws(ConfigError) in
-            ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
-        }
-        let templates = templatesPath ?? (directory as NSString).appendingPathComponent("templates")
+        let templates =
+            try section["templates"].map(path) ?? (directory as NSString).appendingPathComponent("templates")
         if options.checkFiles {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue
@@ -88,9 +86,7 @@ extension ConfigParser {
         }
         var smtp = MailSettings.SMTP(url: text)
         if let value = section["user"] { smtp.user = try value.nonEmptyString() }
-        if let value = section["password_file"] {
-            smtp.passwordFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
-        }
+        if let value = section["password_file"] { smtp.passwordFile = try path(value) }
         if smtp.passwordFile != nil, smtp.user == nil {
             throw node.error(.missingKey, "password_file needs user (the AUTH name)")
         }

@@ -19,7 +19,7 @@ extension ConfigParser {
         if let node = fields["steps"] { project.steps = try steps(node) }
         if let node = fields["version_file"] {
             let section = try node.mapping(keys: Self.versionFileKeys)
-            let path = ConfigLoader.absolute(try section.required("path").nonEmptyString(), relativeTo: directory)
+            let path = try self.path(try section.required("path"))
             let patternNode = try section.required("pattern")
             let pattern = try patternNode.nonEmptyString()
             try requireGroup(pattern, "version", at: patternNode)
@@ -57,12 +57,7 @@ extension ConfigParser {
             let loose = try item.mapping(keys: allKeys)
             let kind = try loose.required("kind").choice(StepKind.self, what: "step kind")
             let fields = try item.mapping(keys: Self.stepCommonKeys + (Self.stepKindKeys[kind] ?? []))
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "step name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "step", seen: &seen)
             var when = StepSettings.When.always
             if let value = fields["when"] {
                 let text = try value.string()
@@ -97,7 +92,7 @@ extension ConfigParser {
             }
             // The keyring is checked when the step runs: a missing one stops that run with a
             // reason instead of keeping the whole daemon from starting.
-            let keyring = ConfigLoader.absolute(try fields.required("keyring").nonEmptyString(), relativeTo: directory)
+            let keyring = try path(try fields.required("keyring"))
             var fingerprint: String?
             if let value = fields["fingerprint"] {
                 let text = try value.nonEmptyString().replacingOccurrences(of: " ", with: "")
@@ -112,8 +107,7 @@ extension ConfigParser {
             return .verifyTarball(
                 tarballURL: template, keyring: keyring, fingerprint: fingerprint, maxBytes: maxBytes ?? 64 << 20)
         case .updatePin:
-            let repository = ConfigLoader.absolute(
-                try fields.required("repository").nonEmptyString(), relativeTo: directory)
+            let repository = try path(try fields.required("repository"))
             let fileNode = try fields.required("file")
             let file = try fileNode.nonEmptyString()
             guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
@@ -150,9 +144,7 @@ extension ConfigParser {
                     .invalidValue, "must name a program: a list like [python, release.py, bump-version]")
             }
             var spec = CommandSpec(argv: argv)
-            if let value = fields["working_directory"] {
-                spec.workingDirectory = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
-            }
+            if let value = fields["working_directory"] { spec.workingDirectory = try path(value) }
             if let value = fields["timeout"] { spec.timeout = try value.duration(in: 1...86_400) }
             if let value = fields["environment"] { spec.environment = try environment(value) }
             return .command(spec)

@@ -57,7 +57,7 @@ struct ConfigParser {
     // MARK: - Sections
 
     func stateDirectory(_ node: ConfigNode?) throws(ConfigError) -> String {
-        if let node { return ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory) }
+        if let node { return try path(node) }
         if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
             return String(fromSystemd)
         }
@@ -81,9 +81,7 @@ struct ConfigParser {
         if let value = section["max_retry_after"] {
             settings.maxRetryAfter = try value.duration(in: 1...ServerHold.maximumDelay)
         }
-        if let value = section["github_token_file"] {
-            settings.githubTokenFile = ConfigLoader.absolute(try value.nonEmptyString(), relativeTo: directory)
-        }
+        if let value = section["github_token_file"] { settings.githubTokenFile = try path(value) }
         return settings
     }
 
@@ -98,9 +96,14 @@ struct ConfigParser {
         return settings
     }
 
+    /// A non-empty path made absolute against the config file's directory.
+    func path(_ node: ConfigNode) throws(ConfigError) -> String {
+        ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+    }
+
     /// A path whose directory exists, made absolute: the file itself is created by the daemon.
     func writableFileLocation(_ node: ConfigNode) throws(ConfigError) -> String {
-        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        let path = try self.path(node)
         guard options.checkFiles else { return path }
         let parent = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -146,12 +149,7 @@ struct ConfigParser {
         var result: [FeedSettings] = []
         for item in items {
             let fields = try item.mapping(keys: Self.feedKeys)
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "feed name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "feed", seen: &seen)
             let kind = try fields.required("kind").choice(FeedKind.self, what: "feed kind")
             let urlNode = try fields.required("url")
             let components = try url(
@@ -177,12 +175,7 @@ struct ConfigParser {
         var result: [ProjectSettings] = []
         for item in items {
             let fields = try item.mapping(keys: Self.projectKeys)
-            let nameNode = try fields.required("name")
-            let name = try slug(nameNode)
-            if let earlier = seen[name] {
-                throw nameNode.error(.duplicateName, "project name \"\(name)\" is already used by \(earlier)")
-            }
-            seen[name] = item.path
+            let name = try uniqueName(fields, of: item, what: "project", seen: &seen)
             let linked = try linked(try fields.required("linked"))
             var project = ProjectSettings(name: name, linked: linked, eolWarningDays: eolWarningDays)
             if let value = fields["prereleases"] { project.prereleases = try value.bool() }
@@ -227,6 +220,20 @@ struct ConfigParser {
     }
 
     // MARK: - Values
+
+    /// The `name` of a list item (`slug`), used by no earlier item of the list: `seen` holds
+    /// the names so far with the paths of their items.
+    func uniqueName(_ fields: ConfigNode.Mapping, of item: ConfigNode, what: String, seen: inout [String: String])
+        throws(ConfigError) -> String
+    {
+        let nameNode = try fields.required("name")
+        let name = try slug(nameNode)
+        if let earlier = seen[name] {
+            throw nameNode.error(.duplicateName, "\(what) name \"\(name)\" is already used by \(earlier)")
+        }
+        seen[name] = item.path
+        return name
+    }
 
     /// A name that is safe in the store, in branch names and in messages.
     func slug(_ node: ConfigNode) throws(ConfigError) -> String {
@@ -285,7 +292,7 @@ struct ConfigParser {
 
     /// A path to an existing, readable regular file, made absolute.
     func readableFile(_ node: ConfigNode) throws(ConfigError) -> String {
-        let path = ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        let path = try self.path(node)
         guard options.checkFiles else { return path }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

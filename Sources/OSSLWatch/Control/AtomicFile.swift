@@ -8,14 +8,19 @@ public import OSSLWatchCore
 #endif
 
 /// Replaces a file's whole content so that a reader sees either the old or the new file,
-/// never half of one: a temporary in the same directory (same file system), then `rename(2)`.
+/// never half of one: a temporary on the same file system, fsynced, then `rename(2)`.
 enum AtomicFile {
-    /// Writes `bytes` to `path` with `mode` (applied with fchmod, so umask does not narrow it).
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    /// Writes `bytes` to `path` with `mode` (applied with fchmod, so umask does not narrow it)
+    /// through `temporary`, by default a hidden file in the same directory (a Maildir names its
+    /// own `tmp/` file).
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, through temporary: String? = nil)
+        throws(AtomicFileError)
+    {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        let temporary = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(name).\(getpid()).tmp")
+        let temporary =
+            temporary
+            ?? ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw AtomicFileError(.create, path: path, "cannot create \(temporary): \(lastError())") }
         var offset = 0
@@ -32,6 +37,7 @@ enum AtomicFile {
             offset += count
         }
         if failed == nil, fchmod(fd, mode) != 0 { failed = "cannot set the mode of \(temporary): \(lastError())" }
+        if failed == nil, fsync(fd) != 0 { failed = "cannot fsync \(temporary): \(lastError())" }
         if close(fd) != 0, failed == nil { failed = "cannot close \(temporary): \(lastError())" }
         if let failed {
             unlink(temporary)

@@ -4,12 +4,7 @@ import OSSLWatchCore
 /// Turns a `StatusReport` into terminal text or stable JSON, like `CheckReportRenderer`.
 public enum StatusReportRenderer {
     /// JSON for scripts: sorted keys, ISO 8601 dates, versions as canonical strings.
-    public static func json(_ report: StatusReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
-    }
+    public static func json(_ report: StatusReport) throws -> String { try CheckReportRenderer.json(report) + "\n" }
 
     /// Daemon line, feed table, one line per project, pending requests.
     public static func text(_ report: StatusReport) -> String {

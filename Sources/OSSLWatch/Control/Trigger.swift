@@ -53,8 +53,7 @@ public enum Trigger {
     /// Records the request in `store` and signals the daemon of `configuration`'s state directory.
     /// `pid`, when given, must be that daemon.
     public static func perform(
-        configuration: Configuration, store: Store, project: String?, version: String?, pid: pid_t?,
-        now: Date = Date()
+        configuration: Configuration, store: Store, project: String?, version: String?, pid: pid_t?, now: Date
     ) throws -> TriggerOutcome {
         let valid = try validate(configuration: configuration, project: project, version: version)
         let request = try store.addRequest(kind: valid.kind, project: valid.project, version: valid.version, at: now)
@@ -125,11 +124,6 @@ public struct TriggerOutcome: Sendable {
 
     public var request: ControlRequest
     public var delivery: Delivery
-
-    public init(request: ControlRequest, delivery: Delivery) {
-        self.request = request
-        self.delivery = delivery
-    }
 
     /// 0 when signalled; 69 (`EX_UNAVAILABLE`) when no daemon runs; the failure's own status otherwise.
     public var exitStatus: Int32 {

@@ -115,3 +115,107 @@ struct SBOMOpenSSLEvidence {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
+
+/// The few fields of a CycloneDX SBOM that say what a component is, its version and hashes.
+struct CycloneDXDocument: Decodable {
+    struct Hash: Decodable {
+        var alg: String
+        var content: String
+    }
+
+    struct Component: Decodable {
+        var name: String?
+        var version: String?
+        /// The package URL: the only field that says which package of which ecosystem this is.
+        var purl: String?
+        var hashes: [Hash]?
+        var components: [Component]?
+    }
+
+    struct Metadata: Decodable {
+        /// What the document describes; it may itself be (or contain) a component.
+        var component: Component?
+    }
+
+    var metadata: Metadata?
+    var components: [Component]?
+
+    /// Every component of the document, nested ones and the described one included, in document order.
+    var allComponents: [Component] {
+        var result: [Component] = []
+        var pending = Array(((metadata?.component.map { [$0] } ?? []) + (components ?? [])).reversed())
+        while let component = pending.popLast() {
+            result.append(component)
+            pending.append(contentsOf: (component.components ?? []).reversed())
+        }
+        return result
+    }
+}
+
+/// A package URL (`pkg:type/namespace/name@version?qualifiers#subpath`), read just far
+/// enough to say which package of which ecosystem an SBOM component is.
+///
+/// A component's name says nothing on its own: in a cryptography wheel, `openssl` is both
+/// the OpenSSL built in (`pkg:generic/openssl@4.1.1`) and the Rust crate wrapping it
+/// (`pkg:cargo/openssl@0.10.82`). Only the purl's type and namespace tell them apart.
+struct PackageURL: Sendable, Hashable {
+    /// The ecosystem (`generic`, `github`, `cargo`, `apk`, ...), lower-cased as the spec requires.
+    var type: String
+    /// Namespace segments, percent-decoded (`["alpine"]` in `pkg:apk/alpine/openssl`).
+    var namespace: [String]
+    var name: String
+    /// Percent-decoded; `nil` when the purl has no `@version`.
+    var version: String?
+
+    /// Parses `text` as the purl specification splits it; `nil` unless it is a `pkg:` URL
+    /// with a type and a name.
+    init?(_ text: String) {
+        var rest = Substring(text)
+        if let hash = rest.lastIndex(of: "#") { rest = rest[..<hash] }
+        if let question = rest.lastIndex(of: "?") { rest = rest[..<question] }
+        guard rest.lowercased().hasPrefix("pkg:") else { return nil }
+        rest = rest.dropFirst(4).drop { $0 == "/" }
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let type = rest[..<slash].lowercased()
+        rest = rest[rest.index(after: slash)...]
+        var version: String?
+        if let at = rest.lastIndex(of: "@") {
+            guard let decoded = String(rest[rest.index(after: at)...]).removingPercentEncoding, !decoded.isEmpty
+            else { return nil }
+            version = decoded
+            rest = rest[..<at]
+        }
+        var segments = rest.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard !type.isEmpty, type.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".+-".contains($0)) }),
+            let last = segments.popLast(), let name = last.removingPercentEncoding, !name.isEmpty
+        else { return nil }
+        var namespace: [String] = []
+        for segment in segments {
+            guard let decoded = segment.removingPercentEncoding else { return nil }
+            namespace.append(decoded)
+        }
+        self.type = type
+        self.namespace = namespace
+        self.name = name
+        self.version = version
+    }
+
+    /// Whether this purl names upstream OpenSSL, the project at openssl.org: the source
+    /// tarball (`pkg:generic/openssl`, as pyca's `sbom.json` writes it, or with the
+    /// `openssl` namespace) or its GitHub repository (`pkg:github/openssl/openssl`).
+    ///
+    /// Packages of other ecosystems never are, whatever their name: a crate, a PyPI or npm
+    /// package named openssl is a binding, and a distribution's package (`apk`, `deb`,
+    /// `rpm`, `conan`, ...) carries its packager's version and patches, not a release
+    /// osslwatch can compare with the feeds.
+    var isUpstreamOpenSSL: Bool {
+        let name = name.lowercased()
+        let namespace = namespace.map { $0.lowercased() }
+        switch type {
+        case "generic": return name == "openssl" && (namespace.isEmpty || namespace == ["openssl"])
+        case "github": return name == "openssl" && namespace == ["openssl"]
+        default: return false
+        }
+    }
+}

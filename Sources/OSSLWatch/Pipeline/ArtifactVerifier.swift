@@ -14,9 +14,9 @@ public struct ArtifactVerifier: Sendable {
     /// style globs are not expanded: name the directory instead).
     public var pathTemplate: String
     /// Fetches URL templates; `nil` makes a URL template fail the step with the reason.
-    public var client: HTTPClient?
+    public var client: HTTPClient? = nil
     /// Largest artifact downloaded from a URL.
-    public var maxDownloadBytes: Int
+    public var maxDownloadBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes
     /// Where a downloaded artifact is written (the run's work directory).
     public var workDirectory: String?
 
@@ -25,16 +25,6 @@ public struct ArtifactVerifier: Sendable {
 
     /// The download cap when the step names none (`StepSettings.defaultMaxDownloadBytes`).
     public static let defaultMaxDownloadBytes = StepSettings.defaultMaxDownloadBytes
-
-    public init(
-        pathTemplate: String, client: HTTPClient? = nil, maxDownloadBytes: Int = defaultMaxDownloadBytes,
-        workDirectory: String? = nil
-    ) {
-        self.pathTemplate = pathTemplate
-        self.client = client
-        self.maxDownloadBytes = maxDownloadBytes
-        self.workDirectory = workDirectory
-    }
 
     /// Whether a filled-in template names a URL (anything with a scheme) rather than a path.
     public static func isURL(_ location: String) -> Bool {
@@ -158,4 +148,34 @@ public struct ArtifactVerifier: Sendable {
             return ArtifactReport.Entry(path: path, kind: kind, found: nil, problem: error.message)
         }
     }
+}
+
+/// Which built artifacts link the target OpenSSL and which do not, so the run can say
+/// exactly which wheel or binary to rebuild.
+public struct ArtifactReport: Sendable, Hashable, Codable {
+    /// One checked artifact.
+    public struct Entry: Sendable, Hashable, Codable {
+        public enum Kind: String, Sendable, Hashable, Codable {
+            case wheel
+            case binary
+        }
+
+        public var path: String
+        public var kind: Kind
+        /// The OpenSSL version found in it, when one was found.
+        public var found: OpenSSLVersion?
+        /// Why it does not count as linking the target; `nil` when it does.
+        public var problem: String?
+
+        public var linksTarget: Bool { problem == nil }
+    }
+
+    public var target: OpenSSLVersion
+    /// Every artifact checked, in path order.
+    public var entries: [Entry]
+    /// Files in a checked directory that are neither wheels nor binaries (an sdist, a README).
+    public var skipped: [String]
+
+    /// The artifacts that do not link the target.
+    public var failures: [Entry] { entries.filter { !$0.linksTarget } }
 }

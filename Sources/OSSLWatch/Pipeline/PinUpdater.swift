@@ -30,9 +30,9 @@ public struct PinUpdater: Sendable {
     /// Runs git; its output lands in the runner's log directory as `update-pin-git<K>-attempt<N>`.
     public var runner: CommandRunner
     /// Seconds any one git command may take.
-    public var gitTimeout: Double
+    public var gitTimeout: Double = 120
     /// The branch every bump starts from.
-    public var base: String
+    public var base: String = PinUpdater.defaultBase
     /// Where stale git lock removals are logged.
     public var logger: Logger?
     /// Where the git commands of each checkout are journaled (`GitAttemptJournal`), the
@@ -43,21 +43,6 @@ public struct PinUpdater: Sendable {
 
     /// `main`: the branch bumps start from when the config names none.
     public static let defaultBase = StepSettings.defaultPinBase
-
-    public init(
-        repository: String, pinFile: String, rewriter: PinRewriter, authorName: String, authorEmail: String,
-        runner: CommandRunner, gitTimeout: Double = 120, base: String = PinUpdater.defaultBase, logger: Logger? = nil
-    ) {
-        self.repository = repository
-        self.pinFile = pinFile
-        self.rewriter = rewriter
-        self.authorName = authorName
-        self.authorEmail = authorEmail
-        self.runner = runner
-        self.gitTimeout = gitTimeout
-        self.base = base
-        self.logger = logger
-    }
 
     /// Whether `name` can be a base branch: not an option, no whitespace, control characters,
     /// `..` or characters git refuses in ref names.
@@ -99,14 +84,17 @@ public struct PinUpdater: Sendable {
         git.journal = journal
         try await git.neutraliseFilters()
         let branch = Self.branchName(for: facts.target)
+        let existing = try await git.resolve("refs/heads/\(branch)")
         let status = try await git.output(["status", "--porcelain=v1", "--untracked-files=all"])
-        if let first = status.split(separator: "\n").first {
+        if let first = status.split(separator: "\n").first,
+            try await !Self.isInterruptedCheckout(of: branch, exists: existing != nil, status: status, git: &git)
+        {
             throw StepError(
                 .repositoryState,
                 "the worktree of \(repository) has uncommitted changes (\(first.trimmingCharacters(in: .whitespaces))): commit or stash them first"
             )
         }
-        if let existing = try await git.resolve("refs/heads/\(branch)") {
+        if let existing {
             return try await reuse(branch: branch, tip: existing, facts: facts, sha256: sha256, git: &git)
         }
         let head = try await baseCommit(&git, remote: remote)
@@ -149,6 +137,20 @@ public struct PinUpdater: Sendable {
         _ = try await git.output(["update-ref", "refs/heads/\(branch)", commit, ""])
         _ = try await git.output(["checkout", "--quiet", branch])
         return PinUpdate(branch: branch, commit: commit, created: true)
+    }
+
+    /// Whether the changes `status` lists are a checkout of `branch` that a crash cut short:
+    /// git had written the branch's content to the index and the worktree but not yet moved
+    /// HEAD. Then the index and the worktree hold exactly the branch's tree and nothing is
+    /// untracked, and `reuse` finishes the checkout; anything else is someone's own change.
+    private static func isInterruptedCheckout(
+        of branch: String, exists: Bool, status: String, git: inout GitSession
+    ) async throws(StepError) -> Bool {
+        guard exists, !status.split(separator: "\n").contains(where: { $0.hasPrefix("??") }) else { return false }
+        guard try await git.optional(["diff-index", "--cached", "--quiet", "refs/heads/\(branch)", "--"]) != nil else {
+            return false
+        }
+        return try await git.optional(["diff-files", "--quiet"]) != nil
     }
 
     /// The branch exists: succeed if its tip is exactly this change (checking it out), else refuse.
@@ -246,10 +248,92 @@ public struct PinUpdate: Sendable, Hashable, Codable {
     public var commit: String
     /// `false` when the branch already held exactly this change (a re-run after a crash).
     public var created: Bool
+}
 
-    public init(branch: String, commit: String, created: Bool) {
-        self.branch = branch
-        self.commit = commit
-        self.created = created
+/// The byte-exact part of update-pin: replaces only the text the `version` and `sha256`
+/// named groups capture and leaves every other byte of the pin file as it was, so the
+/// build flags and comments next to the pin never change by accident.
+public struct PinRewriter: Sendable {
+    /// A Swift regex with a named group `version` (and optionally `sha256`); `^`/`$` match at line ends.
+    public var versionPattern: String
+    /// A Swift regex with a named group `sha256`; `nil` when `versionPattern` captures it.
+    public var sha256Pattern: String?
+
+    /// Returns `text` with every captured version replaced by `target` in the form it had
+    /// (`openssl-3.5.4` for a tag, `3.5.4` for a bare version) and every captured digest by
+    /// `sha256` (upper-case if the old one was). `file` only names the file in errors.
+    public func rewrite(_ text: String, target: OpenSSLVersion, sha256: String, file: String) throws(StepError)
+        -> String
+    {
+        guard RunFacts.isSHA256(sha256) else {
+            throw StepError(.invalidInput, "SHA-256 \(sha256.debugDescription) is not 64 hex digits")
+        }
+        let versionRegex = try Self.compile(versionPattern, group: "version", file: file)
+        let digestSource = sha256Pattern ?? versionPattern
+        let digestRegex = try Self.compile(digestSource, group: "sha256", file: file)
+        var replacements: [(range: Range<String.Index>, text: String)] = []
+        for match in text.matches(of: versionRegex) {
+            guard let capture = match.output["version"], let range = capture.range, let old = capture.substring
+            else { continue }
+            let captured = String(old)
+            if OpenSSLVersion.parse(bare: captured) != nil {
+                replacements.append((range, target.description))
+            } else if OpenSSLVersion.parse(tag: captured) != nil {
+                replacements.append((range, target.tag))
+            } else {
+                throw StepError(
+                    .badPattern,
+                    "pin file \(file): pattern \(versionPattern) captured \(captured.debugDescription), not an OpenSSL version"
+                )
+            }
+        }
+        guard !replacements.isEmpty else {
+            throw StepError(.badPattern, "pin file \(file): pattern \(versionPattern) matches nothing")
+        }
+        var digests = 0
+        for match in text.matches(of: digestRegex) {
+            guard let capture = match.output["sha256"], let range = capture.range, let old = capture.substring
+            else { continue }
+            guard RunFacts.isSHA256(old) else {
+                throw StepError(
+                    .badPattern,
+                    "pin file \(file): pattern \(digestSource) captured \(String(old).debugDescription), not 64 hex digits"
+                )
+            }
+            let upper = old.contains { $0.isUppercase }
+            replacements.append((range, upper ? sha256.uppercased() : sha256.lowercased()))
+            digests += 1
+        }
+        guard digests > 0 else {
+            throw StepError(.badPattern, "pin file \(file): sha256 pattern \(digestSource) matches nothing")
+        }
+        replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var result = ""
+        var cursor = text.startIndex
+        for replacement in replacements {
+            guard replacement.range.lowerBound >= cursor else {
+                throw StepError(.badPattern, "pin file \(file): the version and sha256 captures overlap")
+            }
+            result += text[cursor..<replacement.range.lowerBound]
+            result += replacement.text
+            cursor = replacement.range.upperBound
+        }
+        result += text[cursor...]
+        return result
+    }
+
+    private static func compile(_ pattern: String, group: String, file: String) throws(StepError)
+        -> Regex<AnyRegexOutput>
+    {
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(pattern).anchorsMatchLineEndings()
+        } catch {
+            throw StepError(.badPattern, "pin file \(file): pattern \(pattern) does not compile: \(error)")
+        }
+        guard regex.contains(captureNamed: group) else {
+            throw StepError(.badPattern, "pin file \(file): pattern \(pattern) has no named group (?<\(group)>...)")
+        }
+        return regex
     }
 }

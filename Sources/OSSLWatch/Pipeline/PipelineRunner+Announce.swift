@@ -28,12 +28,7 @@ extension PipelineRunner {
         do {
             for record in try store.recoverSending(at: now) {
                 logger.warning(
-                    "message interrupted while sending: not sent again without a human",
-                    metadata: [
-                        "draft": "\(record.id)", "kind": "\(record.kind)", "project": "\(record.project)",
-                        "run": "\(record.runID.map(String.init) ?? "-")", "state": "\(record.state.rawValue)",
-                        "message_id": "<\(record.messageID)>",
-                    ])
+                    "message interrupted while sending: not sent again without a human", metadata: record.logMetadata)
             }
         } catch {
             logger.error("outbox not recovered", metadata: ["error": "\(error)"])
@@ -57,12 +52,9 @@ extension PipelineRunner {
         switch record.state {
         case _ where due && isDryRun(run.project):
             let withheld = try store.finishDryRun(record.id, at: surroundings.now())
-            logger.notice(
-                "step",
-                metadata: [
-                    "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)", "state": "done",
-                    "draft": "\(withheld.id)", "reason": "\(withheld.reason ?? "-")",
-                ])
+            logStep(
+                run.id, step: step.name, state: .done, attempt: nil, message: "step",
+                extra: ["draft": "\(withheld.id)", "reason": "\(withheld.reason ?? "-")"])
             return true
         case .approved, .retryWait:
             guard OutboxMachine(record).isDue(at: surroundings.now()) else { return false }
@@ -78,10 +70,7 @@ extension PipelineRunner {
             return after.state != record.state
         default:
             let state = try store.syncAnnounceStep(record, at: surroundings.now())
-            if let state {
-                logger.notice(
-                    "step", metadata: ["run": "\(run.id)", "step": "\(step.name)", "state": "\(state.rawValue)"])
-            }
+            if let state { logStep(run.id, step: step.name, state: state, attempt: nil, message: "step") }
             return state != nil
         }
     }
@@ -91,37 +80,19 @@ extension PipelineRunner {
             mail: mail, store: store, maildir: maildir, logger: logger, dryRun: isDryRun(project.name))
         let record: OutboxRecord
         do {
-            var next = run.nextRelease
-            if next == nil {
-                next = try nextRelease(for: project).get()
-                try? store.setRunFacts(run: run.id, nextRelease: next, at: surroundings.now())
-            }
             record = try announcer.draftAnnouncement(
-                run: run, step: step.name, project: project, nextRelease: next ?? "", now: surroundings.now())
+                run: run, step: step.name, project: project, nextRelease: try nextRelease(of: run, project),
+                now: surroundings.now())
         } catch let error as OutboxError {
-            try fail(run, step, error.message)
+            try mark(run, step, .failed, .words(error.message))
             return
         } catch let error as StepError {
-            try fail(run, step, error.message)
+            try mark(run, step, .failed, .words(error.message))
             return
         }
-        logger.notice(
-            "step",
-            metadata: [
-                "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)",
-                "state": "\(StepState.waitingApproval.rawValue)", "draft": "\(record.id)",
-                "subject": "\(record.subject)",
-            ])
-    }
-
-    private func fail(_ run: RunRecord, _ step: StepRecord, _ reason: String) throws {
-        try store.markStep(run: run.id, step: step.name, state: .failed, reason: reason, at: surroundings.now())
-        logger.warning(
-            "step",
-            metadata: [
-                "run": "\(run.id)", "project": "\(run.project)", "step": "\(step.name)", "state": "failed",
-                "reason": "\(reason)",
-            ])
+        logStep(
+            run.id, step: step.name, state: .waitingApproval, attempt: nil, message: "step",
+            extra: ["draft": "\(record.id)", "subject": "\(record.subject)"])
     }
 
     /// After the runs: drafts the notices the verdicts call for, restores draft files a crash

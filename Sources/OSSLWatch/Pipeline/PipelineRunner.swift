@@ -24,33 +24,10 @@ public struct PipelineRunner: Sendable {
     /// comes from, and the environment (where the mail credentials are looked up,
     /// `$CREDENTIALS_DIRECTORY`).
     public var surroundings: Surroundings
-    /// The environment the entry point read.
-    public var environment: [String: String] { surroundings.environment }
-
-    public init(
-        configuration: Configuration, store: Store, client: HTTPClient, logger: Logger, dryRun: Bool = false,
-        surroundings: Surroundings
-    ) {
-        self.init(
-            configuration: configuration, store: store, logger: logger,
-            executor: StepExecutor(
-                stateDirectory: configuration.stateDirectory, client: client, logger: logger, dryRun: dryRun,
-                environment: surroundings.environment),
-            dryRun: dryRun, surroundings: surroundings)
-    }
-
-    public init(
-        configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting, dryRun: Bool = false,
-        surroundings: Surroundings
-    ) {
-        self.init(
-            configuration: configuration, store: store, logger: logger, executor: executor, stopFlag: nil,
-            dryRun: dryRun, surroundings: surroundings)
-    }
 
     package init(
         configuration: Configuration, store: Store, logger: Logger, executor: any StepExecuting,
-        stopFlag: CancellationFlag?, dryRun: Bool = false, surroundings: Surroundings
+        stopFlag: CancellationFlag? = nil, dryRun: Bool = false, surroundings: Surroundings
     ) {
         self.configuration = configuration
         self.store = store
@@ -304,7 +281,7 @@ public struct PipelineRunner: Sendable {
         try supersede(run, by: newerRun, now: surroundings.now())
     }
 
-    private func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
+    func mark(_ run: RunRecord, _ step: StepRecord, _ state: StepState, _ reason: StepReason?) throws {
         try store.markStep(run: run.id, step: step.name, state: state, because: reason, at: surroundings.now())
         logStep(
             run.id, step: step.name, state: state, attempt: nil, message: "step",
@@ -348,22 +325,26 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
-    /// The run's facts for its steps, reading the next release now if it was unknown at creation.
+    /// The run's facts for its steps.
     private func facts(_ run: RunRecord, _ project: ProjectSettings) -> Result<RunFacts, StepError> {
         Result { () throws(StepError) -> RunFacts in
-            var next = run.nextRelease
-            if next == nil {
-                let read = try nextRelease(for: project).get()
-                try? store.setRunFacts(run: run.id, nextRelease: read, at: surroundings.now())
-                next = read
-            }
-            return try RunFacts(
+            try RunFacts(
                 runID: run.id, project: run.project, previous: run.previous, target: run.target, sha256: run.sha256,
-                nextRelease: next ?? "", advisories: run.advisories, isSecurity: run.isSecurity)
+                nextRelease: try nextRelease(of: run, project), advisories: run.advisories,
+                isSecurity: run.isSecurity)
         }
     }
 
-    private func logStep(
+    /// The run's next release: as recorded, else read now (and recorded) when it was unknown
+    /// at the run's creation.
+    func nextRelease(of run: RunRecord, _ project: ProjectSettings) throws(StepError) -> String {
+        if let next = run.nextRelease { return next }
+        let read = try nextRelease(for: project).get()
+        try? store.setRunFacts(run: run.id, nextRelease: read, at: surroundings.now())
+        return read
+    }
+
+    func logStep(
         _ run: Int64, step: String, state: StepState, attempt: Int?, message: Logger.Message,
         extra: Logger.Metadata = [:]
     ) {
@@ -375,5 +356,160 @@ public struct PipelineRunner: Sendable {
         metadata.merge(extra) { _, new in new }
         let level: Logger.Level = state == .failed || state == .needsAttention ? .warning : .notice
         logger.log(level: level, message, metadata: metadata)
+    }
+}
+
+/// Runs that learn of their advisories late.
+///
+/// A release is confirmed by the release feeds, and its run created, as soon as both agree; the
+/// advisory text naming it comes from its own feed, on its own schedule, and may arrive after.
+/// So at every advance each unfinished run is compared with what its target fixes now. New CVEs
+/// make it a security release (the list only grows: an advisory removed later changes nothing):
+///
+/// - steps skipped as "not a security release" are pending again. The runner drives the first
+///   unsettled step, so they run next, even when the run waits at a later gate or later steps
+///   are already done: a security step run late is better than one never run.
+/// - an unsent plain announcement is withdrawn and the security variant drafted in its place
+///   (another Message-ID), to be approved again. One that is out, or may be, is left alone: the
+///   maintainers hear that the security advisory must be announced by hand.
+extension PipelineRunner {
+    /// Gives the unfinished `runs` (the list the advance then drives) the CVEs their targets
+    /// are now known to fix.
+    func applyLateAdvisories(to runs: [RunRecord], now: Date) {
+        guard !runs.isEmpty else { return }
+        let index: AdvisoryIndex
+        do {
+            index = AdvisoryIndex(try store.advisories())
+        } catch {
+            logger.error("advisories of runs not refreshed", metadata: ["error": "\(error)"])
+            return
+        }
+        for run in runs {
+            let fixed = index.fixed(by: run.target, since: run.previous)
+            guard fixed.contains(where: { !run.advisories.contains($0.cve) }) else { continue }
+            do {
+                guard let update = try store.addAdvisories(run: run.id, cves: fixed.map(\.cve), at: now) else {
+                    continue
+                }
+                report(update, fixed: fixed, wasSecurity: run.isSecurity, now: now)
+            } catch {
+                logger.error(
+                    "run advisories not updated",
+                    metadata: ["run": "\(run.id)", "project": "\(run.project)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func report(_ update: Store.AdvisoryUpdate, fixed: [Advisory], wasSecurity: Bool, now: Date) {
+        let run = update.run
+        let base: Logger.Metadata = ["run": "\(run.id)", "project": "\(run.project)", "target": "\(run.target)"]
+        var facts = base
+        facts["added"] = "\(update.added.joined(separator: ","))"
+        facts["advisories"] = "\(run.advisories.joined(separator: ","))"
+        facts["severity"] = "\(AdvisoryIndex.highestSeverity(fixed)?.rawValue ?? "-")"
+        facts["reopened"] = "\(update.reopened.joined(separator: ","))"
+        logger.notice(
+            wasSecurity ? "run learnt of more advisories" : "run is a security release: advisory learnt after it began",
+            metadata: facts)
+        for draft in update.withdrawn {
+            logger.notice(
+                "draft withdrawn: the security announcement is drafted instead and needs approval",
+                metadata: base.merging(["draft": "\(draft)"]) { _, new in new })
+        }
+        for draft in update.staleDrafts {
+            logger.warning(
+                "drafted security announcement names fewer CVEs than the run: cancel it, or add them by hand",
+                metadata: base.merging(["draft": "\(draft)", "added": "\(update.added.joined(separator: ","))"]) {
+                    _, new in new
+                })
+        }
+        guard !update.alreadyAnnounced.isEmpty else { return }
+        logger.warning(
+            "plain announcement already out: announce the security advisory by hand",
+            metadata: base.merging([
+                "steps": "\(update.alreadyAnnounced.joined(separator: ","))",
+                "added": "\(update.added.joined(separator: ","))",
+            ]) { _, new in new })
+        guard let mail = configuration.mail else { return }
+        let added = fixed.filter { update.added.contains($0.cve) }
+        let notice = Notice.lateAdvisory(run: run, advisories: added, nextRelease: run.nextRelease)
+        let displayName =
+            configuration.projects.first(where: { $0.name == run.project })?.announce?.displayName ?? run.project
+        do {
+            _ = try Announcer(
+                mail: mail, store: store, maildir: maildir, logger: logger, dryRun: isDryRun(run.project)
+            ).draftNotice(notice, displayName: displayName, now: now)
+        } catch {
+            logger.error("notice not drafted", metadata: ["key": "\(notice.key)", "error": "\(error)"])
+        }
+    }
+}
+
+/// The downstream release a run produces: the patch bump of the project's current version,
+/// read from the project's own file (pyproject.toml) so no one has to type it.
+///
+/// Release numbers here are strictly digits separated by dots; anything else (a `rc1`
+/// suffix, spaces, shell text) is refused, because the value becomes an environment
+/// variable and a branch or tag name downstream.
+public enum NextRelease {
+    /// Version files are small; anything bigger is not one.
+    static let maxFileBytes = 1 << 20
+
+    /// `46.0.1` -> `46.0.2`; `1.2` -> `1.3`. The last component is incremented.
+    public static func patchBump(of current: String) throws(StepError) -> String {
+        let valid = try validate(current)
+        var parts = valid.split(separator: ".").map(String.init)
+        guard let last = parts.last, let number = Int(last), number < Int.max else {
+            throw StepError(.invalidInput, "release \(current.debugDescription) cannot be bumped")
+        }
+        parts[parts.count - 1] = String(number + 1)
+        return parts.joined(separator: ".")
+    }
+
+    /// Reads the project's current release from `path` with `pattern`, a Swift regex whose
+    /// named group `version` captures it (`^version = "(?<version>[^"]+)"$` for
+    /// pyproject.toml). `^` and `$` match at line ends. Every match must agree.
+    public static func readCurrent(path: String, pattern: String) throws(StepError) -> String {
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(pattern).anchorsMatchLineEndings()
+        } catch {
+            throw StepError(.badPattern, "version pattern \(pattern) does not compile: \(error)")
+        }
+        guard regex.contains(captureNamed: "version") else {
+            throw StepError(.badPattern, "version pattern \(pattern) has no named group (?<version>...)")
+        }
+        let text = try PipelineFiles.readText(path, kind: "version file", maxBytes: maxFileBytes)
+        let found = text.matches(of: regex).compactMap { $0.output["version"]?.substring.map(String.init) }
+        guard let first = found.first else {
+            throw StepError(.badPattern, "version file \(path): pattern \(pattern) matches nothing")
+        }
+        guard found.allSatisfy({ $0 == first }) else {
+            throw StepError(.badPattern, "version file \(path): pattern \(pattern) matches different versions")
+        }
+        do {
+            return try validate(first)
+        } catch {
+            throw StepError(.invalidInput, "version file \(path): \(error.message)")
+        }
+    }
+
+    /// Reads the current release and returns its patch bump.
+    public static func next(path: String, pattern: String) throws(StepError) -> String {
+        try patchBump(of: readCurrent(path: path, pattern: pattern))
+    }
+
+    /// Returns `text` if it is digits separated by single dots (at most 8 parts), else throws.
+    public static func validate(_ text: String) throws(StepError) -> String {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let ok =
+            (1...8).contains(parts.count)
+            && parts.allSatisfy { part in
+                (1...9).contains(part.utf8.count) && part.utf8.allSatisfy(RunFacts.isDigit)
+            }
+        guard ok else {
+            throw StepError(.invalidInput, "release \(text.debugDescription) is not digits separated by dots")
+        }
+        return text
     }
 }

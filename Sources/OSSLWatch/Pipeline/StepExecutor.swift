@@ -87,7 +87,7 @@ public struct StepExecutor: StepExecuting {
                             "repository": "\(repository)", "file": "\(file)", "version": "\(facts.target)",
                             "sha256": "\(facts.sha256 ?? "-")",
                         ])
-                    return StepResult(state: .done, reason: "dry run")
+                    return .dryRun
                 }
                 var updater = PinUpdater(
                     repository: repository, pinFile: file,
@@ -135,7 +135,7 @@ public struct StepExecutor: StepExecuting {
                     "argv": "\(outcome.argv)", "working_directory": "\(outcome.workingDirectory ?? "-")",
                     "environment": "\(environment.joined(separator: " "))",
                 ])
-            return StepResult(state: .done, reason: "dry run")
+            return .dryRun
         case .cancelled:
             return StepResult(
                 state: nil, reason: "stopped with the daemon", stdoutPath: outcome.stdoutPath,
@@ -155,5 +155,28 @@ public struct StepExecutor: StepExecuting {
         return StepResult(
             state: .done, reason: nil, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
             stderrPath: outcome.stderrPath)
+    }
+}
+
+/// How one execution of a step ended, as the runner records it after the effect.
+public struct StepResult: Sendable, Hashable {
+    /// `done` or `failed`; nil when the step was stopped by the daemon stopping: its row stays
+    /// `running` and the recovery rule decides at the next start.
+    public var state: StepState?
+    public var reason: String?
+    public var exitCode: Int32?
+    public var stdoutPath: String?
+    public var stderrPath: String?
+    /// The digest verify-tarball proved, recorded on the run.
+    public var sha256: String?
+
+    /// The effect was only printed (`--dry-run`); the reason and the attempt say so.
+    static let dryRun = StepResult(state: .done, reason: AttemptOutcome.dryRun.rawValue)
+
+    /// Whether the effect was only printed: the attempt records `dryRun`.
+    var isDryRun: Bool { state == .done && reason == Self.dryRun.reason }
+
+    static func failed(_ error: StepError) -> StepResult {
+        StepResult(state: .failed, reason: error.message)
     }
 }

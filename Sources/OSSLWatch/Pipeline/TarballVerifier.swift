@@ -10,36 +10,22 @@ public import OSSLWatchTransport
 public struct TarballVerifier: Sendable {
     /// Where the tarball is; `{version}` (`3.5.4`) and `{tag}` (`openssl-3.5.4`) are filled
     /// in. The `.sha256` and `.asc` live at the same URL with those suffixes.
-    public var tarballURLTemplate: String
+    public var tarballURLTemplate: String = ConfirmationSettings.defaultTarballURL
     /// A binary OpenPGP keyring (`gpg --export > keyring.gpg`) holding the trusted signers.
     public var keyringPath: String
     /// The fingerprint the signing key (or its primary key) must have; spaces are ignored.
     /// `nil` accepts any key in the keyring.
     public var expectedFingerprint: String?
     /// Largest tarball accepted.
-    public var maxTarballBytes: Int
+    public var maxTarballBytes: Int = 64 << 20
     /// Seconds gpgv may take.
-    public var gpgvTimeout: Double
+    public var gpgvTimeout: Double = 60
     public var client: HTTPClient
     /// Runs gpgv; its output lands in the runner's log directory as `verify-tarball-gpgv-attempt<N>`.
     public var runner: CommandRunner
 
     /// A detached armored signature is a few hundred bytes; this leaves room for several.
     public static let maxSignatureBytes = 64 << 10
-
-    public init(
-        tarballURLTemplate: String = ConfirmationSettings.defaultTarballURL, keyringPath: String,
-        expectedFingerprint: String? = nil, maxTarballBytes: Int = 64 << 20, gpgvTimeout: Double = 60,
-        client: HTTPClient, runner: CommandRunner
-    ) {
-        self.tarballURLTemplate = tarballURLTemplate
-        self.keyringPath = keyringPath
-        self.expectedFingerprint = expectedFingerprint
-        self.maxTarballBytes = maxTarballBytes
-        self.gpgvTimeout = gpgvTimeout
-        self.client = client
-        self.runner = runner
-    }
 
     /// The tarball URL for one version.
     public func tarballURL(for version: OpenSSLVersion) -> String {
@@ -153,11 +139,48 @@ public struct VerifiedTarball: Sendable, Hashable, Codable {
     public var signaturePath: String
     /// The fingerprint gpgv reported for the signing key (upper-case hex, no spaces).
     public var signerFingerprint: String
+}
 
-    public init(sha256: String, tarballPath: String, signaturePath: String, signerFingerprint: String) {
-        self.sha256 = sha256
-        self.tarballPath = tarballPath
-        self.signaturePath = signaturePath
-        self.signerFingerprint = signerFingerprint
+/// gpgv's `--status-fd` lines, read for what they say about the signature. The status
+/// protocol is gpg's stable machine interface; its human messages are not.
+struct GPGStatus {
+    /// A GOODSIG line was seen.
+    var goodSignature = false
+    /// The signing key's fingerprint from VALIDSIG.
+    var validFingerprint: String?
+    /// The primary key's fingerprint from VALIDSIG (differs when a subkey signed).
+    var primaryFingerprint: String?
+    /// Why the signature is not acceptable, when a status line says so.
+    var failure: String?
+
+    init(_ text: String) {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count >= 2, fields[0] == "[GNUPG:]" else { continue }
+            let keyword = fields[1]
+            let argument = fields.count > 2 ? fields[2] : "?"
+            switch keyword {
+            case "GOODSIG": goodSignature = true
+            case "VALIDSIG":
+                validFingerprint = fields.count > 2 ? Self.normalize(fields[2]) : nil
+                primaryFingerprint = fields.count > 11 ? Self.normalize(fields[11]) : validFingerprint
+            case "BADSIG":
+                failure = failure ?? "BAD signature by key \(argument): the file or the signature was altered"
+            case "NO_PUBKEY":
+                failure = "signed by key \(argument), which is not in the keyring"
+            case "ERRSIG":
+                failure = failure ?? "gpgv could not check the signature by key \(argument)"
+            case "EXPKEYSIG": failure = failure ?? "signed by key \(argument), which has expired"
+            case "REVKEYSIG": failure = failure ?? "signed by key \(argument), which is revoked"
+            case "EXPSIG": failure = failure ?? "the signature has expired"
+            case "NODATA": failure = failure ?? "the .asc file holds no OpenPGP signature"
+            default: break
+            }
+        }
+    }
+
+    /// Upper-case hex without spaces, the form gpg prints in status lines.
+    static func normalize(_ fingerprint: String) -> String {
+        fingerprint.filter { !$0.isWhitespace }.uppercased()
     }
 }

@@ -189,9 +189,9 @@ public struct OutboxMachine: Sendable, Hashable {
     /// "not started" and the step is pending.
     public func attemptResult(attemptsBefore: Int) -> StepEffect {
         guard record.attempts > attemptsBefore else {
-            return StepEffect(state: .pending, reason: record.reason, attempt: .finish(outcome: "not started"))
+            return StepEffect(state: .pending, reason: record.reason, attempt: .finish(outcome: .notStarted))
         }
-        let outcome = RunMachine.AttemptWrite.finish(outcome: record.state.rawValue)
+        let outcome = RunMachine.AttemptWrite.finish(outcome: AttemptOutcome(record.state))
         switch record.state {
         case .sent:
             let reply = Self.reply(record.replyCode, record.replyText ?? "")

@@ -13,12 +13,12 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
     public var exitCode: Int32?
     public var stdoutPath: String?
     public var stderrPath: String?
-    /// How the attempt ended: `done`, `failed`, `interrupted`, `dry run`.
-    public var outcome: String?
+    /// How the attempt ended; nil while it runs.
+    public var outcome: AttemptOutcome?
 
     public init(
         runID: Int64, step: String, number: Int, startedAt: Date, finishedAt: Date? = nil, exitCode: Int32? = nil,
-        stdoutPath: String? = nil, stderrPath: String? = nil, outcome: String? = nil
+        stdoutPath: String? = nil, stderrPath: String? = nil, outcome: AttemptOutcome? = nil
     ) {
         self.runID = runID
         self.step = step
@@ -30,4 +30,33 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
         self.stderrPath = stderrPath
         self.outcome = outcome
     }
+}
+
+/// How an attempt ended, as the `outcome` column of its row holds it (the raw value).
+public enum AttemptOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The effect happened.
+    case done
+    /// The effect failed; for an announce step, the server refused the message for good.
+    case failed
+    /// The effect may or may not have happened; a person checks.
+    case needsAttention = "needs-attention"
+    /// The effect did not happen; the step runs again.
+    case pending
+    /// The effect was only printed (`--dry-run`).
+    case dryRun = "dry run"
+    /// A crash cut the attempt short.
+    case interrupted
+    /// An announce step's message was accepted by the server.
+    case sent
+    /// An announce step's message met a temporary failure and is tried again.
+    case retryWait = "retry-wait"
+    /// An announce step's send could not start (the SMTP password was unreadable).
+    case notStarted = "not started"
+
+    /// What a step's attempt that ended in `state` (one of `RunMachine.outcomes`) records.
+    public init(_ state: StepState) { self = Self(rawValue: state.rawValue) ?? .failed }
+
+    /// What an announce step's attempt records for the state its message was left in by the
+    /// sender: sent, retry-wait, failed or needs-attention (pending for any other).
+    public init(_ state: OutboxState) { self = Self(rawValue: state.rawValue) ?? .pending }
 }

@@ -38,16 +38,16 @@ public struct RunMachine: Sendable, Hashable {
         /// A new attempt starts (its row is written with the step's `running`).
         case start
         /// The running attempt ended so.
-        case finish(outcome: String)
+        case finish(outcome: AttemptOutcome)
         /// The running attempt was cut short by a crash.
         case interrupt
 
         /// What the attempt row's `outcome` says; nil while it runs.
-        public var outcome: String? {
+        public var outcome: AttemptOutcome? {
             switch self {
             case .start: nil
             case .finish(let outcome): outcome
-            case .interrupt: "interrupted"
+            case .interrupt: .interrupted
             }
         }
     }
@@ -202,7 +202,8 @@ public struct RunMachine: Sendable, Hashable {
     /// a retry). `dryRun` says the effect was only printed; the attempt records that.
     /// `attemptOutcome`, when given, is what the attempt row says instead of the step state.
     public mutating func finish(
-        step name: String, as outcome: StepState, reason: String?, dryRun: Bool = false, attemptOutcome: String? = nil
+        step name: String, as outcome: StepState, reason: String?, dryRun: Bool = false,
+        attemptOutcome: AttemptOutcome? = nil
     ) -> Action {
         guard Self.outcomes.contains(outcome) else { return .refuse(.notAnOutcome(run: run, state: outcome)) }
         guard let index = position(of: name) else { return .refuse(.noSuchStep(run: run, step: name)) }
@@ -210,7 +211,7 @@ public struct RunMachine: Sendable, Hashable {
             return .refuse(.notInState(run: run, step: name, state: steps[index].state, expected: .running))
         }
         var writes = Writes()
-        let attempt = AttemptWrite.finish(outcome: dryRun ? "dry run" : attemptOutcome ?? outcome.rawValue)
+        let attempt = AttemptWrite.finish(outcome: dryRun ? .dryRun : attemptOutcome ?? AttemptOutcome(outcome))
         set(
             index, StepWrite(name: name, state: outcome, reason: reason.map { .words($0) }, attempt: attempt),
             into: &writes)

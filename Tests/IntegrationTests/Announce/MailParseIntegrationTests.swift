@@ -1,8 +1,9 @@
 import Foundation
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchTestSupport
 import Testing
+
+@testable import OSSLWatch
 
 /// Rendered messages parsed by Python's `email` package, the strictest independent reader at
 /// hand: `policy.strict` raises on any defect, `policy.SMTP` is what a sending agent uses.

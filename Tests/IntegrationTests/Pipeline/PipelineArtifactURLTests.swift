@@ -1,10 +1,11 @@
 import Foundation
 import Logging
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchTestSupport
 import OSSLWatchTransport
 import Testing
+
+@testable import OSSLWatch
 
 /// The verify-artifact step with a URL template: a real program linked statically against
 /// Debian's `libcrypto.a`, served by the test nginx over https, downloaded and read.

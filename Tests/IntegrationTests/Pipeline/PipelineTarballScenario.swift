@@ -1,8 +1,9 @@
 import Foundation
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchTestSupport
 import OSSLWatchTransport
+
+@testable import OSSLWatch
 
 /// One verify-tarball world: a real tarball with its `.sha256` and detached signature served
 /// from a per-test folder of nginx's docroot, a keyring of the trusted test key, and a work

@@ -1,7 +1,8 @@
 import Foundation
-import OSSLWatch
 import OSSLWatchCore
 import Testing
+
+@testable import OSSLWatch
 
 /// What `osslwatch runs` and `runs show` print, from records alone: the step a run stands
 /// at, and text without trailing blanks.
@@ -54,11 +55,11 @@ import Testing
         let attempts = [
             AttemptRecord(
                 runID: 7, step: "changelog", number: 2, startedAt: Self.at.addingTimeInterval(60),
-                finishedAt: nil, outcome: "interrupted"),
+                finishedAt: nil, outcome: .interrupted),
             AttemptRecord(
                 runID: 7, step: "changelog", number: 1, startedAt: Self.at, finishedAt: Self.at.addingTimeInterval(2),
                 exitCode: 1, stdoutPath: "/var/lib/osslwatch/runs/7/logs/changelog-attempt1.out",
-                stderrPath: "/var/lib/osslwatch/runs/7/logs/changelog-attempt1.err", outcome: "failed"),
+                stderrPath: "/var/lib/osslwatch/runs/7/logs/changelog-attempt1.err", outcome: .failed),
         ]
         let detail = RunsReportDetail(
             generatedAt: Self.at, run: try Self.run(.needsAttention), steps: steps, attempts: attempts)

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import Testing
+
+@testable import OSSLWatch
 
 /// Drafting with the shipped templates, a real store and a real Maildir (no SMTP).
 @Suite struct AnnouncerTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import Testing
+
+@testable import OSSLWatch
 
 /// `osslwatch run --dry-run` and a project's `dry_run: true` never send mail: the
 /// announcement is still drafted (to be reviewed), review copies and notices are withheld,

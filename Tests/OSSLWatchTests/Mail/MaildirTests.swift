@@ -11,7 +11,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let maildir = Maildir(root: root)
         let bytes = Array("Subject: hi\r\n\r\nbody\r\n".utf8)
-        let name = Maildir.uniqueName(sequence: 7)
+        let name = Maildir.uniqueName(date: Date(), sequence: 7)
         let path = try maildir.deliver(bytes, name: name)
         #expect(path == root + "/new/" + name)
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
@@ -25,7 +25,7 @@ import Testing
     func idempotentAndFound() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let maildir = Maildir(root: root)
-        let name = Maildir.uniqueName(sequence: 1)
+        let name = Maildir.uniqueName(date: Date(), sequence: 1)
         try maildir.deliver(Array("one\r\n".utf8), name: name)
         try maildir.deliver(Array("two\r\n".utf8), name: name)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/new") == [name])

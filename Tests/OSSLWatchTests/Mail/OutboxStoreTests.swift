@@ -94,7 +94,7 @@ import Testing
             outcome: result.attempt?.outcome, at: now)
         let done = try #require(try store.steps(run: run.id).first)
         #expect(done.state == .done && done.reason?.contains("250 2.0.0 Ok: queued") == true)
-        #expect(try store.attempts(run: run.id).map(\.outcome) == ["sent"])
+        #expect(try store.attempts(run: run.id).map(\.outcome) == [.sent])
     }
 
     @Test("drafts approve on a run's draft works like approve RUN; a cancelled run's draft cannot be approved")
@@ -131,7 +131,7 @@ import Testing
         let step = try #require(try store.steps(run: run.id).first)
         #expect(step.state == .failed && step.reason == "550 5.1.1 no such list")
         #expect(try store.run(run.id)?.state == .failed)
-        #expect(try store.attempts(run: run.id).map(\.outcome) == ["retry-wait", "failed"])
+        #expect(try store.attempts(run: run.id).map(\.outcome) == [.retryWait, .failed])
     }
 
     @Test("a row left sending becomes needs-attention, its step follows it, and it is sent again only by drafts retry")
@@ -149,7 +149,7 @@ import Testing
         #expect(try store.syncAnnounceStep(try #require(try store.outbox(record.id)), at: now) == .needsAttention)
         #expect(try store.steps(run: run.id).first?.state == .needsAttention)
         #expect(try store.run(run.id)?.state == .needsAttention)
-        #expect(try store.attempts(run: run.id).map(\.outcome) == ["interrupted"])
+        #expect(try store.attempts(run: run.id).map(\.outcome) == [.interrupted])
         #expect(try store.recoverInterrupted(at: now).isEmpty)
         #expect(try store.dueOutbox(now: now.addingTimeInterval(86_400)).isEmpty)
         #expect(try store.recoverSending(at: now).isEmpty)

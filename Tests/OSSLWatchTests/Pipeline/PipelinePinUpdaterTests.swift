@@ -94,6 +94,25 @@ import Testing
         #expect(try git(["symbolic-ref", "--short", "HEAD"]) == "osslwatch/openssl-3.5.4\n")
     }
 
+    @Test("a checkout of its branch cut short (content written, HEAD still on the base) is finished on the next run")
+    func interruptedCheckout() async throws {
+        defer { ScratchDirectory.remove(directory) }
+        let first = try await updater().update(facts())
+        // What a SIGKILL during `git checkout` can leave: the branch's tree in the index and the
+        // worktree, HEAD still naming main.
+        try git(["symbolic-ref", "HEAD", "refs/heads/main"])
+        #expect(try git(["status", "--porcelain"]) == "M  \(Self.pinPath)\n")
+        let again = try await updater().update(facts(), attempt: 2)
+        #expect(again == PinUpdate(branch: first.branch, commit: first.commit, created: false))
+        #expect(try git(["symbolic-ref", "--short", "HEAD"]) == "osslwatch/openssl-3.5.4\n")
+        #expect(try git(["status", "--porcelain"]) == "")
+        // Someone's own edit on top of it is still refused.
+        try git(["symbolic-ref", "HEAD", "refs/heads/main"])
+        try Data("# infra, edited\n".utf8).write(to: repository.appendingPathComponent("README.md"))
+        let error = await #expect(throws: StepError.self) { try await updater().update(facts(), attempt: 3) }
+        #expect(error?.message.contains("uncommitted changes") == true)
+    }
+
     @Test("a dirty worktree is refused before anything changes")
     func dirtyWorktree() async throws {
         defer { ScratchDirectory.remove(directory) }

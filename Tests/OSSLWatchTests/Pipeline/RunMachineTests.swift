@@ -172,7 +172,7 @@ import Testing
         }
         let writes = try #require(action.writes)
         let write = RunMachine.StepWrite(
-            name: "gate", state: outcome, reason: .words("why"), attempt: .finish(outcome: outcome.rawValue))
+            name: "gate", state: outcome, reason: .words("why"), attempt: .finish(outcome: AttemptOutcome(outcome)))
         #expect(writes.steps == [write])
         let expected: RunState =
             switch outcome {
@@ -187,8 +187,8 @@ import Testing
     func finishDryRun() throws {
         var machine = Self.machine(.running)
         let writes = try #require(machine.finish(step: "gate", as: .done, reason: "dry run", dryRun: true).writes)
-        #expect(writes.steps.first?.attempt == .finish(outcome: "dry run"))
-        #expect(writes.steps.first?.attempt?.outcome == "dry run")
+        #expect(writes.steps.first?.attempt == .finish(outcome: .dryRun))
+        #expect(writes.steps.first?.attempt?.outcome == .dryRun)
     }
 
     @Test("mark: a pending step takes a state without an attempt", arguments: StepState.allCases, StepState.allCases)
@@ -251,7 +251,7 @@ import Testing
             ? RunMachine.StepWrite(name: "gate", state: .pending, attempt: .interrupt)
             : RunMachine.StepWrite(name: "gate", state: .needsAttention, reason: .interrupted, attempt: .interrupt)
         #expect(writes.steps == [expected])
-        #expect(writes.steps.first?.attempt?.outcome == "interrupted")
+        #expect(writes.steps.first?.attempt?.outcome == .interrupted)
         #expect(writes.run?.state == (idempotent ? .active : .needsAttention))
         var idle = Self.machine(.pending)
         #expect(idle.recoverInterrupted().writes?.isEmpty == true)

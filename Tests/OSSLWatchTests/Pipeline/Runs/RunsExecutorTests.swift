@@ -31,11 +31,14 @@ import Testing
                     FeedSettings(name: "f", kind: .githubReleasesAtom, url: "https://example.org/f", interval: 300)
                 ],
                 projects: [project])
+            let environment = ProcessInfo.processInfo.environment
             runner = PipelineRunner(
-                configuration: configuration, store: store,
-                client: HTTPClient(settings: HTTPSettings()),
-                logger: Logger(label: "test"), dryRun: dryRun,
-                surroundings: .system(environment: ProcessInfo.processInfo.environment))
+                configuration: configuration, store: store, logger: Logger(label: "test"),
+                executor: StepExecutor(
+                    stateDirectory: configuration.stateDirectory,
+                    client: HTTPClient(settings: HTTPSettings()), logger: Logger(label: "test"),
+                    dryRun: dryRun, environment: environment),
+                dryRun: dryRun, surroundings: .system(environment: environment))
             _ = try store.addRequest(kind: .run, project: "cryptography", version: S.version("3.5.4"), at: S.start)
         }
 
@@ -98,7 +101,7 @@ import Testing
             let step = try configured.store.steps(run: run.id)[0]
             #expect(step.state == .done)
             #expect(step.reason == "dry run")
-            #expect(try configured.store.attempts(run: run.id).first?.outcome == "dry run")
+            #expect(try configured.store.attempts(run: run.id).first?.outcome == .dryRun)
         }
     }
 

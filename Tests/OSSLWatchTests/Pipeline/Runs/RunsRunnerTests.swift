@@ -1,10 +1,11 @@
 import Foundation
 import Logging
-import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 import Synchronization
 import Testing
+
+@testable import OSSLWatch
 
 /// Stands in for the executors where their real effect (downloads, git) cannot run in a unit
 /// test: records each call and answers with the configured result per step.
@@ -214,7 +215,7 @@ final class RecordingExecutor: StepExecuting {
         let changelog = try h.store.steps(run: second.id)[1]
         #expect(changelog.state == .needsAttention)
         #expect(changelog.reason == Store.interruptedReason)
-        #expect(try h.store.attempts(run: second.id).map(\.outcome) == ["done", "interrupted"])
+        #expect(try h.store.attempts(run: second.id).map(\.outcome) == [.done, .interrupted])
     }
 
     @Test("at-next-gate: a newer target starts its run; the old run is superseded when it reaches its gate")
