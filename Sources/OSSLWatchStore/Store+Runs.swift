@@ -191,8 +191,7 @@ extension Store {
 
     /// Sets the final state `done` once every step is done or skipped.
     public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
-        guard state == .done else { throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)") }
-        try transition(run: run, at: at) { $0.complete() }
+        try transition(run: run, at: at) { $0.complete(as: state) }
     }
 
     /// Records facts learnt during the run: the verified digest, the next downstream release.
@@ -233,21 +232,15 @@ extension Store {
     /// The list only grows. Returns nil when nothing is new or the run is final.
     public func addAdvisories(run id: Int64, cves: [String], at: Date) throws(StoreError) -> AdvisoryUpdate? {
         try write { db -> AdvisoryUpdate? in
-            let current = try requireRun(db, id)
-            guard !current.state.isFinal else { return nil }
-            var added: [String] = []
-            for cve in cves where !current.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
-            guard !added.isEmpty else { return nil }
-            var security = current
-            security.advisories += added
-            security.isSecurity = true
-            security.updatedAt = at
+            guard case let (security, added)? = try requireRun(db, id).addingAdvisories(cves, at: at) else {
+                return nil
+            }
             try RunRow(record: security).update(db)
             var machine = try runMachine(db, run: id)
             let (reopened, action) = machine.reopenSecuritySteps()
             try apply(db, run: id, action, at: at)
             var update = AdvisoryUpdate(
-                run: current, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
+                run: security, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
             for step in machine.steps where step.kind == .announce {
                 switch try withdrawPlainAnnouncement(db, run: id, step: step, cves: added, at: at) {
                 case .untouched: break

@@ -48,4 +48,19 @@ public struct RunRecord: Sendable, Hashable, Codable {
         self.forced = forced
         self.supersededBy = supersededBy
     }
+
+    /// The run after learning that its target fixes `cves` (the advisory text came after the
+    /// release): a security release naming the ones it did not know, in the order given, with
+    /// those ids. Nil when none is new or the run is final: the list only grows.
+    public func addingAdvisories(_ cves: [String], at now: Date) -> (run: RunRecord, added: [String])? {
+        guard !state.isFinal else { return nil }
+        var added: [String] = []
+        for cve in cves where !advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
+        guard !added.isEmpty else { return nil }
+        var run = self
+        run.advisories += added
+        run.isSecurity = true
+        run.updatedAt = now
+        return (run, added)
+    }
 }
