@@ -110,10 +110,7 @@ extension Store {
     /// waits on this draft: the step has moved already; the draft becomes approved.
     func approveDraftOfStep(_ db: Database, _ id: Int64, at: Date) throws {
         var machine = OutboxMachine(try requireRow(db, id))
-        guard case .write(let write) = machine.approve(at: at, runState: .active, stepState: .waitingApproval) else {
-            return
-        }
-        try OutboxRow(record: write.record).update(db)
+        try apply(db, machine.approveWithStep(at: at), at: at)
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
