@@ -23,4 +23,15 @@ public struct PreAnnouncement: Sendable, Hashable, Codable {
         self.link = link
         self.feed = feed
     }
+
+    /// A repeated announcement of the same day (`newer`) over this stored one: what it says
+    /// replaces, but a severity, versions, title or link it leaves out are kept.
+    public func updated(by newer: PreAnnouncement) -> PreAnnouncement {
+        var merged = newer
+        merged.highestSeverity = newer.highestSeverity ?? highestSeverity
+        if newer.versions.isEmpty { merged.versions = versions }
+        if newer.title.isEmpty { merged.title = title }
+        merged.link = newer.link ?? link
+        return merged
+    }
 }
