@@ -174,23 +174,20 @@ struct PreAnnouncementRow: RecordRow, PersistableRecord {
     static let databaseTableName = "pre_announcements"
 
     enum Columns: String, RecordColumn {
-        case id, expected, severity, versions, title, link, feed, firstSeen, updated
+        case id, expected, highestSeverity, versions, title, link, feed, firstSeen, updated
+
+        static let renamed: [Columns: String] = [.highestSeverity: "severity"]
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> PreAnnouncement {
-        let severity: String? = try row[.severity]
-        return PreAnnouncement(
-            expected: try row[.expected], highestSeverity: severity.flatMap(Severity.init(rawValue:)),
+        PreAnnouncement(
+            expected: try row[.expected],
+            highestSeverity: try row.optionalText(.highestSeverity, Severity.init(rawValue:)),
             versions: try row.json(.versions), title: try row[.title], link: try row[.link], feed: try row[.feed])
     }
 
     func encode(to container: inout PersistenceContainer) throws {
-        container[Columns.feed] = record.feed
-        container[Columns.expected] = record.expected
-        container[Columns.severity] = record.highestSeverity?.rawValue
-        container[Columns.versions] = try Store.json(record.versions)
-        container[Columns.title] = record.title
-        container[Columns.link] = record.link
+        try encodeRecord(to: &container)
         container[Columns.firstSeen] = seen
         container[Columns.updated] = seen
     }

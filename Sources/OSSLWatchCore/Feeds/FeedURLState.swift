@@ -42,13 +42,12 @@ public struct FeedURLState: Sendable, Hashable, Codable {
     /// This fetch's state over what was known of the URL: only a 200 brings validators, and a
     /// URL once published stays published.
     public func recorded(over known: FeedURLState?) -> FeedURLState {
-        guard let known else { return self }
         var state = self
         if lastStatus != 200 {
-            state.etag = known.etag
-            state.lastModified = known.lastModified
+            state.etag = known?.etag
+            state.lastModified = known?.lastModified
         }
-        state.lastSuccess = lastSuccess ?? known.lastSuccess
+        state.lastSuccess = lastSuccess ?? known?.lastSuccess
         return state
     }
 
