@@ -94,14 +94,9 @@ extension Store {
     public func approveDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
-            var runState: RunState?
-            var stepState: StepState?
-            if let run = machine.record.runID, let step = machine.record.step {
-                let owner = try? runMachine(db, run: run)
-                runState = owner?.state
-                stepState = owner?.steps.first { $0.name == step }?.state
-            }
-            try apply(db, machine.approve(at: at, runState: runState, stepState: stepState), at: at)
+            let owner = machine.record.runID.flatMap { run in try? runMachine(db, run: run) }
+            let stepState = owner?.steps.first { $0.name == machine.record.step }?.state
+            try apply(db, machine.approve(at: at, runState: owner?.state, stepState: stepState), at: at)
             return try requireRow(db, id)
         }
     }
@@ -166,8 +161,7 @@ extension Store {
             let unsentOfClosed = OutboxRow.filter { unsent.contains($0.state) && closed.contains($0.runID) }
             var ids: [Int64] = []
             for record in try unsentOfClosed.order({ $0.id }).records(db) {
-                let state = RunRow.filter(key: record.runID).select({ $0.state }, as: String.self)
-                guard let runState = try state.fetchOne(db).flatMap(RunState.init(rawValue:)) else { continue }
+                guard let runState = try RunRow.filter(key: record.runID).record(db)?.state else { continue }
                 var machine = OutboxMachine(record)
                 let action = machine.closeWithRun(runState, at: at)
                 try apply(db, action, at: at)
@@ -189,8 +183,7 @@ extension Store {
             var machine = OutboxMachine(try requireRow(db, id))
             let action = machine.holdForDryRun(at: at)
             try apply(db, action, at: at)
-            if case .write = action { return (try requireRow(db, id), true) }
-            return (try requireRow(db, id), false)
+            return (try requireRow(db, id), action != .none)
         }
     }
 

@@ -53,14 +53,11 @@ public struct RunRecord: Sendable, Hashable, Codable {
     /// release): a security release naming the ones it did not know, in the order given, with
     /// those ids. Nil when none is new or the run is final: the list only grows.
     public func addingAdvisories(_ cves: [String], at now: Date) -> (run: RunRecord, added: [String])? {
-        guard !state.isFinal else { return nil }
-        var added: [String] = []
-        for cve in cves where !advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
-        guard !added.isEmpty else { return nil }
         var run = self
-        run.advisories += added
+        for cve in cves where !run.advisories.contains(cve) { run.advisories.append(cve) }
+        guard !state.isFinal, run.advisories.count > advisories.count else { return nil }
         run.isSecurity = true
         run.updatedAt = now
-        return (run, added)
+        return (run, Array(run.advisories.dropFirst(advisories.count)))
     }
 }
