@@ -27,19 +27,16 @@ extension Store {
         return try read { db in try Self.advisoriesByDate.filter { wanted.contains($0.cve) }.records(db) }
     }
 
-    /// Stores advisories and pre-announcements a feed yielded outside `recordSuccess` (the
-    /// expanded URLs of a templated feed), with that URL's validators, in one transaction.
-    public func recordFetch(_ state: FeedURLState, content: FeedContent) throws(StoreError) {
+    /// Records a fetch of an expanded URL of a templated feed over its row
+    /// (`FeedURLState.recorded(over:)`) and the advisories and pre-announcements it yielded
+    /// outside `recordSuccess`, in one transaction. A fetch without a body (a 304, or "not
+    /// published yet") yields no content.
+    public func recordFetch(_ state: FeedURLState, content: FeedContent = FeedContent()) throws(StoreError) {
         try write { db in
-            try Self.upsertURLState(state, in: db)
+            let known = try FeedURLStateRow.filter { $0.feed == state.feed && $0.key == state.key }.record(db)
+            try FeedURLStateRow(record: state.recorded(over: known)).upsert(db)
             try Self.insertAdvisoryContent(content, feed: state.feed, at: state.lastAttempt, in: db)
         }
-    }
-
-    /// Records a fetch of an expanded URL that yielded no body: a 304, or a 404 meaning
-    /// "not published yet". Validators from an earlier 200 are kept.
-    public func recordFetch(_ state: FeedURLState) throws(StoreError) {
-        try write { db in try Self.upsertURLState(state, in: db) }
     }
 
     /// What is known about every URL `feed` expanded to, by key.
@@ -91,12 +88,6 @@ extension Store {
             row.seen = at
             _ = try row.upsertAndFetch(db) { _ in [PreAnnouncementRow.Columns.firstSeen.noOverwrite] }
         }
-    }
-
-    /// Writes a fetch's state over the URL's row by `FeedURLState.recorded(over:)`.
-    private static func upsertURLState(_ state: FeedURLState, in db: Database) throws {
-        let known = try FeedURLStateRow.filter { $0.feed == state.feed && $0.key == state.key }.record(db)
-        try FeedURLStateRow(record: state.recorded(over: known)).upsert(db)
     }
 }
 
