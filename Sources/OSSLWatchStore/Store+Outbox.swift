@@ -23,8 +23,7 @@ extension Store {
         -> (record: OutboxRecord, created: Bool)
     {
         try write { db in
-            let existing = OutboxRow.filter { $0.key == draft.key }.select({ $0.id }, as: Int64.self)
-            if let id = try existing.fetchOne(db) { return (try requireRow(db, id), false) }
+            if let existing = try OutboxRow.filter({ $0.key == draft.key }).record(db) { return (existing, false) }
             try insert(db, draft, at: at)
             let id = db.lastInsertedRowID
             if let review { try insert(db, review, at: at) }

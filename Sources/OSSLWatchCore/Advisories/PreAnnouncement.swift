@@ -27,11 +27,9 @@ public struct PreAnnouncement: Sendable, Hashable, Codable {
     /// A repeated announcement of the same day (`newer`) over this stored one: what it says
     /// replaces, but a severity, versions, title or link it leaves out are kept.
     public func updated(by newer: PreAnnouncement) -> PreAnnouncement {
-        var merged = newer
-        merged.highestSeverity = newer.highestSeverity ?? highestSeverity
-        if newer.versions.isEmpty { merged.versions = versions }
-        if newer.title.isEmpty { merged.title = title }
-        merged.link = newer.link ?? link
-        return merged
+        PreAnnouncement(
+            expected: newer.expected, highestSeverity: newer.highestSeverity ?? highestSeverity,
+            versions: newer.versions.isEmpty ? versions : newer.versions,
+            title: newer.title.isEmpty ? title : newer.title, link: newer.link ?? link, feed: newer.feed)
     }
 }
