@@ -103,8 +103,7 @@ extension Store {
     /// Called by the run machine's writes when `approve RUN` approves an announce step that
     /// waits on this draft: the step has moved already; the draft becomes approved.
     func approveDraftOfStep(_ db: Database, _ id: Int64, at: Date) throws {
-        var machine = OutboxMachine(try requireRow(db, id))
-        try apply(db, machine.approveWithStep(at: at), at: at)
+        try apply(db, to: try requireRow(db, id), at: at) { $0.approveWithStep(at: at) }
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
@@ -132,10 +131,7 @@ extension Store {
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
         try write { db in
             let sending = try OutboxRow.filter { $0.state == OutboxState.sending.rawValue }.order { $0.id }.records(db)
-            for record in sending {
-                var machine = OutboxMachine(record)
-                try apply(db, machine.interrupted(at: at), at: at)
-            }
+            for record in sending { try apply(db, to: record, at: at) { $0.interrupted(at: at) } }
             return try sending.map { try requireRow(db, $0.id) }
         }
     }
@@ -161,9 +157,7 @@ extension Store {
             var ids: [Int64] = []
             for record in try unsentOfClosed.order({ $0.id }).records(db) {
                 guard let runState = try RunRow.filter(key: record.runID).record(db)?.state else { continue }
-                var machine = OutboxMachine(record)
-                let action = machine.closeWithRun(runState, at: at)
-                try apply(db, action, at: at)
+                let action = try apply(db, to: record, at: at) { $0.closeWithRun(runState, at: at) }
                 if case .write = action { ids.append(record.id) }
             }
             return ids
@@ -179,9 +173,7 @@ extension Store {
     /// stays as it is and says why. Returns the row and whether its reason changed.
     public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
         try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            let action = machine.holdForDryRun(at: at)
-            try apply(db, action, at: at)
+            let action = try apply(db, to: try requireRow(db, id), at: at) { $0.holdForDryRun(at: at) }
             return (try requireRow(db, id), action != .none)
         }
     }
@@ -199,8 +191,7 @@ extension Store {
             let reviews = OutboxRow.filter { $0.runID == run && $0.step == step }
                 .filter { $0.role == OutboxRecord.Role.review.rawValue && unsent.contains($0.state) }
             for record in try reviews.order({ $0.id }).records(db) {
-                var review = OutboxMachine(record)
-                try apply(db, review.finishDryRun(at: at), at: at)
+                try apply(db, to: record, at: at) { $0.finishDryRun(at: at) }
             }
             return try requireRow(db, id)
         }
@@ -229,8 +220,7 @@ extension Store {
             $0.role == OutboxRecord.Role.review.rawValue && $0.key == original + ":review"
         }
         for record in try reviews.records(db) {
-            var review = OutboxMachine(record)
-            try apply(db, review.followWithdrawal(of: machine.record, at: at), at: at)
+            try apply(db, to: record, at: at) { $0.followWithdrawal(of: machine.record, at: at) }
         }
         return result
     }
@@ -242,10 +232,20 @@ extension Store {
         throws(StoreError) -> OutboxRecord
     {
         try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, event(&machine), at: at)
+            try apply(db, to: try requireRow(db, id), at: at, event)
             return try requireRow(db, id)
         }
+    }
+
+    /// Sends `record`'s machine one event and writes its action; returns the action.
+    @discardableResult
+    private func apply(
+        _ db: Database, to record: OutboxRecord, at: Date, _ event: (inout OutboxMachine) -> OutboxMachine.Action
+    ) throws -> OutboxMachine.Action {
+        var machine = OutboxMachine(record)
+        let action = event(&machine)
+        try apply(db, action, at: at)
+        return action
     }
 
     /// Writes an outbox machine's action (or throws its refusal), moving a run's announce step
