@@ -27,19 +27,16 @@ extension Store {
         return try read { db in try Self.advisoriesByDate.filter { wanted.contains($0.cve) }.records(db) }
     }
 
-    /// Stores advisories and pre-announcements a feed yielded outside `recordSuccess` (the
-    /// expanded URLs of a templated feed), with that URL's validators, in one transaction.
-    public func recordFetch(_ state: FeedURLState, content: FeedContent) throws(StoreError) {
+    /// Records a fetch of an expanded URL of a templated feed over its row
+    /// (`FeedURLState.recorded(over:)`) and the advisories and pre-announcements it yielded
+    /// outside `recordSuccess`, in one transaction. A fetch without a body (a 304, or "not
+    /// published yet") yields no content.
+    public func recordFetch(_ state: FeedURLState, content: FeedContent = FeedContent()) throws(StoreError) {
         try write { db in
-            try Self.upsertURLState(state, in: db)
+            let known = try FeedURLStateRow.filter { $0.feed == state.feed && $0.key == state.key }.record(db)
+            try FeedURLStateRow(record: state.recorded(over: known)).upsert(db)
             try Self.insertAdvisoryContent(content, feed: state.feed, at: state.lastAttempt, in: db)
         }
-    }
-
-    /// Records a fetch of an expanded URL that yielded no body: a 304, or a 404 meaning
-    /// "not published yet". Validators from an earlier 200 are kept.
-    public func recordFetch(_ state: FeedURLState) throws(StoreError) {
-        try write { db in try Self.upsertURLState(state, in: db) }
     }
 
     /// What is known about every URL `feed` expanded to, by key.
@@ -51,8 +48,9 @@ extension Store {
     /// without an advisory), so the table does not grow by a row per day forever.
     public func pruneFeedURLs(feed: String, notFoundBefore: Date) throws(StoreError) {
         try write { db in
-            try FeedURLStateRow.filter { $0.feed == feed && [404, 410].contains($0.lastStatus) }
-                .filter { $0.lastSuccess == nil && $0.lastAttempt < notFoundBefore }.deleteAll(db)
+            let states = try FeedURLStateRow.filter { $0.feed == feed }.records(db)
+            let forgotten = states.filter { $0.isForgotten(notFoundBefore: notFoundBefore) }.map(\.key)
+            try FeedURLStateRow.filter { $0.feed == feed && forgotten.contains($0.key) }.deleteAll(db)
         }
     }
 
@@ -82,37 +80,14 @@ extension Store {
             _ = try row.upsertAndFetch(db) { _ in [AdvisoryRow.Columns.firstSeen.noOverwrite] }
         }
         // A day the store could not read back is no announcement it can use.
-        for announcement in content.preAnnouncements where StoredDate.storable(announcement.expected) != nil {
-            try db.execute(
-                sql: """
-                    INSERT INTO pre_announcements (feed, expected, severity, versions, title, link, first_seen, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(feed, expected) DO UPDATE SET
-                        severity = coalesce(excluded.severity, pre_announcements.severity),
-                        versions = CASE WHEN excluded.versions = '[]' THEN pre_announcements.versions
-                                        ELSE excluded.versions END,
-                        title = CASE WHEN excluded.title = '' THEN pre_announcements.title ELSE excluded.title END,
-                        link = coalesce(excluded.link, pre_announcements.link),
-                        updated = excluded.updated
-                    """,
-                arguments: [
-                    feed, announcement.expected, announcement.highestSeverity?.rawValue,
-                    try json(announcement.versions), announcement.title, announcement.link, at, at,
-                ])
+        for var announcement in content.preAnnouncements where StoredDate.storable(announcement.expected) != nil {
+            announcement.feed = feed
+            let day = announcement.expected
+            let stored = try PreAnnouncementRow.filter { $0.feed == feed && $0.expected == day }.record(db)
+            var row = PreAnnouncementRow(record: stored.map { $0.updated(by: announcement) } ?? announcement)
+            row.seen = at
+            _ = try row.upsertAndFetch(db) { _ in [PreAnnouncementRow.Columns.firstSeen.noOverwrite] }
         }
-    }
-
-    /// Only a 200 brings validators; a URL once published stays published.
-    private static func upsertURLState(_ state: FeedURLState, in db: Database) throws {
-        var state = state
-        if let known = try FeedURLStateRow.filter({ $0.feed == state.feed && $0.key == state.key }).record(db) {
-            if state.lastStatus != 200 {
-                state.etag = known.etag
-                state.lastModified = known.lastModified
-            }
-            state.lastSuccess = state.lastSuccess ?? known.lastSuccess
-        }
-        try FeedURLStateRow(record: state).upsert(db)
     }
 }
 
@@ -177,20 +152,34 @@ struct AdvisoryRow: RecordRow, PersistableRecord {
 }
 
 /// A pre-announced release as its `pre_announcements` row holds it (written by
-/// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row).
-struct PreAnnouncementRow: RecordRow {
+/// `Store.insertAdvisoryContent`, which merges a repeated announcement into its row by
+/// `PreAnnouncement.updated(by:)`). `firstSeen`/`updated` are the poll's time when written.
+struct PreAnnouncementRow: RecordRow, PersistableRecord {
     let record: PreAnnouncement
+    var seen: Date?
+
+    init(record: PreAnnouncement) {
+        self.record = record
+    }
 
     static let databaseTableName = "pre_announcements"
 
     enum Columns: String, RecordColumn {
-        case id, expected, severity, versions, title, link, feed
+        case id, expected, highestSeverity, versions, title, link, feed, firstSeen, updated
+
+        static let renamed: [Columns: String] = [.highestSeverity: "severity"]
     }
 
     static func decode(_ row: StoredRow<Columns>) throws -> PreAnnouncement {
-        let severity: String? = try row[.severity]
-        return PreAnnouncement(
-            expected: try row[.expected], highestSeverity: severity.flatMap(Severity.init(rawValue:)),
+        PreAnnouncement(
+            expected: try row[.expected],
+            highestSeverity: try row.optionalText(.highestSeverity, Severity.init(rawValue:)),
             versions: try row.json(.versions), title: try row[.title], link: try row[.link], feed: try row[.feed])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        try encodeRecord(to: &container)
+        container[Columns.firstSeen] = seen
+        container[Columns.updated] = seen
     }
 }

@@ -23,8 +23,7 @@ extension Store {
         -> (record: OutboxRecord, created: Bool)
     {
         try write { db in
-            let existing = OutboxRow.filter { $0.key == draft.key }.select({ $0.id }, as: Int64.self)
-            if let id = try existing.fetchOne(db) { return (try requireRow(db, id), false) }
+            if let existing = try OutboxRow.filter({ $0.key == draft.key }).record(db) { return (existing, false) }
             try insert(db, draft, at: at)
             let id = db.lastInsertedRowID
             if let review { try insert(db, review, at: at) }
@@ -94,14 +93,9 @@ extension Store {
     public func approveDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
-            var runState: RunState?
-            var stepState: StepState?
-            if let run = machine.record.runID, let step = machine.record.step {
-                let owner = try? runMachine(db, run: run)
-                runState = owner?.state
-                stepState = owner?.steps.first { $0.name == step }?.state
-            }
-            try apply(db, machine.approve(at: at, runState: runState, stepState: stepState), at: at)
+            let owner = machine.record.runID.flatMap { run in try? runMachine(db, run: run) }
+            let stepState = owner?.steps.first { $0.name == machine.record.step }?.state
+            try apply(db, machine.approve(at: at, runState: owner?.state, stepState: stepState), at: at)
             return try requireRow(db, id)
         }
     }
@@ -109,11 +103,7 @@ extension Store {
     /// Called by the run machine's writes when `approve RUN` approves an announce step that
     /// waits on this draft: the step has moved already; the draft becomes approved.
     func approveDraftOfStep(_ db: Database, _ id: Int64, at: Date) throws {
-        var machine = OutboxMachine(try requireRow(db, id))
-        guard case .write(let write) = machine.approve(at: at, runState: .active, stepState: .waitingApproval) else {
-            return
-        }
-        try OutboxRow(record: write.record).update(db)
+        try apply(db, to: try requireRow(db, id), at: at) { $0.approveWithStep(at: at) }
     }
 
     /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
@@ -141,10 +131,7 @@ extension Store {
     public func recoverSending(at: Date) throws(StoreError) -> [OutboxRecord] {
         try write { db in
             let sending = try OutboxRow.filter { $0.state == OutboxState.sending.rawValue }.order { $0.id }.records(db)
-            for record in sending {
-                var machine = OutboxMachine(record)
-                try apply(db, machine.interrupted(at: at), at: at)
-            }
+            for record in sending { try apply(db, to: record, at: at) { $0.interrupted(at: at) } }
             return try sending.map { try requireRow(db, $0.id) }
         }
     }
@@ -169,11 +156,8 @@ extension Store {
             let unsentOfClosed = OutboxRow.filter { unsent.contains($0.state) && closed.contains($0.runID) }
             var ids: [Int64] = []
             for record in try unsentOfClosed.order({ $0.id }).records(db) {
-                let state = RunRow.filter(key: record.runID).select({ $0.state }, as: String.self)
-                guard let runState = try state.fetchOne(db).flatMap(RunState.init(rawValue:)) else { continue }
-                var machine = OutboxMachine(record)
-                let action = machine.closeWithRun(runState, at: at)
-                try apply(db, action, at: at)
+                guard let runState = try RunRow.filter(key: record.runID).record(db)?.state else { continue }
+                let action = try apply(db, to: record, at: at) { $0.closeWithRun(runState, at: at) }
                 if case .write = action { ids.append(record.id) }
             }
             return ids
@@ -189,11 +173,8 @@ extension Store {
     /// stays as it is and says why. Returns the row and whether its reason changed.
     public func holdForDryRun(_ id: Int64, at: Date) throws(StoreError) -> (record: OutboxRecord, changed: Bool) {
         try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            let action = machine.holdForDryRun(at: at)
-            try apply(db, action, at: at)
-            if case .write = action { return (try requireRow(db, id), true) }
-            return (try requireRow(db, id), false)
+            let action = try apply(db, to: try requireRow(db, id), at: at) { $0.holdForDryRun(at: at) }
+            return (try requireRow(db, id), action != .none)
         }
     }
 
@@ -210,8 +191,7 @@ extension Store {
             let reviews = OutboxRow.filter { $0.runID == run && $0.step == step }
                 .filter { $0.role == OutboxRecord.Role.review.rawValue && unsent.contains($0.state) }
             for record in try reviews.order({ $0.id }).records(db) {
-                var review = OutboxMachine(record)
-                try apply(db, review.finishDryRun(at: at), at: at)
+                try apply(db, to: record, at: at) { $0.finishDryRun(at: at) }
             }
             return try requireRow(db, id)
         }
@@ -240,8 +220,7 @@ extension Store {
             $0.role == OutboxRecord.Role.review.rawValue && $0.key == original + ":review"
         }
         for record in try reviews.records(db) {
-            var review = OutboxMachine(record)
-            try apply(db, review.followWithdrawal(of: machine.record, at: at), at: at)
+            try apply(db, to: record, at: at) { $0.followWithdrawal(of: machine.record, at: at) }
         }
         return result
     }
@@ -253,10 +232,20 @@ extension Store {
         throws(StoreError) -> OutboxRecord
     {
         try write { db in
-            var machine = OutboxMachine(try requireRow(db, id))
-            try apply(db, event(&machine), at: at)
+            try apply(db, to: try requireRow(db, id), at: at, event)
             return try requireRow(db, id)
         }
+    }
+
+    /// Sends `record`'s machine one event and writes its action; returns the action.
+    @discardableResult
+    private func apply(
+        _ db: Database, to record: OutboxRecord, at: Date, _ event: (inout OutboxMachine) -> OutboxMachine.Action
+    ) throws -> OutboxMachine.Action {
+        var machine = OutboxMachine(record)
+        let action = event(&machine)
+        try apply(db, action, at: at)
+        return action
     }
 
     /// Writes an outbox machine's action (or throws its refusal), moving a run's announce step

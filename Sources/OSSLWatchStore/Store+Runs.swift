@@ -191,8 +191,7 @@ extension Store {
 
     /// Sets the final state `done` once every step is done or skipped.
     public func finishRun(run: Int64, state: RunState, reason: String?, at: Date) throws(StoreError) {
-        guard state == .done else { throw illegal("run \(run): the runner cannot finish a run as \(state.rawValue)") }
-        try transition(run: run, at: at) { $0.complete() }
+        try transition(run: run, at: at) { $0.complete(as: state) }
     }
 
     /// Records facts learnt during the run: the verified digest, the next downstream release.
@@ -218,12 +217,12 @@ extension Store {
         public var reopened: [String]
         /// Unsent plain announcements withdrawn (cancelled): their steps draft the security
         /// variant at the next drive, which must be approved again.
-        public var withdrawn: [Int64]
+        public var withdrawn: [Int64] = []
         /// Announce steps whose plain announcement is out or may be (sending, sent,
         /// needs-attention), or that passed without mail: the advisory is announced by hand.
-        public var alreadyAnnounced: [String]
+        public var alreadyAnnounced: [String] = []
         /// Security drafts not sent yet that now name fewer CVEs than the run (left as they are).
-        public var staleDrafts: [Int64]
+        public var staleDrafts: [Int64] = []
     }
 
     /// Records CVEs a run's target fixes that were not known when the run was created (the
@@ -233,21 +232,14 @@ extension Store {
     /// The list only grows. Returns nil when nothing is new or the run is final.
     public func addAdvisories(run id: Int64, cves: [String], at: Date) throws(StoreError) -> AdvisoryUpdate? {
         try write { db -> AdvisoryUpdate? in
-            let current = try requireRun(db, id)
-            guard !current.state.isFinal else { return nil }
-            var added: [String] = []
-            for cve in cves where !current.advisories.contains(cve) && !added.contains(cve) { added.append(cve) }
-            guard !added.isEmpty else { return nil }
-            var security = current
-            security.advisories += added
-            security.isSecurity = true
-            security.updatedAt = at
+            guard case let (security, added)? = try requireRun(db, id).addingAdvisories(cves, at: at) else {
+                return nil
+            }
             try RunRow(record: security).update(db)
             var machine = try runMachine(db, run: id)
             let (reopened, action) = machine.reopenSecuritySteps()
             try apply(db, run: id, action, at: at)
-            var update = AdvisoryUpdate(
-                run: current, added: added, reopened: reopened, withdrawn: [], alreadyAnnounced: [], staleDrafts: [])
+            var update = AdvisoryUpdate(run: security, added: added, reopened: reopened)
             for step in machine.steps where step.kind == .announce {
                 switch try withdrawPlainAnnouncement(db, run: id, step: step, cves: added, at: at) {
                 case .untouched: break
@@ -326,12 +318,10 @@ extension Store {
     /// Loads a run's machine from its rows (with the drafts its announce steps wait on).
     func runMachine(_ db: Database, run: Int64) throws -> RunMachine {
         let state = try requireRun(db, run).state
-        var drafts: [String: Int64] = [:]
         let waiting = OutboxRow.filter { $0.runID == run && $0.role == OutboxRecord.Role.message.rawValue }
             .filter { $0.state == OutboxState.drafted.rawValue }.order { $0.id }
-        for draft in try waiting.records(db) {
-            if let step = draft.step { drafts[step] = draft.id }
-        }
+        let drafts = Dictionary(
+            try waiting.records(db).compactMap { draft in draft.step.map { ($0, draft.id) } }, uniquingKeysWith: { $1 })
         let steps = try StepRow.filter { $0.runID == run }.order { $0.index }.fetchAll(db).map { row in
             RunMachine.Step(
                 name: row.record.name, kind: row.record.kind, state: row.record.state,

@@ -291,7 +291,7 @@ extension Watcher {
                 try store.recordFetch(state, content: content)
                 outcome.observations += content.advisories.count + content.preAnnouncements.count
                 changed = true
-            } catch let error as HTTPError where error.status == 404 || error.status == 410 {
+            } catch let error as HTTPError where FeedURLState.notPublished(error.status) {
                 state.lastStatus = error.status
                 do { try store.recordFetch(state) } catch { failure = failure ?? ("state store: \(error)", nil, nil) }
             } catch let error as HTTPError {

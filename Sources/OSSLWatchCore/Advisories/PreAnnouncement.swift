@@ -23,6 +23,15 @@ public struct PreAnnouncement: Sendable, Hashable, Codable {
         self.link = link
         self.feed = feed
     }
+
+    /// A repeated announcement of the same day (`newer`) over this stored one: what it says
+    /// replaces, but a severity, versions, title or link it leaves out are kept.
+    public func updated(by newer: PreAnnouncement) -> PreAnnouncement {
+        PreAnnouncement(
+            expected: newer.expected, highestSeverity: newer.highestSeverity ?? highestSeverity,
+            versions: newer.versions.isEmpty ? versions : newer.versions,
+            title: newer.title.isEmpty ? title : newer.title, link: newer.link ?? link, feed: newer.feed)
+    }
 }
 
 /// Decides which pre-announced releases are still awaited: the verdict shows them, the daemon

@@ -59,7 +59,7 @@ public struct FeedURLState: Sendable, Hashable, Codable {
     public var url: String
     public var etag: String?
     public var lastModified: String?
-    /// The last HTTP status: 200, 304, or 404 for "not published yet".
+    /// The last HTTP status: 200, 304, or 404 or 410 for "not published yet".
     public var lastStatus: Int?
     public var lastAttempt: Date
     /// The last 200 or 304.
@@ -81,4 +81,25 @@ public struct FeedURLState: Sendable, Hashable, Codable {
 
     /// True once the URL answered with a body (200, or 304 for one held).
     public var isPublished: Bool { lastSuccess != nil }
+
+    /// Whether an HTTP status means "not published yet" for an expanded URL.
+    public static func notPublished(_ status: Int?) -> Bool { status == 404 || status == 410 }
+
+    /// This fetch's state over what was known of the URL: only a 200 brings validators, and a
+    /// URL once published stays published.
+    public func recorded(over known: FeedURLState?) -> FeedURLState {
+        var state = self
+        if lastStatus != 200 {
+            state.etag = known?.etag
+            state.lastModified = known?.lastModified
+        }
+        state.lastSuccess = lastSuccess ?? known?.lastSuccess
+        return state
+    }
+
+    /// Whether the URL is forgotten: never published, it last said "not published yet" before
+    /// `cutoff` (a day without an advisory), so the table does not grow by a row per day forever.
+    public func isForgotten(notFoundBefore cutoff: Date) -> Bool {
+        !isPublished && Self.notPublished(lastStatus) && lastAttempt < cutoff
+    }
 }

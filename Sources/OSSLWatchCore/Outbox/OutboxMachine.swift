@@ -119,11 +119,20 @@ public struct OutboxMachine: Sendable, Hashable {
             }
             effect = StepEffect(state: .pending, approved: true)
         }
+        _ = approveWithStep(at: now)
+        return .write(Write(record: record, step: effect))
+    }
+
+    /// `osslwatch approve RUN` approved the announce step waiting on this draft (the run
+    /// machine checked the run and moved the step): the draft is approved; nothing when it is
+    /// not drafted.
+    public mutating func approveWithStep(at now: Date) -> Action {
+        guard record.state == .drafted else { return .none }
         record.state = .approved
         record.approvedAt = now
         record.reason = nil
         record.updatedAt = now
-        return .write(Write(record: record, step: effect))
+        return .write(Write(record: record))
     }
 
     /// `osslwatch drafts retry`: a failed or needs-attention message goes back to approved

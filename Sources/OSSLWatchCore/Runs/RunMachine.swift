@@ -238,8 +238,9 @@ public struct RunMachine: Sendable, Hashable {
     /// The states a pending step may take without an attempt.
     public static let marks: Set<StepState> = [.skipped, .waitingApproval, .needsAttention, .failed]
 
-    /// Every step settled: the run is done.
-    public mutating func complete() -> Action {
+    /// Every step settled: the run is done (the runner can finish a run as nothing else).
+    public mutating func complete(as target: RunState = .done) -> Action {
+        guard target == .done else { return .refuse(.notAnEnd(run: run, state: target)) }
         if let refusal = refuseIfFinal(.finish) { return .refuse(refusal) }
         guard steps.allSatisfy(\.state.isSettled) else { return .refuse(.unsettled(run: run)) }
         state = .done

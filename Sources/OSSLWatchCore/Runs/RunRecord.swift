@@ -48,4 +48,16 @@ public struct RunRecord: Sendable, Hashable, Codable {
         self.forced = forced
         self.supersededBy = supersededBy
     }
+
+    /// The run after learning that its target fixes `cves` (the advisory text came after the
+    /// release): a security release naming the ones it did not know, in the order given, with
+    /// those ids. Nil when none is new or the run is final: the list only grows.
+    public func addingAdvisories(_ cves: [String], at now: Date) -> (run: RunRecord, added: [String])? {
+        var run = self
+        for cve in cves where !run.advisories.contains(cve) { run.advisories.append(cve) }
+        guard !state.isFinal, run.advisories.count > advisories.count else { return nil }
+        run.isSecurity = true
+        run.updatedAt = now
+        return (run, Array(run.advisories.dropFirst(advisories.count)))
+    }
 }

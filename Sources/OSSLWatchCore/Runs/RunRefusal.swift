@@ -31,6 +31,8 @@ public enum RunRefusal: Sendable, Hashable, CustomStringConvertible {
     case notAMark(run: Int64, state: StepState)
     /// `complete` while a step is not done or skipped.
     case unsettled(run: Int64)
+    /// `complete` as another state than done.
+    case notAnEnd(run: Int64, state: RunState)
 
     /// One line naming the current state and, where there is one, what the operator can do.
     public var message: String {
@@ -57,6 +59,8 @@ public enum RunRefusal: Sendable, Hashable, CustomStringConvertible {
             "run \(run): a step cannot be marked \(state.rawValue) without an attempt"
         case .unsettled(let run):
             "run \(run) still has steps that are not done or skipped"
+        case .notAnEnd(let run, let state):
+            "run \(run): the runner cannot finish a run as \(state.rawValue)"
         }
     }
 

@@ -102,4 +102,18 @@ struct AnnounceListParserTests {
         #expect(!AnnounceListParser.isValidPattern("([unclosed"))
         #expect(AnnounceListParser.isValidPattern(AnnounceListParser.defaultTitlePattern))
     }
+
+    @Test func repeatedAnnouncementReplacesWhatItSaysAndKeepsWhatItLeavesOut() {
+        let day = Date(timeIntervalSince1970: 1_759_190_400)
+        let stored = PreAnnouncement(
+            expected: day, highestSeverity: .high, versions: [Self.v("3.5.4")], title: "first",
+            link: "https://example.org/1", feed: "announce")
+        let silent = PreAnnouncement(
+            expected: day, highestSeverity: nil, versions: [], title: "", link: nil, feed: "announce")
+        #expect(stored.updated(by: silent) == stored)
+        let correction = PreAnnouncement(
+            expected: day, highestSeverity: .moderate, versions: [Self.v("3.0.18")], title: "second",
+            link: "https://example.org/2", feed: "announce")
+        #expect(stored.updated(by: correction) == correction)
+    }
 }

@@ -67,6 +67,21 @@ import Testing
         if !legal { #expect(action.refusal == .stepNotWaiting(id: 9, run: 4, step: "announce", state: step)) }
     }
 
+    @Test(
+        "approve RUN on the step approves its draft alone (the run machine moved the step)",
+        arguments: OutboxState.allCases)
+    func approveWithStep(state: OutboxState) throws {
+        var machine = OutboxMachine(Self.record(state))
+        let action = machine.approveWithStep(at: Self.now)
+        guard state == .drafted else {
+            #expect(action == .none && machine.record == Self.record(state))
+            return
+        }
+        let write = try #require(action.write)
+        #expect(write.record.state == .approved && write.record.approvedAt == Self.now && write.record.reason == nil)
+        #expect(write.step == nil)
+    }
+
     @Test("approving a notice moves no step")
     func approveNotice() {
         var machine = OutboxMachine(Self.record(.drafted, run: nil))

@@ -1,3 +1,4 @@
+import Foundation
 import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
@@ -217,6 +218,36 @@ import Testing
             steps: [Step(name: "a", kind: .command, state: .done), Step(name: "b", kind: .command, state: .skipped)])
         let writes = try #require(settled.complete().writes)
         #expect(writes.run?.state == .done && settled.state == .done)
+    }
+
+    @Test("complete: the runner finishes a run as done only", arguments: RunState.allCases.filter { $0 != .done })
+    func completeAsAnotherState(state: RunState) {
+        var machine = RunMachine(run: 7, state: .active, steps: [Step(name: "a", kind: .command, state: .done)])
+        let action = machine.complete(as: state)
+        #expect(action.refusal == .notAnEnd(run: 7, state: state))
+        #expect(action.refusal?.message == "run 7: the runner cannot finish a run as \(state.rawValue)")
+        #expect(machine.state == .active)
+    }
+
+    @Test("late advisories: a run gains the CVEs new to it, in order, and is a security release; never once final")
+    func addingAdvisories() throws {
+        let version = try #require(OpenSSLVersion.parse(bare: "3.5.4"))
+        let created = Date(timeIntervalSince1970: 0)
+        let later = Date(timeIntervalSince1970: 60)
+        let run = RunRecord(
+            id: 7, project: "p", previous: version, target: version, advisories: ["CVE-2025-1"], createdAt: created,
+            updatedAt: created)
+        let (security, added) = try #require(
+            run.addingAdvisories(["CVE-2025-2", "CVE-2025-1", "CVE-2025-2"], at: later))
+        #expect(added == ["CVE-2025-2"])
+        #expect(security.advisories == ["CVE-2025-1", "CVE-2025-2"] && security.isSecurity)
+        #expect(security.updatedAt == later && security.createdAt == created)
+        #expect(run.addingAdvisories(["CVE-2025-1"], at: later) == nil)
+        for state in RunState.allCases where state.isFinal {
+            var final = run
+            final.state = state
+            #expect(final.addingAdvisories(["CVE-2025-3"], at: later) == nil)
+        }
     }
 
     // MARK: - Supersede
