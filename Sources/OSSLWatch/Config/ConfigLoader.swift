@@ -23,8 +23,6 @@ public enum ConfigLoader {
 
     /// Where the daemon and the CLI look without `--config`.
     public static let defaultPath = Configuration.defaultPath
-    /// The state directory when neither the YAML nor `$STATE_DIRECTORY` names one.
-    public static let fallbackStateDirectory = Configuration.fallbackStateDirectory
     /// Config files are small; anything larger is a mistake, not a config.
     static let maxFileBytes = 1 << 20
 
@@ -78,16 +76,6 @@ public enum ConfigLoader {
         return configuration
     }
 
-    /// What `osslwatch config check` runs: a full load whose result is only the verdict.
-    @discardableResult
-    public static func check(path: String, environment: [String: String]) throws(ConfigError) -> Configuration {
-        try load(path: path, environment: environment)
-    }
-
-    static func absolute(_ path: String, relativeTo base: String) -> String {
-        Configuration.absolute(path, relativeTo: base)
-    }
-
     /// What Yams names a duplicated key that is not a scalar.
     static let yamsUnconvertibleKey = "<uncovertable>"
 
@@ -98,11 +86,9 @@ public enum ConfigLoader {
             .composer(_, let problem, let mark, _):
             return "YAML syntax error at line \(mark.line):\(mark.column): \(problem)"
         case .duplicatedKeysInMapping(let duplicates, _):
-            // Yams orders the duplicates, and takes the position from the first, by comparing
-            // key nodes; complex (`? `) keys, and equal keys with different tags, compare
-            // unstably, so both the order and the position changed from one load of the same
-            // text to the next (found by the config fuzz harness). The names are sorted here, a
-            // complex key is named as such, and no position is given: the names find the lines.
+            // Yams orders the duplicates, and takes the position from the first, by comparing key
+            // nodes; complex (`? `) keys, and equal keys with different tags, compare unstably. So
+            // the names are sorted, a complex key is named as such, and no position is given.
             let complex = duplicates.contains(Self.yamsUnconvertibleKey)
             // A key with a tab or a line break is shown escaped, as in every other config error.
             let names = Set(duplicates.filter { $0 != Self.yamsUnconvertibleKey }).sorted().map { name in

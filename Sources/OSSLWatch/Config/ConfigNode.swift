@@ -19,13 +19,20 @@ struct ConfigNode {
             return ConfigNode(node: node, path: owner.childPath(key), file: owner.file)
         }
 
-        /// The value of a required key.
         func required(_ key: String) throws(ConfigError) -> ConfigNode {
             guard let node = self[key] else {
                 throw ConfigError(
                     .missingKey, file: owner.file, keyPath: owner.childPath(key), "required key is missing")
             }
             return node
+        }
+
+        /// `connect_timeout` and `timeout`: a request may not have less time than its connect.
+        func timeouts(connect: inout Double, total: inout Double) throws(ConfigError) {
+            if let value = self["connect_timeout"] { connect = try value.duration(in: 1...300) }
+            guard let value = self["timeout"] else { return }
+            total = try value.duration(in: 1...3600)
+            guard total >= connect else { throw value.error(.invalidValue, "must be at least connect_timeout") }
         }
     }
 
@@ -85,25 +92,31 @@ struct ConfigNode {
     /// Checks that the node is a mapping whose keys all belong to `keys`; an unknown key is
     /// reported with the closest known key when one is close enough to be a typo.
     func mapping(keys: [String]) throws(ConfigError) -> Mapping {
-        guard case .mapping(let mapping) = node else { throw wrongType("a mapping") }
         var values: [String: Node] = [:]
-        for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                throw wrongType("a mapping with text keys")
-            }
-            let key = scalar.string
+        try forEachEntry(expected: "a mapping") { key, value throws(ConfigError) in
             guard keys.contains(key) else {
-                var message = "unknown key"
-                if let suggestion = Self.closest(to: key, among: keys) {
-                    message += "; did you mean \"\(suggestion)\"?"
-                } else {
-                    message += "; known keys here: \(keys.joined(separator: ", "))"
-                }
-                throw ConfigError(.unknownKey, file: file, keyPath: childPath(key), message)
+                throw value.error(
+                    .unknownKey, "unknown key" + Self.hint(for: key, among: keys, listedAs: "known keys here"))
             }
-            values[key] = value
+            values[key] = value.node
         }
         return Mapping(owner: self, values: values)
+    }
+
+    /// Calls `body` with each key of a mapping with text keys and its value at the key's path.
+    /// - Parameter expected: what the message names when the node is no mapping.
+    func forEachEntry(expected: String, _ body: (String, ConfigNode) throws(ConfigError) -> Void) throws(ConfigError) {
+        guard case .mapping(let mapping) = node else { throw wrongType(expected) }
+        for (keyNode, value) in mapping {
+            guard case .scalar(let scalar) = keyNode else { throw wrongType("a mapping with text keys") }
+            try body(scalar.string, ConfigNode(node: value, path: childPath(scalar.string), file: file))
+        }
+    }
+
+    /// `; did you mean "x"?` naming the closest of `names`, or else all of them after `listedAs`.
+    static func hint(for text: String, among names: [String], listedAs: String) -> String {
+        if let suggestion = closest(to: text, among: names) { return "; did you mean \"\(suggestion)\"?" }
+        return "; \(listedAs): \(names.joined(separator: ", "))"
     }
 
     /// The items of a list, each with its `[index]` path.
@@ -121,22 +134,25 @@ struct ConfigNode {
     }
 
     /// One of `T`'s raw values; an unknown one is refused naming the closest (or every) known value.
-    /// - Parameter what: the value's name in the message ("feed kind").
-    func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, what: String) throws(ConfigError) -> T
+    /// - Parameters:
+    ///   - what: the value's name in the message ("feed kind").
+    ///   - suggest: whether a close value is named instead of them all.
+    func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, what: String, suggest: Bool = true)
+        throws(ConfigError) -> T
     where T.RawValue == String {
         let text = try string()
         if let value = T(rawValue: text) { return value }
         let names = T.allCases.map(\.rawValue)
-        var message = "unknown \(what) \(text.debugDescription)"
-        if let suggestion = Self.closest(to: text, among: names) {
-            message += "; did you mean \"\(suggestion)\"?"
-        } else {
-            message += "; one of: \(names.joined(separator: ", "))"
+        guard suggest else {
+            throw error(
+                .invalidValue, "unknown \(what) \(text.debugDescription); one of: \(names.joined(separator: ", "))")
         }
-        throw error(.invalidValue, message)
+        throw error(
+            .invalidValue,
+            "unknown \(what) \(text.debugDescription)" + Self.hint(for: text, among: names, listedAs: "one of"))
     }
 
-    /// A non-empty scalar.
+    /// A scalar that is not only blanks.
     func nonEmptyString() throws(ConfigError) -> String {
         let text = try string()
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -192,22 +208,15 @@ struct ConfigNode {
         return seconds
     }
 
+    static let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+
     /// Parses `300`, `0.5`, `90s`, `5m`, `1h`, `2d`; `nil` for anything else.
     package static func seconds(from text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let last = trimmed.last else { return nil }
         var number = Substring(trimmed)
         var factor = 1.0
-        switch last {
-        case "s": factor = 1
-        case "m": factor = 60
-        case "h": factor = 3600
-        case "d": factor = 86_400
-        default: factor = 0
-        }
-        if factor == 0 {
-            factor = 1
-        } else {
+        if let last = trimmed.last, let unit = Self.units[last] {
+            factor = unit
             number = number.dropLast()
         }
         guard !number.isEmpty, number.count <= 12,

@@ -15,35 +15,28 @@ extension ConfigParser {
     static let mailRetryKeys = ["initial", "max", "attempts"]
     static let announceKeys = ["display_name", "package_url", "changelog_url", "changelog_file", "to", "cc"]
 
-    /// The `mail:` section.
     func mail(_ node: ConfigNode) throws(ConfigError) -> MailSettings {
         let section = try node.mapping(keys: Self.mailKeys)
-        let fromNode = try section.required("from")
-        let from = try mailAddress(fromNode)
+        let from = try mailAddress(try section.required("from"))
         let to = try addressList(try section.required("to"))
         guard !to.isEmpty else { throw node.error(.invalidValue, "mail.to needs at least one address") }
         let templates =
             try section["templates"].map(path) ?? (directory as NSString).appendingPathComponent("templates")
         if options.checkFiles {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
-                let at = section["templates"] ?? node
+            let at = section["templates"] ?? node
+            guard Self.isDirectory(templates) else {
                 throw at.error(.missingFile, "template directory \(templates) does not exist")
             }
             // A misspelt variable or a syntax error shows now, not in a run's announce step.
             do {
                 try TemplateSet(directory: templates).validate(project: nil)
             } catch {
-                throw (section["templates"] ?? node).error(.invalidValue, "\(error)")
+                throw at.error(.invalidValue, "\(error)")
             }
         }
-        let domain: String
-        if let value = section["domain"] {
-            domain = try self.domain(value)
-        } else {
-            domain = String(Self.addrSpec(of: from).split(separator: "@").last ?? "localhost")
-        }
+        let domain =
+            try section["domain"].map(self.domain)
+            ?? String(Self.addrSpec(of: from).split(separator: "@").last ?? "localhost")
         let smtp = try smtp(try section.required("smtp"))
         var settings = MailSettings(
             from: from, to: to, templates: templates, domain: domain, smtp: smtp)
@@ -70,17 +63,9 @@ extension ConfigParser {
         let section = try node.mapping(keys: Self.smtpKeys)
         let urlNode = try section.required("url")
         let text = try urlNode.nonEmptyString()
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            scheme == "smtp" || scheme == "smtps"
-        else {
-            throw urlNode.error(.invalidURL, "\(text.debugDescription) is not an smtp:// or smtps:// URL")
-        }
-        guard let host = components.host, !host.isEmpty else {
-            throw urlNode.error(.invalidURL, "\(text.debugDescription) has no host")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw urlNode.error(.invalidURL, "must not contain user info; use smtp.user and smtp.password_file")
-        }
+        let (components, scheme, host) = try Self.urlParts(
+            text, at: urlNode, schemes: ["smtp", "smtps"], invalid: "is not an smtp:// or smtps:// URL",
+            userInfo: "use smtp.user and smtp.password_file")
         guard components.path.isEmpty || components.path == "/", components.query == nil else {
             throw urlNode.error(.invalidURL, "must be scheme, host and port only, like smtp://mail.example.org:587")
         }
@@ -96,13 +81,7 @@ extension ConfigParser {
             throw (section["require_starttls"] ?? node).error(
                 .invalidValue, "false would send the SMTP password in clear text to \(host); use smtps:// or STARTTLS")
         }
-        if let value = section["connect_timeout"] { smtp.connectTimeout = try value.duration(in: 1...300) }
-        if let value = section["timeout"] {
-            smtp.timeout = try value.duration(in: 1...3600)
-            guard smtp.timeout >= smtp.connectTimeout else {
-                throw value.error(.invalidValue, "must be at least connect_timeout")
-            }
-        }
+        try section.timeouts(connect: &smtp.connectTimeout, total: &smtp.timeout)
         if let value = section["envelope_from"] { smtp.envelopeFrom = Self.addrSpec(of: try mailAddress(value)) }
         return smtp
     }
@@ -148,9 +127,7 @@ extension ConfigParser {
     func checkAnnouncements(_ configuration: Configuration) throws(ConfigError) {
         guard configuration.mail != nil else { return }
         for (index, project) in configuration.projects.enumerated()
-        where project.steps.contains(where: {
-            $0.kind == .announce
-        }) {
+        where project.steps.map(\.kind).contains(.announce) {
             let missing = [
                 project.announce?.packageURL == nil ? "package_url" : nil,
                 project.announce?.changelogURL == nil ? "changelog_url" : nil,
@@ -192,12 +169,8 @@ extension ConfigParser {
     /// A host name for Message-IDs: letters, digits, dots and hyphens.
     func domain(_ node: ConfigNode) throws(ConfigError) -> String {
         let text = try node.nonEmptyString()
-        let allowed = text.utf8.allSatisfy { byte in
-            RunFacts.isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "-")
-        }
-        guard allowed, text.utf8.count <= 253, !text.hasPrefix("."), !text.hasSuffix("."), !text.contains("..")
+        guard Self.isASCIIWord(text, others: ".-"), text.utf8.count <= 253, !text.hasPrefix("."), !text.hasSuffix("."),
+            !text.contains("..")
         else {
             throw node.error(.invalidValue, "\(text.debugDescription) is not a host name like osslwatch.example.org")
         }

@@ -1,6 +1,5 @@
 import Foundation
 import OSSLWatchCore
-import Yams
 
 /// The pipeline part of a project: `steps`, `version_file`, `next_release`, `dry_run`, `supersede`.
 extension ConfigParser {
@@ -20,9 +19,7 @@ extension ConfigParser {
         if let node = fields["version_file"] {
             let section = try node.mapping(keys: Self.versionFileKeys)
             let path = try self.path(try section.required("path"))
-            let patternNode = try section.required("pattern")
-            let pattern = try patternNode.nonEmptyString()
-            try requireGroup(pattern, "version", at: patternNode)
+            let pattern = try groupPattern(try section.required("pattern"), "version")
             project.versionFile = VersionFileSettings(path: path, pattern: pattern)
         }
         if let node = fields["next_release"] {
@@ -38,14 +35,7 @@ extension ConfigParser {
         }
         if let node = fields["dry_run"] { project.dryRun = try node.bool() }
         if let node = fields["supersede"] {
-            let text = try node.string()
-            guard let policy = SupersedePolicy(rawValue: text) else {
-                throw node.error(
-                    .invalidValue,
-                    "unknown policy \(text.debugDescription); one of: "
-                        + SupersedePolicy.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            project.supersede = policy
+            project.supersede = try node.choice(SupersedePolicy.self, what: "policy", suggest: false)
         }
     }
 
@@ -66,7 +56,7 @@ extension ConfigParser {
                 }
                 when = parsed
             }
-            let idempotent = try fields["idempotent"].map { value throws(ConfigError) in try value.bool() }
+            let idempotent = try fields["idempotent"]?.bool()
             let action = try action(kind, fields)
             if kind == .updatePin, !result.contains(where: { $0.kind == .verifyTarball }) {
                 throw item.error(
@@ -83,12 +73,7 @@ extension ConfigParser {
         case .verifyTarball:
             var template = ConfirmationSettings.defaultTarballURL
             if let value = fields["tarball_url"] {
-                template = try value.nonEmptyString()
-                guard template.contains("{version}") || template.contains("{tag}") else {
-                    throw value.error(.invalidValue, "must contain {version} or {tag}")
-                }
-                let sample = ConfirmationSettings.expand(template, version: "3.5.4", tag: "openssl-3.5.4")
-                _ = try url(sample, at: value, allowLoopback: true)
+                template = try tarballTemplate(value, allowLoopback: true, tagAlone: true)
             }
             // The keyring is checked when the step runs: a missing one stops that run with a
             // reason instead of keeping the whole daemon from starting.
@@ -101,9 +86,7 @@ extension ConfigParser {
                 }
                 fingerprint = text.uppercased()
             }
-            let maxBytes = try fields["max_bytes"].map { value throws(ConfigError) in
-                try value.int(in: 1024...(1 << 30))
-            }
+            let maxBytes = try fields["max_bytes"]?.int(in: 1024...(1 << 30))
             return .verifyTarball(
                 tarballURL: template, keyring: keyring, fingerprint: fingerprint, maxBytes: maxBytes ?? 64 << 20)
         case .updatePin:
@@ -114,13 +97,10 @@ extension ConfigParser {
                 throw fileNode.error(.invalidValue, "must be a path inside the repository, without ..")
             }
             let patternNode = try fields.required("pattern")
-            let pattern = try patternNode.nonEmptyString()
-            try requireGroup(pattern, "version", at: patternNode)
+            let pattern = try groupPattern(patternNode, "version")
             var sha256Pattern: String?
             if let value = fields["sha256_pattern"] {
-                let text = try value.nonEmptyString()
-                try requireGroup(text, "sha256", at: value)
-                sha256Pattern = text
+                sha256Pattern = try groupPattern(value, "sha256")
             } else if !(try Regex(pattern: pattern, at: patternNode).contains(captureNamed: "sha256")) {
                 throw patternNode.error(
                     .invalidRegex, "captures no sha256: add a (?<sha256>...) group or a sha256_pattern key")
@@ -149,11 +129,9 @@ extension ConfigParser {
             if let value = fields["environment"] { spec.environment = try environment(value) }
             return .command(spec)
         case .approval:
-            return .approval(message: try fields["message"].map { value throws(ConfigError) in try value.string() })
+            return .approval(message: try fields["message"]?.string())
         case .verifyArtifact:
-            let maxBytes = try fields["max_bytes"].map { value throws(ConfigError) in
-                try value.int(in: 1024...(4 << 30))
-            }
+            let maxBytes = try fields["max_bytes"]?.int(in: 1024...(4 << 30))
             return .verifyArtifact(
                 path: try fields.required("path").nonEmptyString(),
                 maxBytes: maxBytes ?? ArtifactVerifier.defaultMaxDownloadBytes)
@@ -164,19 +142,9 @@ extension ConfigParser {
 
     /// A map of variable names (`[A-Za-z_][A-Za-z0-9_]*`, not `OSSLWATCH_*`) to text.
     func environment(_ node: ConfigNode) throws(ConfigError) -> [String: String] {
-        guard case .mapping(let mapping) = node.node else { throw node.wrongType("a mapping of names to text") }
         var result: [String: String] = [:]
-        for (keyNode, valueNode) in mapping {
-            guard case .scalar(let scalar) = keyNode else { throw node.wrongType("a mapping with text keys") }
-            let key = scalar.string
-            let child = ConfigNode(node: valueNode, path: node.childPath(key), file: file)
-            let bytes = Array(key.utf8)
-            let isWordByte = { (byte: UInt8) in
-                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-            }
-            guard let first = bytes.first, !RunFacts.isDigit(first), bytes.allSatisfy(isWordByte) else {
+        try node.forEachEntry(expected: "a mapping of names to text") { key, child throws(ConfigError) in
+            guard let first = key.first, !first.isNumber, Self.isASCIIWord(key, others: "_") else {
                 throw child.error(.invalidValue, "\(key.debugDescription) is not a variable name")
             }
             guard !key.hasPrefix("OSSLWATCH_") else {
@@ -185,22 +153,5 @@ extension ConfigParser {
             result[key] = try child.string()
         }
         return result
-    }
-
-    func requireGroup(_ pattern: String, _ group: String, at node: ConfigNode) throws(ConfigError) {
-        guard try Regex(pattern: pattern, at: node).contains(captureNamed: group) else {
-            throw node.error(.invalidRegex, "regex has no named group \"\(group)\"; write (?<\(group)>...)")
-        }
-    }
-}
-
-extension Regex where Output == AnyRegexOutput {
-    /// Compiles a configured pattern, reporting a failure at its key.
-    fileprivate init(pattern: String, at node: ConfigNode) throws(ConfigError) {
-        do {
-            try self.init(pattern)
-        } catch {
-            throw node.error(.invalidRegex, "regex does not compile: \(error)")
-        }
     }
 }

@@ -28,6 +28,8 @@ struct ConfigParser {
     ]
     static let linkedKeys = ["literal", "pin_file", "binary", "wheel"]
     static let pinFileKeys = ["path", "pattern", "sha256_pattern"]
+    static let advisoryKeys = ["urgent", "eol_warning_days", "pre_announcement_fast_poll"]
+    static let urgencyKeys = ["severities", "fast_poll_interval", "fast_poll_for", "notify_at_once"]
 
     static let week = 7 * 86_400.0
 
@@ -61,19 +63,13 @@ struct ConfigParser {
         if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
             return String(fromSystemd)
         }
-        return ConfigLoader.fallbackStateDirectory
+        return Configuration.fallbackStateDirectory
     }
 
     func http(_ node: ConfigNode) throws(ConfigError) -> HTTPSettings {
         let section = try node.mapping(keys: Self.httpKeys)
         var settings = HTTPSettings()
-        if let value = section["connect_timeout"] { settings.connectTimeout = try value.duration(in: 1...300) }
-        if let value = section["timeout"] {
-            settings.timeout = try value.duration(in: 1...3600)
-            guard settings.timeout >= settings.connectTimeout else {
-                throw value.error(.invalidValue, "must be at least connect_timeout")
-            }
-        }
+        try section.timeouts(connect: &settings.connectTimeout, total: &settings.timeout)
         if let value = section["max_body_bytes"] { settings.maxBodyBytes = try value.int(in: 1024...(64 << 20)) }
         if let value = section["max_redirects"] { settings.maxRedirects = try value.int(in: 0...5) }
         if let value = section["ca_file"] { settings.caFile = try readableFile(value) }
@@ -89,16 +85,14 @@ struct ConfigParser {
         let section = try node.mapping(keys: Self.daemonKeys)
         var settings = DaemonSettings()
         if let value = section["stop_timeout"] { settings.stopTimeout = try value.duration(in: 1...300) }
-        if let value = section["jitter"] {
-            settings.jitter = try value.fraction(in: 0...0.5)
-        }
+        if let value = section["jitter"] { settings.jitter = try value.fraction(in: 0...0.5) }
         if let value = section["metrics_file"] { settings.metricsFile = try writableFileLocation(value) }
         return settings
     }
 
     /// A non-empty path made absolute against the config file's directory.
     func path(_ node: ConfigNode) throws(ConfigError) -> String {
-        ConfigLoader.absolute(try node.nonEmptyString(), relativeTo: directory)
+        Configuration.absolute(try node.nonEmptyString(), relativeTo: directory)
     }
 
     /// A path whose directory exists, made absolute: the file itself is created by the daemon.
@@ -106,8 +100,7 @@ struct ConfigParser {
         let path = try self.path(node)
         guard options.checkFiles else { return path }
         let parent = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard Self.isDirectory(parent) else {
             throw node.error(.missingFile, "directory \(parent) does not exist")
         }
         return path
@@ -130,13 +123,7 @@ struct ConfigParser {
         if let value = section["min_feeds"] { settings.minFeeds = try value.int(in: 1...10) }
         if let value = section["checksum"] { settings.checksum = try value.bool() }
         if let value = section["tarball_url"] {
-            let template = try value.nonEmptyString()
-            guard template.contains("{version}") else {
-                throw value.error(.invalidValue, "must contain {version} (and may contain {tag})")
-            }
-            let sample = ConfirmationSettings.expand(template, version: "3.5.4", tag: "openssl-3.5.4")
-            _ = try url(sample, at: value, allowLoopback: allowLoopback)
-            settings.tarballURL = template
+            settings.tarballURL = try tarballTemplate(value, allowLoopback: allowLoopback, tagAlone: false)
         }
         if let value = section["max_tarball_bytes"] { settings.maxTarballBytes = try value.int(in: 1024...(1 << 30)) }
         return settings
@@ -155,11 +142,8 @@ struct ConfigParser {
             let components = try url(
                 try Self.sampleExpansion(try urlNode.nonEmptyString(), kind: kind, at: urlNode), at: urlNode,
                 allowLoopback: allowLoopback)
-            var interval = 300.0
-            if let value = fields["interval"] {
-                let minimum = Self.isLoopback(components.host) ? 1.0 : 30.0
-                interval = try value.duration(in: minimum...Self.week)
-            }
+            let minimum = Self.isLoopback(components.host) ? 1.0 : 30.0
+            let interval = try fields["interval"]?.duration(in: minimum...Self.week) ?? 300
             var feed = FeedSettings(name: name, kind: kind, url: try urlNode.string(), interval: interval)
             try advisoryFeed(fields, into: &feed, urlNode: urlNode)
             result.append(feed)
@@ -190,12 +174,11 @@ struct ConfigParser {
     func linked(_ node: ConfigNode) throws(ConfigError) -> LinkedSource {
         let section = try node.mapping(keys: Self.linkedKeys)
         let present = Self.linkedKeys.filter { section.values[$0] != nil }
+        guard !present.isEmpty else {
+            throw node.error(.missingKey, "needs exactly one of literal, pin_file, binary, wheel")
+        }
         guard present.count == 1, let key = present.first, let value = section[key] else {
-            if present.isEmpty {
-                throw node.error(.missingKey, "needs exactly one of literal, pin_file, binary, wheel")
-            }
-            throw node.error(
-                .invalidValue, "needs exactly one source, found \(present.joined(separator: " and "))")
+            throw node.error(.invalidValue, "needs exactly one source, found \(present.joined(separator: " and "))")
         }
         switch key {
         case "literal":
@@ -219,6 +202,78 @@ struct ConfigParser {
         }
     }
 
+    func advisories(_ node: ConfigNode) throws(ConfigError) -> AdvisorySettings {
+        let section = try node.mapping(keys: Self.advisoryKeys)
+        var settings = AdvisorySettings()
+        if let value = section["urgent"] { settings.urgent = try urgency(value) }
+        if let value = section["eol_warning_days"] { settings.eolWarningDays = try value.int(in: 0...3650) }
+        if let value = section["pre_announcement_fast_poll"] { settings.preAnnouncementFastPoll = try value.bool() }
+        return settings
+    }
+
+    /// `advisories.urgent`: which severities are urgent and what that changes.
+    func urgency(_ node: ConfigNode) throws(ConfigError) -> AdvisorySettings.Urgency {
+        let section = try node.mapping(keys: Self.urgencyKeys)
+        var urgency = AdvisorySettings.Urgency()
+        if let value = section["severities"] {
+            urgency.severities = Set(
+                try value.sequence().map { item throws(ConfigError) in
+                    let text = try item.nonEmptyString()
+                    guard
+                        let severity = Severity.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() })
+                    else {
+                        let names = Severity.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw item.error(.invalidValue, "unknown severity \"\(text)\"; one of: \(names)")
+                    }
+                    return severity
+                })
+        }
+        if let value = section["fast_poll_interval"] { urgency.fastPollInterval = try value.duration(in: 5...3600) }
+        if let value = section["fast_poll_for"] { urgency.fastPollFor = try value.duration(in: 60...(30 * 86_400)) }
+        if let value = section["notify_at_once"] { urgency.notifyAtOnce = try value.bool() }
+        return urgency
+    }
+
+    /// The longest `title_pattern` accepted; a subject pattern needs no more.
+    static let maxTitlePatternLength = 1024
+
+    /// The URL with its placeholder filled with a sample value, so the usual URL checks apply
+    /// to every URL the template can become. A placeholder the kind does not fill, or any other
+    /// `{…}`, is refused here with a message naming the placeholders allowed.
+    static func sampleExpansion(_ text: String, kind: FeedKind, at node: ConfigNode) throws(ConfigError) -> String {
+        var expanded = text
+        if let placeholder = kind.urlPlaceholder,
+            let sample = ["{date}": "20250930", "{cve}": "CVE-2025-9230"][placeholder]
+        {
+            expanded = text.replacingOccurrences(of: placeholder, with: sample)
+        }
+        if expanded.contains("{") || expanded.contains("}") {
+            let allowed =
+                kind.urlPlaceholder.map { "only \($0) is filled in for kind \(kind.rawValue)" }
+                ?? "kind \(kind.rawValue) fills in no placeholder"
+            throw node.error(.invalidURL, "\(text.debugDescription) holds a {…} placeholder; \(allowed)")
+        }
+        return expanded
+    }
+
+    /// The keys only some feed kinds read: `title_pattern` (announce-list).
+    func advisoryFeed(_ fields: ConfigNode.Mapping, into feed: inout FeedSettings, urlNode: ConfigNode)
+        throws(ConfigError)
+    {
+        guard let node = fields["title_pattern"] else { return }
+        guard feed.kind == .announceList else {
+            throw node.error(.unknownKey, "title_pattern is read only for kind announce-list")
+        }
+        let pattern = try node.nonEmptyString()
+        guard pattern.utf8.count <= Self.maxTitlePatternLength else {
+            throw node.error(.invalidRegex, "longer than \(Self.maxTitlePatternLength) bytes")
+        }
+        guard AnnounceListParser.isValidPattern(pattern) else {
+            throw node.error(.invalidRegex, "\(pattern.debugDescription) is not a valid regular expression")
+        }
+        feed.titlePattern = pattern
+    }
+
     // MARK: - Values
 
     /// The `name` of a list item (`slug`), used by no earlier item of the list: `seen` holds
@@ -238,15 +293,9 @@ struct ConfigParser {
     /// A name that is safe in the store, in branch names and in messages.
     func slug(_ node: ConfigNode) throws(ConfigError) -> String {
         let name = try node.string()
-        let bytes = Array(name.utf8)
-        let isLeading = { (byte: UInt8) in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
-        let isInner = { (byte: UInt8) in
-            isLeading(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-        guard let first = bytes.first, isLeading(first), bytes.count <= 64, bytes.allSatisfy(isInner) else {
+        guard let first = name.first, Self.isASCIIWord(String(first), lowercase: true), name.utf8.count <= 64,
+            Self.isASCIIWord(name, others: "._-", lowercase: true)
+        else {
             throw node.error(
                 .invalidValue,
                 "\(name.debugDescription) is not a valid name: lower-case letters, digits, '.', '_' and '-', "
@@ -255,17 +304,33 @@ struct ConfigParser {
         return name
     }
 
+    /// Whether `text` is only ASCII letters (lower-case ones when `lowercase`), digits and `others`.
+    static func isASCIIWord(_ text: String, others: String = "", lowercase: Bool = false) -> Bool {
+        text.allSatisfy { character in
+            character.isASCII
+                && ((character.isLetter && (!lowercase || character.isLowercase)) || character.isNumber
+                    || others.contains(character))
+        }
+    }
+
+    /// A tarball URL template: it must hold a placeholder, and what it expands to must be a URL
+    /// osslwatch fetches. `tagAlone`: whether `{tag}` without `{version}` is enough.
+    func tarballTemplate(_ node: ConfigNode, allowLoopback: Bool, tagAlone: Bool) throws(ConfigError) -> String {
+        let template = try node.nonEmptyString()
+        guard template.contains("{version}") || (tagAlone && template.contains("{tag}")) else {
+            throw node.error(
+                .invalidValue,
+                tagAlone ? "must contain {version} or {tag}" : "must contain {version} (and may contain {tag})")
+        }
+        let sample = ConfirmationSettings.expand(template, version: "3.5.4", tag: "openssl-3.5.4")
+        _ = try url(sample, at: node, allowLoopback: allowLoopback)
+        return template
+    }
+
     /// A URL osslwatch is willing to fetch: https, or http to loopback when the config allows it; no user info.
     func url(_ text: String, at node: ConfigNode, allowLoopback: Bool) throws(ConfigError) -> URLComponents {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
-            throw node.error(.invalidURL, "\(text.debugDescription) is not a valid absolute URL")
-        }
-        guard let host = components.host, !host.isEmpty else {
-            throw node.error(.invalidURL, "\(text.debugDescription) has no host")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw node.error(.invalidURL, "must not contain user info; secrets belong in files")
-        }
+        let (components, scheme, host) = try Self.urlParts(
+            text, at: node, invalid: "is not a valid absolute URL", userInfo: "secrets belong in files")
         switch scheme {
         case "https":
             return components
@@ -280,6 +345,25 @@ struct ConfigParser {
                 .invalidURL,
                 "scheme \"\(scheme)\" is not allowed; use https (http only to loopback with http.allow_http_loopback)")
         }
+    }
+
+    /// The parts of a URL with a scheme (one of `schemes` when given) and a host and without user
+    /// info; `invalid` and `userInfo` end the messages when it is no such URL or holds user info.
+    static func urlParts(
+        _ text: String, at node: ConfigNode, schemes: Set<String>? = nil, invalid: String, userInfo: String
+    ) throws(ConfigError) -> (components: URLComponents, scheme: String, host: String) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            schemes?.contains(scheme) ?? true
+        else {
+            throw node.error(.invalidURL, "\(text.debugDescription) \(invalid)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw node.error(.invalidURL, "\(text.debugDescription) has no host")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw node.error(.invalidURL, "must not contain user info; \(userInfo)")
+        }
+        return (components, scheme, host)
     }
 
     static func isLoopback(_ host: String?) -> Bool {
@@ -305,18 +389,14 @@ struct ConfigParser {
         return path
     }
 
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// A regular expression that compiles and has the named group the reader extracts.
     func regex(_ node: ConfigNode, group: String) throws(ConfigError) -> String {
-        let pattern = try node.nonEmptyString()
-        let compiled: Regex<AnyRegexOutput>
-        do {
-            compiled = try Regex(pattern)
-        } catch {
-            throw node.error(.invalidRegex, "regex does not compile: \(error)")
-        }
-        guard compiled.contains(captureNamed: group) else {
-            throw node.error(.invalidRegex, "regex has no named group \"\(group)\"; write (?<\(group)>...)")
-        }
+        let pattern = try groupPattern(node, group)
         do {
             // The reader's own check is the authority on the dialect it will run the pattern in.
             if group == "sha256" {
@@ -328,5 +408,25 @@ struct ConfigParser {
             throw node.error(.invalidRegex, error.message)
         }
         return pattern
+    }
+
+    /// A non-empty regular expression with the named `group`.
+    func groupPattern(_ node: ConfigNode, _ group: String) throws(ConfigError) -> String {
+        let pattern = try node.nonEmptyString()
+        guard try Regex(pattern: pattern, at: node).contains(captureNamed: group) else {
+            throw node.error(.invalidRegex, "regex has no named group \"\(group)\"; write (?<\(group)>...)")
+        }
+        return pattern
+    }
+}
+
+extension Regex where Output == AnyRegexOutput {
+    /// Compiles a configured pattern, reporting a failure at its key.
+    init(pattern: String, at node: ConfigNode) throws(ConfigError) {
+        do {
+            try self.init(pattern)
+        } catch {
+            throw node.error(.invalidRegex, "regex does not compile: \(error)")
+        }
     }
 }

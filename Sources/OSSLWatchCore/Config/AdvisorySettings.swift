@@ -7,41 +7,29 @@ public struct AdvisorySettings: Sendable, Hashable {
     /// What happens when an advisory of an urgent severity appears.
     public struct Urgency: Sendable, Hashable {
         /// Severities that count as urgent; empty turns urgency off.
-        public var severities: Set<Severity>
+        public var severities: Set<Severity> = [.high, .critical]
         /// The poll interval of the release feeds while urgent, in seconds; never lengthens a feed's own interval.
-        public var fastPollInterval: TimeInterval
+        public var fastPollInterval: TimeInterval = 60
         /// How long after the advisory's publication the release feeds are polled fast, in seconds.
-        public var fastPollFor: TimeInterval
+        public var fastPollFor: TimeInterval = 48 * 3600
         /// Whether the maintainers' notice about an urgent advisory goes out at once rather than with the next digest.
-        public var notifyAtOnce: Bool
+        public var notifyAtOnce = true
 
-        public init(
-            severities: Set<Severity> = [.high, .critical], fastPollInterval: TimeInterval = 60,
-            fastPollFor: TimeInterval = 48 * 3600, notifyAtOnce: Bool = true
-        ) {
-            self.severities = severities
-            self.fastPollInterval = fastPollInterval
-            self.fastPollFor = fastPollFor
-            self.notifyAtOnce = notifyAtOnce
-        }
+        public init() {}
     }
 
     /// How long after a pre-announced day the release is still awaited (shown, polled for): a
     /// release that slipped by days is still expected, one that slipped by weeks is not.
     public static let preAnnouncementGrace: TimeInterval = 7 * 86_400
 
-    public var urgent: Urgency
+    public var urgent = Urgency()
     /// The `eol-soon` window for projects that do not set their own `eol_warning_days`.
-    public var eolWarningDays: Int
+    public var eolWarningDays = 90
     /// Whether the release feeds are polled at the urgent interval from a pre-announced date
     /// on, until a release of that date is seen (or `preAnnouncementGrace` has passed).
-    public var preAnnouncementFastPoll: Bool
+    public var preAnnouncementFastPoll = true
 
-    public init(urgent: Urgency = Urgency(), eolWarningDays: Int = 90, preAnnouncementFastPoll: Bool = true) {
-        self.urgent = urgent
-        self.eolWarningDays = eolWarningDays
-        self.preAnnouncementFastPoll = preAnnouncementFastPoll
-    }
+    public init() {}
 
     /// Whether an advisory (or a fix, or a pre-announcement) of `severity` is urgent; an unknown severity is not.
     public func isUrgent(_ severity: Severity?) -> Bool {

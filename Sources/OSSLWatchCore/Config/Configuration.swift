@@ -14,7 +14,7 @@ public struct Configuration: Sendable, Hashable {
     public var feeds: [FeedSettings]
     public var projects: [ProjectSettings]
     public var daemon: DaemonSettings
-    /// Severity policy, end-of-life notices and pre-announcement matching (issue 6).
+    /// Severity policy, end-of-life notices and pre-announcement matching.
     public var advisories: AdvisorySettings
     /// Announcement drafts and SMTP delivery; `nil` when the config has no `mail:` section.
     public var mail: MailSettings?
@@ -183,24 +183,16 @@ public struct ConfirmationSettings: Sendable, Hashable {
         "https://github.com/openssl/openssl/releases/download/{tag}/openssl-{version}.tar.gz"
 
     /// How many distinct feeds must see a release for it to be confirmed by sightings alone.
-    public var minFeeds: Int
+    public var minFeeds = 2
     /// Whether one sighting plus a tarball matching its published `.sha256` also confirms.
-    public var checksum: Bool
+    public var checksum = true
     /// Where the tarball is; `{version}` (`3.5.4`) and `{tag}` (`openssl-3.5.4`) are substituted.
     /// The `.sha256` lives at the same URL with `.sha256` appended.
-    public var tarballURL: String
+    public var tarballURL = Self.defaultTarballURL
     /// Largest tarball streamed through SHA-256.
-    public var maxTarballBytes: Int
+    public var maxTarballBytes = 64 << 20
 
-    public init(
-        minFeeds: Int = 2, checksum: Bool = true, tarballURL: String = Self.defaultTarballURL,
-        maxTarballBytes: Int = 64 << 20
-    ) {
-        self.minFeeds = minFeeds
-        self.checksum = checksum
-        self.tarballURL = tarballURL
-        self.maxTarballBytes = maxTarballBytes
-    }
+    public init() {}
 
     /// The tarball URL of one release.
     public func tarballURL(for version: OpenSSLVersion) -> String {

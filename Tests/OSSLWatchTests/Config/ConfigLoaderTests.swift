@@ -190,7 +190,7 @@ import Testing
     @Test("config check accepts the shipped local example, whose pin file is in the repository")
     func shippedLocalExample() throws {
         let path = Self.repository.appendingPathComponent("config/examples/local.yaml").path
-        let config = try ConfigLoader.check(path: path, environment: ["STATE_DIRECTORY": "/elsewhere"])
+        let config = try ConfigLoader.load(path: path, environment: ["STATE_DIRECTORY": "/elsewhere"])
         #expect(config.stateDirectory == Self.repository.standardizedFileURL.path + "/var/state")
         #expect(config.feeds.count == 5)
         guard case .pinFile(let pin, let pattern, let sha256Pattern) = config.projects.first?.linked else {
@@ -206,7 +206,7 @@ import Testing
     func shippedDefault() throws {
         let path = Self.repository.appendingPathComponent("config/osslwatch.yaml").path
         // With file checks on, the one failure is the production pin path: that proves the check runs.
-        let error = try #require(throws: ConfigError.self) { try ConfigLoader.check(path: path, environment: [:]) }
+        let error = try #require(throws: ConfigError.self) { try ConfigLoader.load(path: path, environment: [:]) }
         #expect(error.keyPath == "projects[0].linked.pin_file.path")
         #expect(error.code == .missingFile)
         let config = try ConfigLoader.load(
