@@ -49,8 +49,7 @@ struct DraftsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let records = try storeCall { () throws(StoreError) in try store.outboxRecords() }.reversed()
         let maildir = Maildir(stateDirectory: configuration.stateDirectory)
         if json {
@@ -108,8 +107,7 @@ struct DraftsShowCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let draftID = id
         guard let record = try storeCall({ () throws(StoreError) in try store.outbox(draftID) }) else {
             printError("osslwatch drafts show: no draft \(id) (`osslwatch drafts` lists them)")
@@ -130,8 +128,7 @@ struct DraftChangeOptions: ParsableArguments {
     @OptionGroup var daemonPIDFile: PIDFileOption
 
     func perform(_ verb: String, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let record: OutboxRecord
         do {
             record = try change(store)
