@@ -108,15 +108,14 @@ struct DraftsShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, store) = try options.openStore()
-        let draftID = id
-        guard let record = try storeCall({ () throws(StoreError) in try store.outbox(draftID) }) else {
+        guard let record = try storeCall({ () throws(StoreError) in try store.outbox(id) }) else {
             printError("osslwatch drafts show: no draft \(id) (`osslwatch drafts` lists them)")
             throw ExitCode(65)
         }
         let file = Maildir(stateDirectory: configuration.stateDirectory).find(record.maildirFile)
         let bytes =
             try file.flatMap(FileManager.default.contents(atPath:))
-            ?? storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
+            ?? storeCall { () throws(StoreError) in try store.outboxMessage(id) }.map { Data($0) }
         FileHandle.standardOutput.write(bytes ?? Data())
     }
 }
@@ -162,10 +161,7 @@ struct DraftsApproveCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let draftID = id
-        try change.perform("approve") { store throws(StoreError) in
-            try store.approveDraft(draftID, at: Date())
-        }
+        try change.perform("approve") { store throws(StoreError) in try store.approveDraft(id, at: Date()) }
     }
 }
 
@@ -186,7 +182,6 @@ struct DraftsRetryCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let draftID = id
-        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
+        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(id, at: Date()) }
     }
 }

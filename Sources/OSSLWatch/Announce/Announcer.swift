@@ -69,7 +69,7 @@ public struct Announcer: Sendable {
             review?.recipients = try Self.envelope([reviewer])
             review?.state = dryRun ? .cancelled : .approved
         }
-        return try record(message, review: review, bytes: drafted.bytes, now: now)
+        return try record(message, review: review, now: now)
     }
 
     /// A notice to the maintainers, drafted unless its key exists; approved at once unless
@@ -90,7 +90,7 @@ public struct Announcer: Sendable {
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: Self.fileName(now),
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(mail.maintainers), message: drafted.bytes,
             state: mail.noticesNeedApproval || dryRun ? .drafted : .approved, reason: dryRun ? Store.dryRunReason : nil)
-        return try record(draft, review: nil, bytes: drafted.bytes, now: now)
+        return try record(draft, review: nil, now: now)
     }
 
     /// Writes the row's bytes to the Maildir again when its file is gone from `new/` and `cur/`
@@ -136,14 +136,14 @@ public struct Announcer: Sendable {
 
     /// Records the row first (so a crash leaves a row whose file `ensureDraftFile` restores,
     /// never a file without a row), then delivers the file.
-    private func record(_ draft: OutboxDraft, review: OutboxDraft?, bytes: [UInt8], now: Date) throws(OutboxError)
+    private func record(_ draft: OutboxDraft, review: OutboxDraft?, now: Date) throws(OutboxError)
         -> OutboxRecord
     {
         let (record, created) = try storeCall { () throws(StoreError) in
             try store.createDraft(draft, review: review, at: now)
         }
         if created {
-            try maildir.deliver(bytes, name: record.maildirFile)
+            try maildir.deliver(draft.message, name: record.maildirFile)
             var metadata = record.logMetadata
             metadata["file"] = "\(maildir.find(record.maildirFile) ?? "-")"
             metadata["review_copy"] = "\(review != nil)"

@@ -14,10 +14,7 @@ public enum CheckReportRenderer {
 
     /// A plain-text report: a feed table, then a block per project.
     public static func text(_ report: CheckReport) -> String {
-        var lines: [String] = []
-        lines.append("osslwatch check at \(timestamp(report.checkedAt))")
-        lines.append("")
-        lines.append("Feeds")
+        var lines = ["osslwatch check at \(timestamp(report.checkedAt))", "", "Feeds"]
         var rows = [["FEED", "KIND", "RESULT", "LAST SUCCESS", "ERRORS", "NOTE"]]
         for outcome in report.feeds {
             let state = report.feedStates.first { $0.name == outcome.feed }

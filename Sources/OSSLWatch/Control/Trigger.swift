@@ -112,7 +112,6 @@ extension TriggerError {
 
 /// What `osslwatch trigger` did: the request it recorded and whether the daemon was told.
 public struct TriggerOutcome: Sendable {
-    /// How the SIGUSR1 went.
     public enum Delivery: Sendable, Hashable {
         /// The daemon (this pid) was signalled.
         case signalled(pid_t)
