@@ -17,7 +17,6 @@ public struct Announcer: Sendable {
     /// sending without a human (review copies are withheld, notices wait), each saying why.
     public var dryRun: Bool = false
 
-    /// The outbox key of a run's announcement.
     public static func key(run: Int64, step: String) -> String { "run:\(run):\(step)" }
 
     /// The run's announcement, drafted now unless it exists. A new draft waits for approval

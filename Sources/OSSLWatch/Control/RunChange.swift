@@ -17,7 +17,6 @@ public enum RunChange {
         case retry(step: String)
         /// A step that has not run (or failed, or waits) is skipped.
         case skip(step: String)
-        /// The run stops for good.
         case cancel
 
         /// The command word, for messages.

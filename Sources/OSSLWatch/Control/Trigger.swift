@@ -113,7 +113,6 @@ extension TriggerError {
 /// What `osslwatch trigger` did: the request it recorded and whether the daemon was told.
 public struct TriggerOutcome: Sendable {
     public enum Delivery: Sendable, Hashable {
-        /// The daemon (this pid) was signalled.
         case signalled(pid_t)
         /// No daemon to signal; the reason says why (no pid file, stale pid, recycled pid).
         case notRunning(String)
