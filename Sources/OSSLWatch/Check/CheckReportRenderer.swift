@@ -61,8 +61,7 @@ public enum CheckReportRenderer {
     }
 
     private static func resultText(_ outcome: FeedPollOutcome) -> String {
-        let status = outcome.status.map { "\($0) " } ?? ""
-        return status + outcome.result.rawValue
+        (outcome.status.map { "\($0) " } ?? "") + outcome.result.rawValue
     }
 
     private static func note(for outcome: FeedPollOutcome) -> String {

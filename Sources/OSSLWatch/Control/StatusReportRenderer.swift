@@ -52,10 +52,9 @@ public enum StatusReportRenderer {
         } else {
             lines.append("Pending requests")
             for request in report.pendingRequests {
-                var what = "poll"
-                if request.kind == .run {
-                    what = "run \(request.project ?? "?") \(request.version?.description ?? "?")"
-                }
+                let what =
+                    request.kind == .run
+                    ? "run \(request.project ?? "?") \(request.version?.description ?? "?")" : "poll"
                 lines.append(
                     "  #\(request.id)  \(what)  since \(CheckReportRenderer.timestamp(request.createdAt))")
             }
