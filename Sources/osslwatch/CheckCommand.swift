@@ -28,7 +28,7 @@ struct CheckCommand: AsyncParsableCommand {
             (expected); --json carries the same.
 
             Exit status, the first that applies:
-            \(CheckExitCode.allCases.sorted { $0.precedence < $1.precedence }.map { "  \(String(format: "%2d", $0.rawValue))  \($0.meaning)" }.joined(separator: "\n"))
+            \(CheckExitCode.allCases.map { "  \(String(format: "%2d", $0.rawValue))  \($0.meaning)" }.joined(separator: "\n"))
               73  the state directory or database cannot be created
               74  a row of the store does not read back (the line names table, key and column)
             """

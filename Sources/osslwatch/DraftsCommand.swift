@@ -49,8 +49,7 @@ struct DraftsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let records = try storeCall { () throws(StoreError) in try store.outboxRecords() }.reversed()
         let maildir = Maildir(stateDirectory: configuration.stateDirectory)
         if json {
@@ -108,17 +107,15 @@ struct DraftsShowCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
-        let draftID = id
-        guard let record = try storeCall({ () throws(StoreError) in try store.outbox(draftID) }) else {
+        let (configuration, store) = try options.openStore()
+        guard let record = try storeCall({ () throws(StoreError) in try store.outbox(id) }) else {
             printError("osslwatch drafts show: no draft \(id) (`osslwatch drafts` lists them)")
             throw ExitCode(65)
         }
         let file = Maildir(stateDirectory: configuration.stateDirectory).find(record.maildirFile)
         let bytes =
             try file.flatMap(FileManager.default.contents(atPath:))
-            ?? storeCall { () throws(StoreError) in try store.outboxMessage(draftID) }.map { Data($0) }
+            ?? storeCall { () throws(StoreError) in try store.outboxMessage(id) }.map { Data($0) }
         FileHandle.standardOutput.write(bytes ?? Data())
     }
 }
@@ -130,8 +127,7 @@ struct DraftChangeOptions: ParsableArguments {
     @OptionGroup var daemonPIDFile: PIDFileOption
 
     func perform(_ verb: String, _ change: (Store) throws(StoreError) -> OutboxRecord) throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let record: OutboxRecord
         do {
             record = try change(store)
@@ -165,10 +161,7 @@ struct DraftsApproveCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let draftID = id
-        try change.perform("approve") { store throws(StoreError) in
-            try store.approveDraft(draftID, at: Date())
-        }
+        try change.perform("approve") { store throws(StoreError) in try store.approveDraft(id, at: Date()) }
     }
 }
 
@@ -189,7 +182,6 @@ struct DraftsRetryCommand: AsyncParsableCommand {
     var id: Int64
 
     func run() async throws {
-        let draftID = id
-        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(draftID, at: Date()) }
+        try change.perform("retry") { store throws(StoreError) in try store.retryDraft(id, at: Date()) }
     }
 }

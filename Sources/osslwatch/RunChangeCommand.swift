@@ -105,8 +105,7 @@ struct RunChangeOptions: ParsableArguments {
 
     /// Records `action` on the run given on the command line and signals the daemon.
     func perform(_ action: RunChange.Action) throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let updated: RunRecord
         do {
             updated = try RunChange.apply(action, run: run, store: store, now: Date())

@@ -40,8 +40,7 @@ struct RunsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (_, store) = try options.openStore()
         let report = try storeCall { () throws(StoreError) in
             try RunsReport.load(store: store, project: project, now: Date())
         }
@@ -64,8 +63,7 @@ struct RunsShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (_, store) = try options.openStore()
         let id = run
         let found = try storeCall { () throws(StoreError) in
             try RunsReportDetail.load(store: store, run: id, now: Date())
@@ -78,9 +76,13 @@ struct RunsShowCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the state store named by the configuration, or ends with EX_CANTCREAT and one line.
-func openStore(_ configuration: Configuration) throws -> Store {
-    try openStore(directory: configuration.stateDirectory)
+extension GlobalOptions {
+    /// The configuration (its files unchecked: a command reading the store needs none of them) and
+    /// the state store it names, or ends with the status and one line of whichever failed.
+    func openStore() throws -> (Configuration, Store) {
+        let configuration = try loadConfiguration(checkFiles: false)
+        return (configuration, try osslwatch.openStore(directory: configuration.stateDirectory))
+    }
 }
 
 /// Opens the state store in `directory`, or ends with EX_CANTCREAT and one line.

@@ -26,8 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var daemonPIDFile: PIDFileOption
 
     func run() async throws {
-        let configuration = try options.loadConfiguration(checkFiles: false)
-        let store = try openStore(configuration)
+        let (configuration, store) = try options.openStore()
         let file = daemonPIDFile.file
         let report = try storeCall { () throws(StoreError) in
             try StatusReport.load(configuration: configuration, store: store, pidFile: file)

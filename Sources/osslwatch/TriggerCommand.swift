@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSLWatch
+import OSSLWatchCore
 import OSSLWatchStore
 
 struct TriggerCommand: AsyncParsableCommand {
@@ -57,7 +58,7 @@ struct TriggerCommand: AsyncParsableCommand {
             printError("osslwatch trigger: \(error)")
             throw ExitCode(error.exitStatus)
         }
-        let store = try openStore(configuration)
+        let store = try openStore(directory: configuration.stateDirectory)
         let outcome: TriggerOutcome
         do {
             outcome = try Trigger.perform(

@@ -71,9 +71,7 @@ public struct AnnouncementContext: Sendable, Hashable, Codable {
     public var isUrgentAdvisory: Bool = false
     /// OpenSSL pre-announced a security release.
     public var isExpectedRelease: Bool = false
-}
 
-extension AnnouncementContext {
     /// The changelog anchor pyca-style RST gives a release: `46.0.2` -> `v46-0-2`
     /// (every character but ASCII letters and digits becomes `-`, letters are lower-cased).
     public static func anchor(for release: String) -> String {

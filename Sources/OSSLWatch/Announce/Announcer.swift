@@ -17,7 +17,6 @@ public struct Announcer: Sendable {
     /// sending without a human (review copies are withheld, notices wait), each saying why.
     public var dryRun: Bool = false
 
-    /// The outbox key of a run's announcement.
     public static func key(run: Int64, step: String) -> String { "run:\(run):\(step)" }
 
     /// The run's announcement, drafted now unless it exists. A new draft waits for approval
@@ -69,7 +68,7 @@ public struct Announcer: Sendable {
             review?.recipients = try Self.envelope([reviewer])
             review?.state = dryRun ? .cancelled : .approved
         }
-        return try record(message, review: review, bytes: drafted.bytes, now: now)
+        return try record(message, review: review, now: now)
     }
 
     /// A notice to the maintainers, drafted unless its key exists; approved at once unless
@@ -90,7 +89,7 @@ public struct Announcer: Sendable {
             messageID: Self.bare(messageID), subject: drafted.subject, maildirFile: Self.fileName(now),
             envelopeFrom: envelopeFrom, recipients: try Self.envelope(mail.maintainers), message: drafted.bytes,
             state: mail.noticesNeedApproval || dryRun ? .drafted : .approved, reason: dryRun ? Store.dryRunReason : nil)
-        return try record(draft, review: nil, bytes: drafted.bytes, now: now)
+        return try record(draft, review: nil, now: now)
     }
 
     /// Writes the row's bytes to the Maildir again when its file is gone from `new/` and `cur/`
@@ -136,14 +135,14 @@ public struct Announcer: Sendable {
 
     /// Records the row first (so a crash leaves a row whose file `ensureDraftFile` restores,
     /// never a file without a row), then delivers the file.
-    private func record(_ draft: OutboxDraft, review: OutboxDraft?, bytes: [UInt8], now: Date) throws(OutboxError)
+    private func record(_ draft: OutboxDraft, review: OutboxDraft?, now: Date) throws(OutboxError)
         -> OutboxRecord
     {
         let (record, created) = try storeCall { () throws(StoreError) in
             try store.createDraft(draft, review: review, at: now)
         }
         if created {
-            try maildir.deliver(bytes, name: record.maildirFile)
+            try maildir.deliver(draft.message, name: record.maildirFile)
             var metadata = record.logMetadata
             metadata["file"] = "\(maildir.find(record.maildirFile) ?? "-")"
             metadata["review_copy"] = "\(review != nil)"
@@ -184,4 +183,22 @@ public struct Announcer: Sendable {
             throw OutboxError(.store, "\(error)")
         }
     }
+}
+
+/// Why a message could not be drafted or handed to the sender: one line naming the file,
+/// template or credential at fault.
+public typealias OutboxError = OneLineError<OutboxErrorCode>
+
+/// The codes of `OutboxError`, for the callers that branch on them.
+public enum OutboxErrorCode: String, Sendable, Hashable {
+    /// The Maildir could not be created or written.
+    case io
+    /// The template or the message could not be rendered (the `MailError` says where).
+    case render
+    /// A run fact or a configured address is unusable for a message.
+    case invalidInput = "invalid-input"
+    /// The SMTP password could not be read.
+    case credential
+    /// The store refused or failed.
+    case store
 }

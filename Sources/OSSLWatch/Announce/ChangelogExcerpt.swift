@@ -38,15 +38,11 @@ public struct ChangelogExcerpt: Sendable, Hashable {
             separator: "\n", omittingEmptySubsequences: false
         ).map(String.init)
         let anchorLine = ".. _\(AnnouncementContext.anchor(for: version)):"
-        var headingIndex: Int?
-        for index in lines.indices where Self.isHeading(lines, at: index) {
+        let headingIndex = lines.indices.first { index in
+            guard Self.isHeading(lines, at: index) else { return false }
             let title = lines[index].trimmingCharacters(in: .whitespaces)
-            let named = title == version || title.hasPrefix(version + " - ") || title.hasPrefix(version + " ")
-            let anchored = Self.anchorBefore(lines, heading: index) == anchorLine
-            if anchored || named {
-                headingIndex = index
-                break
-            }
+            return title == version || title.hasPrefix(version + " ")
+                || Self.anchorBefore(lines, heading: index) == anchorLine
         }
         guard let headingIndex else {
             throw MailError(
@@ -55,8 +51,7 @@ public struct ChangelogExcerpt: Sendable, Hashable {
         }
         var bullets: [String] = []
         var current: String?
-        var index = headingIndex + 2
-        while index < lines.count {
+        for index in (headingIndex + 2)..<lines.count {
             let line = lines[index]
             if Self.isHeading(lines, at: index) || Self.isAnchor(line) { break }
             if line.hasPrefix("* ") || line == "*" || line.hasPrefix("- ") {
@@ -72,7 +67,6 @@ public struct ChangelogExcerpt: Sendable, Hashable {
                 if let current { bullets.append(current) }
                 current = nil
             }
-            index += 1
         }
         if let current { bullets.append(current) }
         self.version = version

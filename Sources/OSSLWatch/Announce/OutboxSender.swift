@@ -63,7 +63,6 @@ public struct OutboxSender: Sendable {
             }
             return held
         }
-        let password = login.password
         let sending = try store.beginSending(record.id, at: surroundings.now())
         guard let bytes = try store.outboxMessage(record.id) else {
             return try store.finishSending(
@@ -75,7 +74,7 @@ public struct OutboxSender: Sendable {
         let started = ContinuousClock.now
         let outcome: Store.SendOutcome
         do {
-            let reply = try await SMTPClient(settings: settings, password: password).send(
+            let reply = try await SMTPClient(settings: settings, password: login.password).send(
                 envelopeFrom: sending.envelopeFrom, recipients: sending.recipients, message: bytes)
             outcome = .sent(code: reply.code, text: reply.text)
         } catch {

@@ -45,10 +45,11 @@ extension CheckReport {
     }
 }
 
-/// Exit statuses of `osslwatch check`, most important first when several apply.
+/// Exit statuses of `osslwatch check`, declared (and so in `allCases`) in the order they win
+/// when several apply; 78 ends the run before any other.
 public enum CheckExitCode: Int32, Sendable, CaseIterable {
-    /// Every project is up to date, or has notices only (new series, end of life, pre-release).
-    case ok = 0
+    /// The configuration is invalid (EX_CONFIG); nothing was polled.
+    case config = 78
     /// At least one project has a confirmed patch release of its linked series to ship.
     case actionable = 10
     /// A project's linked version could not be read (EX_DATAERR).
@@ -56,19 +57,8 @@ public enum CheckExitCode: Int32, Sendable, CaseIterable {
     /// At least one feed could not be read, or a verdict is `unknown` for want of a recent
     /// release-feed read (EX_UNAVAILABLE); verdicts use what is stored.
     case feedsUnavailable = 69
-    /// The configuration is invalid (EX_CONFIG); nothing was polled.
-    case config = 78
-
-    /// Order in which the statuses win when several apply (78 ends the run before any other).
-    public var precedence: Int {
-        switch self {
-        case .config: 0
-        case .actionable: 1
-        case .linkedUnreadable: 2
-        case .feedsUnavailable: 3
-        case .ok: 4
-        }
-    }
+    /// Every project is up to date, or has notices only (new series, end of life, pre-release).
+    case ok = 0
 
     /// One line for `--help` and the README.
     public var meaning: String {

@@ -14,10 +14,7 @@ public enum CheckReportRenderer {
 
     /// A plain-text report: a feed table, then a block per project.
     public static func text(_ report: CheckReport) -> String {
-        var lines: [String] = []
-        lines.append("osslwatch check at \(timestamp(report.checkedAt))")
-        lines.append("")
-        lines.append("Feeds")
+        var lines = ["osslwatch check at \(timestamp(report.checkedAt))", "", "Feeds"]
         var rows = [["FEED", "KIND", "RESULT", "LAST SUCCESS", "ERRORS", "NOTE"]]
         for outcome in report.feeds {
             let state = report.feedStates.first { $0.name == outcome.feed }
@@ -64,8 +61,7 @@ public enum CheckReportRenderer {
     }
 
     private static func resultText(_ outcome: FeedPollOutcome) -> String {
-        let status = outcome.status.map { "\($0) " } ?? ""
-        return status + outcome.result.rawValue
+        (outcome.status.map { "\($0) " } ?? "") + outcome.result.rawValue
     }
 
     private static func note(for outcome: FeedPollOutcome) -> String {

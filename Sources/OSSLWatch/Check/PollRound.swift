@@ -27,22 +27,21 @@ public struct PollRound: Sendable {
         self.metricsFile = metricsFile
     }
 
-    /// What a round did.
     public struct Summary: Sendable {
         /// When the round began (by the watcher's clock).
         public var startedAt: Date
         /// The feeds polled, in configuration order, follow-ups last.
         public var outcomes: [FeedPollOutcome]
         /// Every project's linked version and verdict; empty when `failure` is set or the round was cancelled.
-        public var projects: [CheckReport.ProjectReport]
+        public var projects: [CheckReport.ProjectReport] = []
         /// Why the verdicts were not derived or not saved (a store that fails or a row that
         /// does not read back); nil when they were.
-        public var failure: (any Error)?
+        public var failure: (any Error)? = nil
         /// The feeds' stored health after the round, or why it could not be read.
-        public var feedStates: Result<[FeedState], StoreError>
+        public var feedStates: Result<[FeedState], StoreError> = .success([])
         /// Whether the round was cancelled (the daemon stopping) before it derived the verdicts.
         public var cancelled: Bool
-        public var durationSeconds: Double
+        public var durationSeconds: Double = 0
     }
 
     /// Polls `feeds` (every configured feed by default) concurrently, CVE-record feeds after
@@ -60,9 +59,7 @@ public struct PollRound: Sendable {
         var outcomes = await watcher.pollAll(feeds, now: startedAt, force: force)
         outcomes += await followUp(outcomes, polled: feeds, force: force)
         let cancelled = Task.isCancelled
-        var summary = Summary(
-            startedAt: startedAt, outcomes: outcomes, projects: [], failure: nil, feedStates: .success([]),
-            cancelled: cancelled, durationSeconds: 0)
+        var summary = Summary(startedAt: startedAt, outcomes: outcomes, cancelled: cancelled)
         if !cancelled { await deriveVerdicts(into: &summary) }
         summary.feedStates = Result { () throws(StoreError) in try store.feedStates() }
         if !cancelled { writeMetrics(states: try? summary.feedStates.get()) }
@@ -94,9 +91,7 @@ public struct PollRound: Sendable {
     /// for the pipeline to create a run from; and after a reload.
     public func derive(reason: String) async -> Summary {
         let started = surroundings.uptime()
-        var summary = Summary(
-            startedAt: surroundings.now(), outcomes: [], projects: [], failure: nil, feedStates: .success([]),
-            cancelled: false, durationSeconds: 0)
+        var summary = Summary(startedAt: surroundings.now(), outcomes: [], cancelled: false)
         await deriveVerdicts(into: &summary)
         summary.feedStates = Result { () throws(StoreError) in try store.feedStates() }
         summary.cancelled = Task.isCancelled

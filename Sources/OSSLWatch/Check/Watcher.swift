@@ -37,11 +37,7 @@ public struct Watcher: Sendable {
             for (index, feed) in feeds {
                 group.addTask { (index, await poll(feed, now: now, force: force)) }
             }
-            var outcomes: [(Int, FeedPollOutcome)] = []
-            for await outcome in group {
-                outcomes.append(outcome)
-            }
-            return outcomes
+            return await group.reduce(into: []) { outcomes, outcome in outcomes.append(outcome) }
         }
     }
 
@@ -222,7 +218,6 @@ public struct Watcher: Sendable {
             }
         }
     }
-
 }
 
 extension Watcher {
@@ -234,9 +229,7 @@ extension Watcher {
         self.init(
             configuration: configuration, store: store, client: client, surroundings: surroundings, logger: logger)
     }
-}
 
-extension Watcher {
     /// How far back release sightings and pre-announced days make an advisory date worth asking for.
     static let advisoryLookback: TimeInterval = 7 * 86_400
     /// Most CVE records fetched in one poll; the rest wait for the next, so a long advisory

@@ -10,7 +10,6 @@ public import OSSLWatchStore
 /// illegal transitions (approving a step that is not waiting, retrying a done step); its
 /// `RunRefusal` message, which names the current state, is the error's.
 public enum RunChange {
-    /// What the operator asks for.
     public enum Action: Sendable, Hashable {
         /// The waiting approval step, or the named one, becomes done.
         case approve(step: String?)
@@ -18,7 +17,6 @@ public enum RunChange {
         case retry(step: String)
         /// A step that has not run (or failed, or waits) is skipped.
         case skip(step: String)
-        /// The run stops for good.
         case cancel
 
         /// The command word, for messages.

@@ -6,7 +6,6 @@ public import OSSLWatchStore
 ///
 /// Built from store records only, so the CLI can show runs while the daemon is down.
 public struct RunsReport: Sendable, Encodable {
-    /// One run in the list.
     public struct Row: Sendable, Encodable, Hashable {
         public var id: Int64
         public var project: String

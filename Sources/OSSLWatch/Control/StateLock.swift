@@ -26,7 +26,6 @@ public final class StateLock: Sendable {
     /// The lock file's name inside the state directory.
     public static let fileName = "daemon.lock"
 
-    /// The lock file.
     public let path: String
     private let descriptor: Int32
 

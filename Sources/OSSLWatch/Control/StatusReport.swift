@@ -14,7 +14,6 @@ public struct StatusReport: Sendable, Encodable {
         public var detail: String?
     }
 
-    /// One configured feed's health.
     public struct FeedStatus: Sendable, Encodable, Hashable {
         public enum Health: String, Sendable, Encodable {
             /// Never polled by this store.

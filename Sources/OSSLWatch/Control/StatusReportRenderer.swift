@@ -8,8 +8,7 @@ public enum StatusReportRenderer {
 
     /// Daemon line, feed table, one line per project, pending requests.
     public static func text(_ report: StatusReport) -> String {
-        var lines: [String] = []
-        lines.append("osslwatch status at \(CheckReportRenderer.timestamp(report.generatedAt))")
+        var lines = ["osslwatch status at \(CheckReportRenderer.timestamp(report.generatedAt))"]
         let daemon = report.daemon
         if daemon.running, let pid = daemon.pid {
             lines.append("daemon     running (pid \(pid), \(daemon.pidFile))")
@@ -53,10 +52,9 @@ public enum StatusReportRenderer {
         } else {
             lines.append("Pending requests")
             for request in report.pendingRequests {
-                var what = "poll"
-                if request.kind == .run {
-                    what = "run \(request.project ?? "?") \(request.version?.description ?? "?")"
-                }
+                let what =
+                    request.kind == .run
+                    ? "run \(request.project ?? "?") \(request.version?.description ?? "?")" : "poll"
                 lines.append(
                     "  #\(request.id)  \(what)  since \(CheckReportRenderer.timestamp(request.createdAt))")
             }

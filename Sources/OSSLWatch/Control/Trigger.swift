@@ -37,12 +37,7 @@ public enum Trigger {
                 "not an OpenSSL version: \(String(version.prefix(80)).debugDescription) (expected e.g. 3.5.4, 1.1.1w, 3.6.0-beta1)"
             )
         }
-        let target: String
-        if let project {
-            target = project
-        } else if names.count == 1, let only = names.first {
-            target = only
-        } else {
+        guard let target = project ?? (names.count == 1 ? names.first : nil) else {
             throw TriggerError(
                 .projectRequired,
                 "--version needs --project when several projects are configured: \(names.joined(separator: ", "))")
@@ -112,9 +107,7 @@ extension TriggerError {
 
 /// What `osslwatch trigger` did: the request it recorded and whether the daemon was told.
 public struct TriggerOutcome: Sendable {
-    /// How the SIGUSR1 went.
     public enum Delivery: Sendable, Hashable {
-        /// The daemon (this pid) was signalled.
         case signalled(pid_t)
         /// No daemon to signal; the reason says why (no pid file, stale pid, recycled pid).
         case notRunning(String)

@@ -43,76 +43,52 @@ public struct MetricsWriter: Sendable {
         feeds: [FeedState], projects: [(name: String, verdict: Verdict?)], now: Date, evidence: ReleaseEvidence? = nil
     ) -> String {
         var document = MetricsDocument()
-        document.family(
-            "osslwatch_metrics_generated_timestamp_seconds", type: .gauge,
-            help: "When osslwatch wrote this file, in seconds since the epoch.")
-        document.sample("osslwatch_metrics_generated_timestamp_seconds", [], now.timeIntervalSince1970)
-
-        document.family(
-            "osslwatch_feed_last_success_timestamp_seconds", type: .gauge,
-            help: "Last poll of the feed that returned 200 or 304 and parsed, in seconds since the epoch.")
-        for feed in feeds {
-            guard let success = feed.lastSuccess else { continue }
-            document.sample(
-                "osslwatch_feed_last_success_timestamp_seconds", [("feed", feed.name)], success.timeIntervalSince1970)
-        }
-        document.family(
-            "osslwatch_feed_error_streak", type: .gauge,
-            help: "Consecutive failed polls of the feed; 0 after a success.")
-        for feed in feeds {
-            document.sample("osslwatch_feed_error_streak", [("feed", feed.name)], Double(feed.errorStreak))
-        }
-        document.family(
-            "osslwatch_feed_last_http_status", type: .gauge,
-            help: "HTTP status of the feed's last response; absent when no response was received yet.")
-        for feed in feeds {
-            guard let status = feed.lastStatus else { continue }
-            document.sample("osslwatch_feed_last_http_status", [("feed", feed.name)], Double(status))
-        }
-
+        document.gauge(
+            "osslwatch_metrics_generated_timestamp_seconds",
+            help: "When osslwatch wrote this file, in seconds since the epoch.", [([], now.timeIntervalSince1970)])
+        document.gauge(
+            "osslwatch_feed_last_success_timestamp_seconds",
+            help: "Last poll of the feed that returned 200 or 304 and parsed, in seconds since the epoch.",
+            feeds.compactMap { feed in feed.lastSuccess.map { ([("feed", feed.name)], $0.timeIntervalSince1970) } })
+        document.gauge(
+            "osslwatch_feed_error_streak", help: "Consecutive failed polls of the feed; 0 after a success.",
+            feeds.map { ([("feed", $0.name)], Double($0.errorStreak)) })
+        document.gauge(
+            "osslwatch_feed_last_http_status",
+            help: "HTTP status of the feed's last response; absent when no response was received yet.",
+            feeds.compactMap { feed in feed.lastStatus.map { ([("feed", feed.name)], Double($0)) } })
         if let evidence {
-            document.family(
-                "osslwatch_release_feeds_fresh", type: .gauge,
+            document.gauge(
+                "osslwatch_release_feeds_fresh",
                 help: "1 when a release feed was read successfully within three of its intervals (an hour at least); "
-                    + "0 when not, and every verdict that would be up-to-date is unknown.")
-            document.sample("osslwatch_release_feeds_fresh", [], evidence.isFresh ? 1 : 0)
-            document.family(
-                "osslwatch_release_feeds_last_good_read_timestamp_seconds", type: .gauge,
-                help: "The newest successful read of any release feed, in seconds since the epoch; absent when never.")
-            if let read = evidence.lastGoodRead {
-                document.sample(
-                    "osslwatch_release_feeds_last_good_read_timestamp_seconds", [], read.timeIntervalSince1970)
-            }
+                    + "0 when not, and every verdict that would be up-to-date is unknown.",
+                [([], evidence.isFresh ? 1 : 0)])
+            document.gauge(
+                "osslwatch_release_feeds_last_good_read_timestamp_seconds",
+                help: "The newest successful read of any release feed, in seconds since the epoch; absent when never.",
+                evidence.lastGoodRead.map { [([], $0.timeIntervalSince1970)] } ?? [])
         }
-
         let known = projects.compactMap { project in project.verdict.map { (project.name, $0) } }
-        document.family(
-            "osslwatch_project_linked_info", type: .gauge,
-            help: "The OpenSSL version the project links statically (value always 1).")
-        for (name, verdict) in known {
-            document.sample(
-                "osslwatch_project_linked_info", [("project", name), ("version", verdict.linked.description)], 1)
-        }
-        document.family(
-            "osslwatch_project_latest_info", type: .gauge,
-            help: "The newest confirmed stable OpenSSL release of each series, per project policy (value always 1).")
-        for (name, verdict) in known {
-            for (series, version) in verdict.latestPerSeries.sorted(by: { $0.key < $1.key }) {
-                document.sample(
-                    "osslwatch_project_latest_info",
-                    [("project", name), ("series", series.description), ("version", version.description)], 1)
-            }
-        }
-        document.family(
-            "osslwatch_project_verdict", type: .gauge,
-            help: "The project's current verdict: 1 for the current kind, 0 for the others.")
-        for (name, verdict) in known {
-            for kind in VerdictKind.allCases {
-                document.sample(
-                    "osslwatch_project_verdict", [("project", name), ("verdict", kind.rawValue)],
-                    kind == verdict.kind ? 1 : 0)
-            }
-        }
+        document.gauge(
+            "osslwatch_project_linked_info",
+            help: "The OpenSSL version the project links statically (value always 1).",
+            known.map { name, verdict in ([("project", name), ("version", verdict.linked.description)], 1) })
+        document.gauge(
+            "osslwatch_project_latest_info",
+            help: "The newest confirmed stable OpenSSL release of each series, per project policy (value always 1).",
+            known.flatMap { name, verdict in
+                verdict.latestPerSeries.sorted(by: { $0.key < $1.key }).map { series, version in
+                    ([("project", name), ("series", series.description), ("version", version.description)], 1)
+                }
+            })
+        document.gauge(
+            "osslwatch_project_verdict",
+            help: "The project's current verdict: 1 for the current kind, 0 for the others.",
+            known.flatMap { name, verdict in
+                VerdictKind.allCases.map {
+                    ([("project", name), ("verdict", $0.rawValue)], $0 == verdict.kind ? 1 : 0)
+                }
+            })
         return document.text
     }
 }
@@ -120,26 +96,19 @@ public struct MetricsWriter: Sendable {
 /// A Prometheus text exposition document being built: families in order, each with its
 /// `# HELP` and `# TYPE` lines before its samples, label values escaped.
 struct MetricsDocument {
-    enum MetricType: String {
-        case gauge
-        case counter
-    }
-
     private(set) var text = ""
 
-    /// Starts a family; its samples must follow before the next family starts.
-    mutating func family(_ name: String, type: MetricType, help: String) {
-        text += "# HELP \(name) \(Self.escapeHelp(help))\n"
-        text += "# TYPE \(name) \(type.rawValue)\n"
-    }
-
-    /// One sample line: `name{label="value",...} value`.
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
-        text += name
-        if !labels.isEmpty {
-            text += "{" + labels.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+    /// One gauge family: its `# HELP` and `# TYPE` lines, then one line per sample,
+    /// `name{label="value",...} value`.
+    mutating func gauge(_ name: String, help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+        text += "# HELP \(name) \(Self.escapeHelp(help))\n# TYPE \(name) gauge\n"
+        for (labels, value) in samples {
+            text += name
+            if !labels.isEmpty {
+                text += "{" + labels.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+            }
+            text += " " + Self.format(value) + "\n"
         }
-        text += " " + Self.format(value) + "\n"
     }
 
     /// Label values escape backslash, double quote and line feed, as the format requires.

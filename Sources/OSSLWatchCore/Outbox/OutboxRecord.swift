@@ -74,3 +74,32 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
         self.sentAt = sentAt
     }
 }
+
+/// A message about to enter the outbox, what `Store.createDraft` records: the row it becomes
+/// (the store numbers and dates it) and its bytes. Reads and writes of the row's fields go
+/// straight through (`draft.key`).
+@dynamicMemberLookup
+public struct OutboxDraft: Sendable, Hashable {
+    public var row: OutboxRecord
+    /// The exact bytes (CRLF line ends) that are drafted and later sent.
+    public var message: [UInt8]
+
+    /// `state` is `approved` (sent without a human) or `drafted` (waits for approval); `reason`
+    /// says why it waits or was withheld (a dry run's drafts say so).
+    public init(
+        key: String, role: OutboxRecord.Role = .message, kind: String, project: String, runID: Int64? = nil,
+        step: String? = nil, messageID: String, subject: String, maildirFile: String, envelopeFrom: String,
+        recipients: [String], message: [UInt8], state: OutboxState, reason: String? = nil
+    ) {
+        row = OutboxRecord(
+            id: 0, key: key, role: role, kind: kind, project: project, runID: runID, step: step, messageID: messageID,
+            subject: subject, maildirFile: maildirFile, envelopeFrom: envelopeFrom, recipients: recipients,
+            state: state, reason: reason, createdAt: .distantPast, updatedAt: .distantPast)
+        self.message = message
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<OutboxRecord, Value>) -> Value {
+        get { row[keyPath: field] }
+        set { row[keyPath: field] = newValue }
+    }
+}
