@@ -1,9 +1,9 @@
 public import Foundation
-import Glibc
 public import OSSLWatchCore
 public import OSSLWatchStore
 
 #if canImport(Glibc)
+    import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
