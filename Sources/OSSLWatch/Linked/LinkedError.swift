@@ -36,3 +36,10 @@ public struct LinkedError: CodedError, Hashable {
         self.message = message
     }
 }
+
+extension LinkedError {
+    /// A source file that is absent is `missingFile`; any other problem with it is `unreadable`.
+    static func file(_ path: String) -> (PipelineFiles.FileProblem, String) -> LinkedError {
+        { problem, message in LinkedError(problem == .absent ? .missingFile : .unreadable, path: path, message) }
+    }
+}

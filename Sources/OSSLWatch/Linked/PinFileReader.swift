@@ -55,7 +55,7 @@ enum PinFileReader {
         }
         var hashes: [String] = []
         for captured in texts {
-            guard captured.utf8.count == 64, captured.utf8.allSatisfy(\.isHexDigit) else {
+            guard RunFacts.isSHA256(captured) else {
                 throw LinkedError(
                     .notAVersion, path: path,
                     "pin file \(path): sha256 pattern \(source) captured \(captured.debugDescription), not 64 hex digits"
@@ -73,37 +73,13 @@ enum PinFileReader {
     }
 
     static func compile(_ pattern: String, group: String, path: String) throws(LinkedError) -> Regex<AnyRegexOutput> {
-        let place = path.isEmpty ? "" : "pin file \(path): "
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(pattern).anchorsMatchLineEndings()
-        } catch {
-            throw LinkedError(.badPattern, path: path, "\(place)pattern \(pattern) does not compile: \(error)")
+        try .pattern(pattern, group: group) {
+            LinkedError(.badPattern, path: path, (path.isEmpty ? "" : "pin file \(path): ") + $0)
         }
-        guard regex.contains(captureNamed: group) else {
-            throw LinkedError(
-                .badPattern, path: path, "\(place)pattern \(pattern) has no named group (?<\(group)>...)")
-        }
-        return regex
     }
 
     private static func load(_ path: String) throws(LinkedError) -> String {
-        try LinkedVersionReader.requireRegularFile(path, kind: "pin file")
-        let data: Data
-        do {
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
-        } catch {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) cannot be read: \(error.localizedDescription)")
-        }
-        guard data.count <= maxFileBytes else {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) is larger than \(maxFileBytes) bytes")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) is not UTF-8 text")
-        }
-        return text
+        try PipelineFiles.readText(path, kind: "pin file", maxBytes: maxFileBytes, LinkedError.file(path))
     }
 
     private static func captures(of regex: Regex<AnyRegexOutput>, named name: String, in text: String) -> [String] {
@@ -111,9 +87,19 @@ enum PinFileReader {
     }
 }
 
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+extension Regex<AnyRegexOutput> {
+    /// A pin or version pattern: `^`/`$` match at line ends and the named `group` must exist;
+    /// `fail` turns the problem found into the caller's error.
+    static func pattern<E: Error>(_ pattern: String, group: String, _ fail: (String) -> E) throws(E) -> Self {
+        let regex: Self
+        do {
+            regex = try Self(pattern).anchorsMatchLineEndings()
+        } catch {
+            throw fail("pattern \(pattern) does not compile: \(error)")
+        }
+        guard regex.contains(captureNamed: group) else {
+            throw fail("pattern \(pattern) has no named group (?<\(group)>...)")
+        }
+        return regex
     }
 }

@@ -49,7 +49,7 @@ struct SBOMOpenSSLEvidence {
             guard purl.isUpstreamOpenSSL else { continue }
             let version = try version(of: component, purl: purl, place: place)
             let sha256 = component.hashes?.first { $0.alg.uppercased() == "SHA-256" }?.content.lowercased()
-            if let sha256, sha256.utf8.count != 64 || !sha256.utf8.allSatisfy(Self.isLowerHex) {
+            if let sha256, !RunFacts.isSHA256(sha256) {
                 throw LinkedError(.notAVersion, path: wheel, "\(place): OpenSSL's SHA-256 is not 64 hex digits")
             }
             found.append((member, version, sha256))
@@ -109,10 +109,6 @@ struct SBOMOpenSSLEvidence {
         if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
         if case DecodingError.typeMismatch(_, let context) = error { return context.debugDescription }
         return "\(error)"
-    }
-
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
 

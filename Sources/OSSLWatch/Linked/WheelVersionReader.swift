@@ -17,7 +17,7 @@ enum WheelVersionReader {
     static let maxSBOMBytes: UInt64 = 16 << 20
 
     static func read(path: String, maxMemberBytes: UInt64 = Self.maxMemberBytes) throws(LinkedError) -> LinkedVersion {
-        try LinkedVersionReader.requireRegularFile(path, kind: "wheel")
+        try PipelineFiles.requireRegularFile(path, kind: "wheel", LinkedError.file(path))
         let archive = try WheelArchive(path: path)
         let files = archive.members
         var sboms = SBOMOpenSSLEvidence(wheel: path)

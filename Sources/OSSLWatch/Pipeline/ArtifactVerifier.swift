@@ -15,7 +15,6 @@ public struct ArtifactVerifier: Sendable {
     public var pathTemplate: String
     /// Fetches URL templates; `nil` makes a URL template fail the step with the reason.
     public var client: HTTPClient? = nil
-    /// Largest artifact downloaded from a URL.
     public var maxDownloadBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes
     /// Where a downloaded artifact is written (the run's work directory).
     public var workDirectory: String?
@@ -33,7 +32,6 @@ public struct ArtifactVerifier: Sendable {
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
     }
 
-    /// The template with the run's facts filled in.
     public func path(for facts: RunFacts) -> String {
         [
             ("{version}", facts.target.description), ("{tag}", facts.target.tag),
@@ -59,11 +57,7 @@ public struct ArtifactVerifier: Sendable {
         }
         var report = try result.get()
         if let shownAs {
-            report.entries = report.entries.map { entry in
-                var named = entry
-                named.path = shownAs
-                return named
-            }
+            for index in report.entries.indices { report.entries[index].path = shownAs }
         }
         return report
     }

@@ -105,15 +105,13 @@ struct GitLockRecovery {
             guard let made = GitAttemptJournal.modified(lock), window?.contains(made) == true else {
                 throw foreign(lock, made: GitAttemptJournal.modified(lock) ?? 0)
             }
-            if unlink(lock) == 0 {
-                removed.append(lock)
-                logger?.warning(
-                    "removed a stale git lock: made by a git of osslwatch that is no longer alive",
-                    metadata: ["lock": "\(lock)"])
-            } else {
-                let reason = String(cString: strerror(errno))
-                throw StepError(.io, "cannot remove the stale git lock \(lock): \(reason)")
+            guard unlink(lock) == 0 else {
+                throw StepError(.io, "cannot remove the stale git lock \(lock): \(String(cString: strerror(errno)))")
             }
+            removed.append(lock)
+            logger?.warning(
+                "removed a stale git lock: made by a git of osslwatch that is no longer alive",
+                metadata: ["lock": "\(lock)"])
         }
         return removed
     }
@@ -173,7 +171,6 @@ struct GitAttemptJournal {
         func contains(_ time: Int64) -> Bool { from <= time && time < through }
     }
 
-    /// `<state directory>/git-journal`.
     static func directory(stateDirectory: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("git-journal")
     }

@@ -2,7 +2,6 @@ public import Foundation
 public import Logging
 public import OSSLWatchCore
 public import OSSLWatchStore
-public import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.
@@ -43,7 +42,7 @@ public struct PipelineRunner: Sendable {
         dryRun || (configuration.projects.first(where: { $0.name == project })?.dryRun ?? false)
     }
 
-    private var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
+    var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
 
     /// Recovers interrupted steps, creates runs for patch-update verdicts and the pending `.run`
     /// requests handed over (`PendingRequests`, read once by the caller), gives unfinished runs the advisories learnt since they were created, then
@@ -325,7 +324,6 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
-    /// The run's facts for its steps.
     private func facts(_ run: RunRecord, _ project: ProjectSettings) -> Result<RunFacts, StepError> {
         Result { () throws(StepError) -> RunFacts in
             try RunFacts(
@@ -470,15 +468,7 @@ public enum NextRelease {
     /// named group `version` captures it (`^version = "(?<version>[^"]+)"$` for
     /// pyproject.toml). `^` and `$` match at line ends. Every match must agree.
     public static func readCurrent(path: String, pattern: String) throws(StepError) -> String {
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(pattern).anchorsMatchLineEndings()
-        } catch {
-            throw StepError(.badPattern, "version pattern \(pattern) does not compile: \(error)")
-        }
-        guard regex.contains(captureNamed: "version") else {
-            throw StepError(.badPattern, "version pattern \(pattern) has no named group (?<version>...)")
-        }
+        let regex = try Regex.pattern(pattern, group: "version") { StepError(.badPattern, "version \($0)") }
         let text = try PipelineFiles.readText(path, kind: "version file", maxBytes: maxFileBytes)
         let found = text.matches(of: regex).compactMap { $0.output["version"]?.substring.map(String.init) }
         guard let first = found.first else {
@@ -494,7 +484,6 @@ public enum NextRelease {
         }
     }
 
-    /// Reads the current release and returns its patch bump.
     public static func next(path: String, pattern: String) throws(StepError) -> String {
         try patchBump(of: readCurrent(path: path, pattern: pattern))
     }

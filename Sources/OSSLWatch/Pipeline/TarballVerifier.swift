@@ -16,7 +16,6 @@ public struct TarballVerifier: Sendable {
     /// The fingerprint the signing key (or its primary key) must have; spaces are ignored.
     /// `nil` accepts any key in the keyring.
     public var expectedFingerprint: String?
-    /// Largest tarball accepted.
     public var maxTarballBytes: Int = 64 << 20
     /// Seconds gpgv may take.
     public var gpgvTimeout: Double = 60
@@ -27,7 +26,6 @@ public struct TarballVerifier: Sendable {
     /// A detached armored signature is a few hundred bytes; this leaves room for several.
     public static let maxSignatureBytes = 64 << 10
 
-    /// The tarball URL for one version.
     public func tarballURL(for version: OpenSSLVersion) -> String {
         ConfirmationSettings.expand(tarballURLTemplate, version: version.description, tag: version.tag)
     }
@@ -38,10 +36,8 @@ public struct TarballVerifier: Sendable {
         async throws(StepError) -> VerifiedTarball
     {
         let keyring = URL(fileURLWithPath: keyringPath).standardizedFileURL.path
-        do {
-            try PipelineFiles.requireRegularFile(keyring, kind: "keyring")
-        } catch {
-            throw StepError(.missingFile, "\(error.message): configure the OpenSSL signing keyring (gpg --export)")
+        try PipelineFiles.requireRegularFile(keyring, kind: "keyring") { _, problem in
+            StepError(.missingFile, "\(problem): configure the OpenSSL signing keyring (gpg --export)")
         }
         try PipelineFiles.makeDirectory(workDirectory, kind: "work directory")
         let url = tarballURL(for: version)
