@@ -14,13 +14,13 @@ enum PinFileReader {
         let text = try load(path)
         let versionTexts = captures(of: versionRegex, named: "version", in: text)
         guard !versionTexts.isEmpty else {
-            throw LinkedError(.noMatch, path: path, "pin file \(path): pattern \(pattern) matches nothing")
+            throw LinkedError(.noMatch, "pin file \(path): pattern \(pattern) matches nothing")
         }
         var versions: [OpenSSLVersion] = []
         for captured in versionTexts {
             guard let version = OpenSSLVersion.parse(bare: captured) ?? OpenSSLVersion.parse(tag: captured) else {
                 throw LinkedError(
-                    .notAVersion, path: path,
+                    .notAVersion,
                     "pin file \(path): pattern \(pattern) captured \(captured.debugDescription), not an OpenSSL version"
                 )
             }
@@ -29,7 +29,7 @@ enum PinFileReader {
         guard versions.count == 1, let version = versions.first else {
             let list = versions.map(\.description).joined(separator: ", ")
             throw LinkedError(
-                .ambiguous, path: path, "pin file \(path): pattern \(pattern) matches different versions (\(list))")
+                .ambiguous, "pin file \(path): pattern \(pattern) matches different versions (\(list))")
         }
         let sha256 = try readSHA256(text: text, path: path, pattern: pattern, sha256Pattern: sha256Pattern)
         return LinkedVersion(version: version, sha256: sha256, origin: "pin file \(path)")
@@ -51,13 +51,13 @@ enum PinFileReader {
         }
         let texts = captures(of: regex, named: "sha256", in: text)
         guard !texts.isEmpty else {
-            throw LinkedError(.noMatch, path: path, "pin file \(path): sha256 pattern \(source) matches nothing")
+            throw LinkedError(.noMatch, "pin file \(path): sha256 pattern \(source) matches nothing")
         }
         var hashes: [String] = []
         for captured in texts {
             guard RunFacts.isSHA256(captured) else {
                 throw LinkedError(
-                    .notAVersion, path: path,
+                    .notAVersion,
                     "pin file \(path): sha256 pattern \(source) captured \(captured.debugDescription), not 64 hex digits"
                 )
             }
@@ -66,20 +66,19 @@ enum PinFileReader {
         }
         guard hashes.count == 1 else {
             throw LinkedError(
-                .ambiguous, path: path,
-                "pin file \(path): sha256 pattern \(source) matches \(hashes.count) different hashes")
+                .ambiguous, "pin file \(path): sha256 pattern \(source) matches \(hashes.count) different hashes")
         }
         return hashes.first
     }
 
     static func compile(_ pattern: String, group: String, path: String) throws(LinkedError) -> Regex<AnyRegexOutput> {
         try .pattern(pattern, group: group) {
-            LinkedError(.badPattern, path: path, (path.isEmpty ? "" : "pin file \(path): ") + $0)
+            LinkedError(.badPattern, (path.isEmpty ? "" : "pin file \(path): ") + $0)
         }
     }
 
     private static func load(_ path: String) throws(LinkedError) -> String {
-        try PipelineFiles.readText(path, kind: "pin file", maxBytes: maxFileBytes, LinkedError.file(path))
+        try PipelineFiles.readText(path, kind: "pin file", maxBytes: maxFileBytes, LinkedError.file)
     }
 
     private static func captures(of regex: Regex<AnyRegexOutput>, named name: String, in text: String) -> [String] {
