@@ -60,15 +60,12 @@ struct SBOMOpenSSLEvidence {
     /// hashes are an error listing each with its member.
     func statement() throws(LinkedError) -> Statement? {
         guard let first = found.first else { return nil }
-        var versions: [OpenSSLVersion] = []
-        for entry in found where !versions.contains(entry.version) { versions.append(entry.version) }
-        guard versions.count == 1 else {
+        guard Set(found.map(\.version)).count == 1 else {
             let list = found.map { "\($0.version) in \($0.member)" }.joined(separator: ", ")
             throw LinkedError(
                 .ambiguous, "wheel \(wheel): its SBOMs name several OpenSSL versions (\(list))")
         }
-        var hashes: [String] = []
-        for entry in found { if let hash = entry.sha256, !hashes.contains(hash) { hashes.append(hash) } }
+        let hashes = Set(found.compactMap(\.sha256))
         guard hashes.count <= 1 else {
             throw LinkedError(
                 .ambiguous,
