@@ -53,11 +53,9 @@ struct GitLockRecovery {
     /// The lock files of ours that exist now.
     func presentLocks() -> [String] {
         var paths = [
-            (gitDirectory as NSString).appendingPathComponent("index.lock"),
-            (gitDirectory as NSString).appendingPathComponent("HEAD.lock"),
-            (commonDirectory as NSString).appendingPathComponent("packed-refs.lock"),
-            (commonDirectory as NSString).appendingPathComponent("config.lock"),
-        ]
+            (gitDirectory, "index.lock"), (gitDirectory, "HEAD.lock"), (commonDirectory, "packed-refs.lock"),
+            (commonDirectory, "config.lock"),
+        ].map { ($0 as NSString).appendingPathComponent($1) }
         var trees = ["refs/heads/osslwatch"]
         if let remote { trees.append("refs/remotes/\(remote)") }
         for tree in trees {

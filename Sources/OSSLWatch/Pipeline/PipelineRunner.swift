@@ -400,34 +400,30 @@ extension PipelineRunner {
 
     private func report(_ update: Store.AdvisoryUpdate, fixed: [Advisory], wasSecurity: Bool, now: Date) {
         let run = update.run
+        let addedCVEs = update.added.joined(separator: ",")
         let base: Logger.Metadata = ["run": "\(run.id)", "project": "\(run.project)", "target": "\(run.target)"]
-        var facts = base
-        facts["added"] = "\(update.added.joined(separator: ","))"
-        facts["advisories"] = "\(run.advisories.joined(separator: ","))"
-        facts["severity"] = "\(AdvisoryIndex.highestSeverity(fixed)?.rawValue ?? "-")"
-        facts["reopened"] = "\(update.reopened.joined(separator: ","))"
+        func facts(_ extra: Logger.Metadata) -> Logger.Metadata { base.merging(extra) { _, new in new } }
         logger.notice(
             wasSecurity ? "run learnt of more advisories" : "run is a security release: advisory learnt after it began",
-            metadata: facts)
+            metadata: facts([
+                "added": "\(addedCVEs)", "advisories": "\(run.advisories.joined(separator: ","))",
+                "severity": "\(AdvisoryIndex.highestSeverity(fixed)?.rawValue ?? "-")",
+                "reopened": "\(update.reopened.joined(separator: ","))",
+            ]))
         for draft in update.withdrawn {
             logger.notice(
                 "draft withdrawn: the security announcement is drafted instead and needs approval",
-                metadata: base.merging(["draft": "\(draft)"]) { _, new in new })
+                metadata: facts(["draft": "\(draft)"]))
         }
         for draft in update.staleDrafts {
             logger.warning(
                 "drafted security announcement names fewer CVEs than the run: cancel it, or add them by hand",
-                metadata: base.merging(["draft": "\(draft)", "added": "\(update.added.joined(separator: ","))"]) {
-                    _, new in new
-                })
+                metadata: facts(["draft": "\(draft)", "added": "\(addedCVEs)"]))
         }
         guard !update.alreadyAnnounced.isEmpty else { return }
         logger.warning(
             "plain announcement already out: announce the security advisory by hand",
-            metadata: base.merging([
-                "steps": "\(update.alreadyAnnounced.joined(separator: ","))",
-                "added": "\(update.added.joined(separator: ","))",
-            ]) { _, new in new })
+            metadata: facts(["steps": "\(update.alreadyAnnounced.joined(separator: ","))", "added": "\(addedCVEs)"]))
         guard let mail = configuration.mail else { return }
         let added = fixed.filter { update.added.contains($0.cve) }
         let notice = Notice.lateAdvisory(run: run, advisories: added, nextRelease: run.nextRelease)
