@@ -145,12 +145,9 @@ public struct PipelineRunner: Sendable {
             if let existing = try store.run(project: name, target: version) {
                 return "run \(existing.id) already exists for \(name) \(version) (\(existing.state.rawValue))"
             }
-            let previous: OpenSSLVersion
-            if let verdict = try store.latestVerdicts().first(where: { $0.project == name }) {
-                previous = verdict.linked
-            } else {
-                previous = try LinkedVersionReader.read(project.linked).version
-            }
+            let previous =
+                try store.latestVerdicts().first(where: { $0.project == name })?.linked
+                ?? LinkedVersionReader.read(project.linked).version
             guard let run = try createRun(project, previous: previous, target: version, forced: true, now: now) else {
                 return "no run: one already exists for \(name) \(version)"
             }
@@ -185,21 +182,15 @@ public struct PipelineRunner: Sendable {
         if let severity = AdvisoryIndex.highestSeverity(fixed) { facts["severity"] = "\(severity.rawValue)" }
         if case .failure(let error) = next { facts["next_release_error"] = "\(error)" }
         logger.notice("run created", metadata: facts)
-        for older in try store.unfinishedRuns(project: project.name) where older.id != run.id && older.target < target {
-            switch project.supersede {
-            case .never:
-                continue
-            case .immediately:
+        for older in try store.unfinishedRuns(project: project.name)
+        where older.id != run.id && older.target < target && project.supersede != .never {
+            if project.supersede == .atNextGate, older.state == .active {
+                try store.supersede(run: older.id, by: run.id, target: run.target, now: false, at: now)
+                logger.notice(
+                    "run will be superseded at its next gate",
+                    metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
+            } else {
                 try supersede(older, by: run, now: now)
-            case .atNextGate:
-                if older.state == .active {
-                    try store.supersede(run: older.id, by: run.id, target: run.target, now: false, at: now)
-                    logger.notice(
-                        "run will be superseded at its next gate",
-                        metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
-                } else {
-                    try supersede(older, by: run, now: now)
-                }
             }
         }
         return run
