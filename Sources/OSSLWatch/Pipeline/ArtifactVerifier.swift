@@ -43,21 +43,16 @@ public struct ArtifactVerifier: Sendable {
     /// Checks every artifact and returns the report; throws only when there is nothing to
     /// check (missing path, empty directory). Runs on a dedicated thread: binaries can be large.
     public func check(_ facts: RunFacts) async throws(StepError) -> ArtifactReport {
-        var path = path(for: facts)
-        var shownAs: String?
-        if Self.isURL(path) {
-            let url = path
-            path = try await download(url)
-            shownAs = HTTPURL(url)?.redacted ?? "<unparsable URL>"
-        }
-        let target = facts.target
-        let local = path
+        let location = path(for: facts)
+        let isURL = Self.isURL(location)
+        let local = try await isURL ? download(location) : location
         let result = await DedicatedThread.run(name: "osslwatch-artifacts") { _ in
-            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(local, target: target) }
+            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(local, target: facts.target) }
         }
         var report = try result.get()
-        if let shownAs {
-            for index in report.entries.indices { report.entries[index].path = shownAs }
+        if isURL {
+            let shown = HTTPURL(location)?.redacted ?? "<unparsable URL>"
+            for index in report.entries.indices { report.entries[index].path = shown }
         }
         return report
     }
