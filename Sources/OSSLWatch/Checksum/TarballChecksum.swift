@@ -29,10 +29,11 @@ public enum TarballChecksum {
             bytes.removeLast()
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         }
-        guard bytes.count >= 64, bytes[0..<64].allSatisfy(isHexDigit) else {
+        let digest = String(decoding: bytes.prefix(64), as: UTF8.self)
+        guard bytes.count >= 64, RunFacts.isSHA256(digest) else {
             throw ChecksumFileError(.malformed, "the .sha256 file does not start with 64 hex digits")
         }
-        let hex = String(decoding: bytes[0..<64], as: UTF8.self).lowercased()
+        let hex = digest.lowercased()
         let rest = bytes[64...]
         if rest.isEmpty { return hex }
         let marker = Array(rest.prefix(2))
@@ -113,15 +114,6 @@ public enum TarballChecksum {
             return try await verify(version: version, tarballURL: tarballURL, client: client, maxBytes: maxBytes)
         } catch {
             return .unchecked
-        }
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-            UInt8(ascii: "A")...UInt8(ascii: "F"):
-            return true
-        default: return false
         }
     }
 }

@@ -6,7 +6,7 @@ enum BinaryVersionReader {
     static let chunkSize = 1 << 20
 
     static func read(path: String) throws(LinkedError) -> LinkedVersion {
-        try LinkedVersionReader.requireRegularFile(path, kind: "binary")
+        try PipelineFiles.requireRegularFile(path, kind: "binary", LinkedError.file)
         var scanner = VersionTextScanner()
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
@@ -15,25 +15,18 @@ enum BinaryVersionReader {
                 scanner.consume(chunk)
             }
         } catch {
-            throw LinkedError(.unreadable, path: path, "binary \(path) cannot be read: \(error.localizedDescription)")
+            throw LinkedError(.unreadable, "binary \(path) cannot be read: \(error.localizedDescription)")
         }
         scanner.finish()
-        let (version, text) = try single(scanner, path: path, what: "binary \(path)")
-        return LinkedVersion(version: version, origin: "binary \(path) (\(text))")
-    }
-
-    /// The one version a scan found, or the error saying there was none or several.
-    static func single(_ scanner: VersionTextScanner, path: String, what: String) throws(LinkedError) -> (
-        OpenSSLVersion, String
-    ) {
+        let what = "binary \(path)"
         switch scanner.found.count {
         case 0:
-            throw LinkedError(.noMatch, path: path, "\(what) contains no \"OpenSSL X.Y.Z DD Mon YYYY\" version text")
+            throw LinkedError(.noMatch, "\(what) contains no \"OpenSSL X.Y.Z DD Mon YYYY\" version text")
         case 1:
-            return (scanner.found[0].version, scanner.found[0].text)
+            return LinkedVersion(version: scanner.found[0].version, origin: "\(what) (\(scanner.found[0].text))")
         default:
             let list = scanner.found.map { "\"\($0.text)\"" }.joined(separator: ", ")
-            throw LinkedError(.ambiguous, path: path, "\(what) contains different OpenSSL versions: \(list)")
+            throw LinkedError(.ambiguous, "\(what) contains different OpenSSL versions: \(list)")
         }
     }
 }

@@ -29,20 +29,6 @@ public enum LinkedVersionReader {
     public static func validate(sha256Pattern: String) throws(LinkedError) {
         _ = try PinFileReader.compile(sha256Pattern, group: "sha256", path: "")
     }
-
-    /// Fails with `missingFile` or `unreadable` unless `path` is an existing regular file.
-    static func requireRegularFile(_ path: String, kind: String) throws(LinkedError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LinkedError(.missingFile, path: path, "\(kind) \(path) does not exist")
-        }
-        if isDirectory.boolValue {
-            throw LinkedError(.unreadable, path: path, "\(kind) \(path) is a directory, not a file")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw LinkedError(.unreadable, path: path, "\(kind) \(path) is not readable (check its permissions)")
-        }
-    }
 }
 
 /// The OpenSSL version a project links, with where it was read, so a verdict can say why.

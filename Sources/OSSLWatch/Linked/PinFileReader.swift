@@ -14,13 +14,13 @@ enum PinFileReader {
         let text = try load(path)
         let versionTexts = captures(of: versionRegex, named: "version", in: text)
         guard !versionTexts.isEmpty else {
-            throw LinkedError(.noMatch, path: path, "pin file \(path): pattern \(pattern) matches nothing")
+            throw LinkedError(.noMatch, "pin file \(path): pattern \(pattern) matches nothing")
         }
         var versions: [OpenSSLVersion] = []
         for captured in versionTexts {
             guard let version = OpenSSLVersion.parse(bare: captured) ?? OpenSSLVersion.parse(tag: captured) else {
                 throw LinkedError(
-                    .notAVersion, path: path,
+                    .notAVersion,
                     "pin file \(path): pattern \(pattern) captured \(captured.debugDescription), not an OpenSSL version"
                 )
             }
@@ -29,7 +29,7 @@ enum PinFileReader {
         guard versions.count == 1, let version = versions.first else {
             let list = versions.map(\.description).joined(separator: ", ")
             throw LinkedError(
-                .ambiguous, path: path, "pin file \(path): pattern \(pattern) matches different versions (\(list))")
+                .ambiguous, "pin file \(path): pattern \(pattern) matches different versions (\(list))")
         }
         let sha256 = try readSHA256(text: text, path: path, pattern: pattern, sha256Pattern: sha256Pattern)
         return LinkedVersion(version: version, sha256: sha256, origin: "pin file \(path)")
@@ -51,13 +51,13 @@ enum PinFileReader {
         }
         let texts = captures(of: regex, named: "sha256", in: text)
         guard !texts.isEmpty else {
-            throw LinkedError(.noMatch, path: path, "pin file \(path): sha256 pattern \(source) matches nothing")
+            throw LinkedError(.noMatch, "pin file \(path): sha256 pattern \(source) matches nothing")
         }
         var hashes: [String] = []
         for captured in texts {
-            guard captured.utf8.count == 64, captured.utf8.allSatisfy(\.isHexDigit) else {
+            guard RunFacts.isSHA256(captured) else {
                 throw LinkedError(
-                    .notAVersion, path: path,
+                    .notAVersion,
                     "pin file \(path): sha256 pattern \(source) captured \(captured.debugDescription), not 64 hex digits"
                 )
             }
@@ -66,44 +66,19 @@ enum PinFileReader {
         }
         guard hashes.count == 1 else {
             throw LinkedError(
-                .ambiguous, path: path,
-                "pin file \(path): sha256 pattern \(source) matches \(hashes.count) different hashes")
+                .ambiguous, "pin file \(path): sha256 pattern \(source) matches \(hashes.count) different hashes")
         }
         return hashes.first
     }
 
     static func compile(_ pattern: String, group: String, path: String) throws(LinkedError) -> Regex<AnyRegexOutput> {
-        let place = path.isEmpty ? "" : "pin file \(path): "
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(pattern).anchorsMatchLineEndings()
-        } catch {
-            throw LinkedError(.badPattern, path: path, "\(place)pattern \(pattern) does not compile: \(error)")
+        try .pattern(pattern, group: group) {
+            LinkedError(.badPattern, (path.isEmpty ? "" : "pin file \(path): ") + $0)
         }
-        guard regex.contains(captureNamed: group) else {
-            throw LinkedError(
-                .badPattern, path: path, "\(place)pattern \(pattern) has no named group (?<\(group)>...)")
-        }
-        return regex
     }
 
     private static func load(_ path: String) throws(LinkedError) -> String {
-        try LinkedVersionReader.requireRegularFile(path, kind: "pin file")
-        let data: Data
-        do {
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
-        } catch {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) cannot be read: \(error.localizedDescription)")
-        }
-        guard data.count <= maxFileBytes else {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) is larger than \(maxFileBytes) bytes")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LinkedError(.unreadable, path: path, "pin file \(path) is not UTF-8 text")
-        }
-        return text
+        try PipelineFiles.readText(path, kind: "pin file", maxBytes: maxFileBytes, LinkedError.file)
     }
 
     private static func captures(of regex: Regex<AnyRegexOutput>, named name: String, in text: String) -> [String] {
@@ -111,9 +86,19 @@ enum PinFileReader {
     }
 }
 
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+extension Regex<AnyRegexOutput> {
+    /// A pin or version pattern: `^`/`$` match at line ends and the named `group` must exist;
+    /// `fail` turns the problem found into the caller's error.
+    static func pattern<E: Error>(_ pattern: String, group: String, _ fail: (String) -> E) throws(E) -> Self {
+        let regex: Self
+        do {
+            regex = try Self(pattern).anchorsMatchLineEndings()
+        } catch {
+            throw fail("pattern \(pattern) does not compile: \(error)")
+        }
+        guard regex.contains(captureNamed: group) else {
+            throw fail("pattern \(pattern) has no named group (?<\(group)>...)")
+        }
+        return regex
     }
 }

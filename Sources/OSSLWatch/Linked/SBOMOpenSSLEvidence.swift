@@ -36,7 +36,7 @@ struct SBOMOpenSSLEvidence {
             document = try JSONDecoder().decode(CycloneDXDocument.self, from: data)
         } catch {
             throw LinkedError(
-                .unreadable, path: wheel, "\(place) is not a CycloneDX JSON document (\(Self.reason(error)))")
+                .unreadable, "\(place) is not a CycloneDX JSON document (\(Self.reason(error)))")
         }
         for component in document.allComponents {
             guard let purlText = component.purl, let purl = PackageURL(purlText) else {
@@ -49,8 +49,8 @@ struct SBOMOpenSSLEvidence {
             guard purl.isUpstreamOpenSSL else { continue }
             let version = try version(of: component, purl: purl, place: place)
             let sha256 = component.hashes?.first { $0.alg.uppercased() == "SHA-256" }?.content.lowercased()
-            if let sha256, sha256.utf8.count != 64 || !sha256.utf8.allSatisfy(Self.isLowerHex) {
-                throw LinkedError(.notAVersion, path: wheel, "\(place): OpenSSL's SHA-256 is not 64 hex digits")
+            if let sha256, !RunFacts.isSHA256(sha256) {
+                throw LinkedError(.notAVersion, "\(place): OpenSSL's SHA-256 is not 64 hex digits")
             }
             found.append((member, version, sha256))
         }
@@ -60,18 +60,15 @@ struct SBOMOpenSSLEvidence {
     /// hashes are an error listing each with its member.
     func statement() throws(LinkedError) -> Statement? {
         guard let first = found.first else { return nil }
-        var versions: [OpenSSLVersion] = []
-        for entry in found where !versions.contains(entry.version) { versions.append(entry.version) }
-        guard versions.count == 1 else {
+        guard Set(found.map(\.version)).count == 1 else {
             let list = found.map { "\($0.version) in \($0.member)" }.joined(separator: ", ")
             throw LinkedError(
-                .ambiguous, path: wheel, "wheel \(wheel): its SBOMs name several OpenSSL versions (\(list))")
+                .ambiguous, "wheel \(wheel): its SBOMs name several OpenSSL versions (\(list))")
         }
-        var hashes: [String] = []
-        for entry in found { if let hash = entry.sha256, !hashes.contains(hash) { hashes.append(hash) } }
+        let hashes = Set(found.compactMap(\.sha256))
         guard hashes.count <= 1 else {
             throw LinkedError(
-                .ambiguous, path: wheel,
+                .ambiguous,
                 "wheel \(wheel): its SBOMs give OpenSSL \(first.version) \(hashes.count) different SHA-256 hashes")
         }
         var members: [String] = []
@@ -89,18 +86,18 @@ struct SBOMOpenSSLEvidence {
         for text in [component.version, purl.version].compactMap({ $0 }) {
             guard let version = parse(text) else {
                 throw LinkedError(
-                    .notAVersion, path: wheel, "\(place): OpenSSL version \(text.debugDescription) is not a version")
+                    .notAVersion, "\(place): OpenSSL version \(text.debugDescription) is not a version")
             }
             if !versions.contains(version) { versions.append(version) }
         }
         switch versions.count {
         case 0:
-            throw LinkedError(.notAVersion, path: wheel, "\(place): the OpenSSL component has no version")
+            throw LinkedError(.notAVersion, "\(place): the OpenSSL component has no version")
         case 1:
             return versions[0]
         default:
             throw LinkedError(
-                .ambiguous, path: wheel,
+                .ambiguous,
                 "\(place): the OpenSSL component says \(versions[0]) in its version but \(versions[1]) in its purl")
         }
     }
@@ -109,10 +106,6 @@ struct SBOMOpenSSLEvidence {
         if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
         if case DecodingError.typeMismatch(_, let context) = error { return context.debugDescription }
         return "\(error)"
-    }
-
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
 

@@ -17,7 +17,7 @@ enum WheelVersionReader {
     static let maxSBOMBytes: UInt64 = 16 << 20
 
     static func read(path: String, maxMemberBytes: UInt64 = Self.maxMemberBytes) throws(LinkedError) -> LinkedVersion {
-        try LinkedVersionReader.requireRegularFile(path, kind: "wheel")
+        try PipelineFiles.requireRegularFile(path, kind: "wheel", LinkedError.file)
         let archive = try WheelArchive(path: path)
         let files = archive.members
         var sboms = SBOMOpenSSLEvidence(wheel: path)
@@ -39,8 +39,7 @@ enum WheelVersionReader {
             total += entry.uncompressedSize
             guard total <= maxTotalBytes else {
                 throw LinkedError(
-                    .tooLarge, path: path,
-                    "wheel \(path) holds more than \(maxTotalBytes >> 20) MiB of extension modules")
+                    .tooLarge, "wheel \(path) holds more than \(maxTotalBytes >> 20) MiB of extension modules")
             }
         }
         let text = try moduleText(texts, wheel: path)
@@ -48,7 +47,7 @@ enum WheelVersionReader {
         case (let statement?, let text?):
             guard statement.version == text.version else {
                 throw LinkedError(
-                    .disagreement, path: path,
+                    .disagreement,
                     "wheel \(path): SBOM \(statement.members.joined(separator: ", ")) names OpenSSL \(statement.version) "
                         + "but \(text.members.joined(separator: ", ")) carries \"\(text.text)\" (\(text.version)); "
                         + "the wheel does not say which OpenSSL it links: rebuild it or fix its SBOM")
@@ -74,7 +73,7 @@ enum WheelVersionReader {
                     "; components named openssl with no purl were not counted: "
                     + sboms.unidentified.joined(separator: ", ")
             }
-            throw LinkedError(.noMatch, path: path, message)
+            throw LinkedError(.noMatch, message)
         }
     }
 
@@ -88,8 +87,7 @@ enum WheelVersionReader {
         guard texts.allSatisfy({ $0.version == first.version }) else {
             let list = texts.map { "\"\($0.text)\" in \($0.member)" }.joined(separator: ", ")
             throw LinkedError(
-                .ambiguous, path: wheel,
-                "wheel \(wheel): its extension modules carry different OpenSSL versions: \(list)"
+                .ambiguous, "wheel \(wheel): its extension modules carry different OpenSSL versions: \(list)"
             )
         }
         var members: [String] = []
@@ -148,7 +146,7 @@ final class WheelArchive {
             file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             fileSize = try file.seekToEnd()
         } catch {
-            throw LinkedError(.unreadable, path: path, "wheel \(path) cannot be read (\(error))")
+            throw LinkedError(.unreadable, "wheel \(path) cannot be read (\(error))")
         }
         do {
             members = try readDirectory()
@@ -164,7 +162,7 @@ final class WheelArchive {
     /// size) past `limit`, and refusing content whose size or CRC-32 differs from the directory's.
     func stream(_ member: Member, limit: UInt64, consumer: (Data) throws(LinkedError) -> Void) throws(LinkedError) {
         let tooLarge = LinkedError(
-            .tooLarge, path: path, "wheel \(path) member \(member.path) is larger than \(limit >> 20) MiB")
+            .tooLarge, "wheel \(path) member \(member.path) is larger than \(limit >> 20) MiB")
         guard member.uncompressedSize <= limit else { throw tooLarge }
         let start = try dataOffset(member)
         var produced: UInt64 = 0
@@ -247,21 +245,21 @@ final class WheelArchive {
             try file.seek(toOffset: offset)
             data = try file.read(upToCount: count) ?? Data()
         } catch {
-            throw LinkedError(.unreadable, path: path, "wheel \(path) cannot be read (\(error))")
+            throw LinkedError(.unreadable, "wheel \(path) cannot be read (\(error))")
         }
         guard data.count == count else {
             let what = member.map { "member \($0.path)" } ?? "zip directory"
-            throw LinkedError(.unreadable, path: path, "wheel \(path) \(what) is truncated at byte \(offset)")
+            throw LinkedError(.unreadable, "wheel \(path) \(what) is truncated at byte \(offset)")
         }
         return data
     }
 
     private func broken(_ member: Member, _ problem: String) -> LinkedError {
-        LinkedError(.unreadable, path: path, "wheel \(path) member \(member.path) \(problem)")
+        LinkedError(.unreadable, "wheel \(path) member \(member.path) \(problem)")
     }
 
     private func notAZip(_ problem: String) -> LinkedError {
-        LinkedError(.notAZip, path: path, "wheel \(path) is not a zip archive (\(problem))")
+        LinkedError(.notAZip, "wheel \(path) is not a zip archive (\(problem))")
     }
 
     /// Reads the end-of-central-directory record (and its ZIP64 form when a field overflows),
@@ -298,7 +296,7 @@ final class WheelArchive {
         }
         guard size <= Self.maxDirectoryBytes else {
             throw LinkedError(
-                .tooLarge, path: path, "wheel \(path) has a central directory over \(Self.maxDirectoryBytes >> 20) MiB")
+                .tooLarge, "wheel \(path) has a central directory over \(Self.maxDirectoryBytes >> 20) MiB")
         }
         let directory = try bytes(at: offset, count: Int(size), member: nil)
         guard count <= size / 46 else { throw notAZip("central directory is too small for its \(count) entries") }
@@ -327,7 +325,7 @@ final class WheelArchive {
                         + extraLength],
                 to: &member)
             if Self.uint16(directory, at + 8) & 1 != 0 {
-                throw LinkedError(.unreadable, path: path, "wheel \(path) member \(name) is encrypted")
+                throw LinkedError(.unreadable, "wheel \(path) member \(name) is encrypted")
             }
             if !name.hasSuffix("/") { members.append(member) }
             at = next

@@ -15,7 +15,6 @@ public struct ArtifactVerifier: Sendable {
     public var pathTemplate: String
     /// Fetches URL templates; `nil` makes a URL template fail the step with the reason.
     public var client: HTTPClient? = nil
-    /// Largest artifact downloaded from a URL.
     public var maxDownloadBytes: Int = ArtifactVerifier.defaultMaxDownloadBytes
     /// Where a downloaded artifact is written (the run's work directory).
     public var workDirectory: String?
@@ -33,7 +32,6 @@ public struct ArtifactVerifier: Sendable {
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
     }
 
-    /// The template with the run's facts filled in.
     public func path(for facts: RunFacts) -> String {
         [
             ("{version}", facts.target.description), ("{tag}", facts.target.tag),
@@ -45,25 +43,16 @@ public struct ArtifactVerifier: Sendable {
     /// Checks every artifact and returns the report; throws only when there is nothing to
     /// check (missing path, empty directory). Runs on a dedicated thread: binaries can be large.
     public func check(_ facts: RunFacts) async throws(StepError) -> ArtifactReport {
-        var path = path(for: facts)
-        var shownAs: String?
-        if Self.isURL(path) {
-            let url = path
-            path = try await download(url)
-            shownAs = HTTPURL(url)?.redacted ?? "<unparsable URL>"
-        }
-        let target = facts.target
-        let local = path
+        let location = path(for: facts)
+        let isURL = Self.isURL(location)
+        let local = try await isURL ? download(location) : location
         let result = await DedicatedThread.run(name: "osslwatch-artifacts") { _ in
-            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(local, target: target) }
+            Result { () throws(StepError) -> ArtifactReport in try Self.inspect(local, target: facts.target) }
         }
         var report = try result.get()
-        if let shownAs {
-            report.entries = report.entries.map { entry in
-                var named = entry
-                named.path = shownAs
-                return named
-            }
+        if isURL {
+            let shown = HTTPURL(location)?.redacted ?? "<unparsable URL>"
+            for index in report.entries.indices { report.entries[index].path = shown }
         }
         return report
     }

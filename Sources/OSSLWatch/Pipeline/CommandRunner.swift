@@ -40,9 +40,7 @@ public struct CommandRunner: Sendable {
     /// from `parent`, with safe defaults; nothing else of the daemon's environment passes.
     public static func minimalEnvironment(from parent: [String: String]) -> [String: String] {
         var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"]
-        if let path = parent["PATH"], !path.isEmpty { environment["PATH"] = path }
-        if let lang = parent["LANG"], !lang.isEmpty { environment["LANG"] = lang }
-        if let home = parent["HOME"], !home.isEmpty { environment["HOME"] = home }
+        for key in ["PATH", "LANG", "HOME"] where !(parent[key] ?? "").isEmpty { environment[key] = parent[key] }
         return environment
     }
 
@@ -55,7 +53,6 @@ public struct CommandRunner: Sendable {
         return environment
     }
 
-    /// The log files of one attempt.
     public func logPaths(step: String, attempt: Int) -> (stdout: String, stderr: String) {
         let base = URL(fileURLWithPath: logDirectory).appendingPathComponent("\(step)-attempt\(attempt)").path
         return (base + ".out", base + ".err")

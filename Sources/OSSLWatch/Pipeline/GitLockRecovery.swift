@@ -53,11 +53,9 @@ struct GitLockRecovery {
     /// The lock files of ours that exist now.
     func presentLocks() -> [String] {
         var paths = [
-            (gitDirectory as NSString).appendingPathComponent("index.lock"),
-            (gitDirectory as NSString).appendingPathComponent("HEAD.lock"),
-            (commonDirectory as NSString).appendingPathComponent("packed-refs.lock"),
-            (commonDirectory as NSString).appendingPathComponent("config.lock"),
-        ]
+            (gitDirectory, "index.lock"), (gitDirectory, "HEAD.lock"), (commonDirectory, "packed-refs.lock"),
+            (commonDirectory, "config.lock"),
+        ].map { ($0 as NSString).appendingPathComponent($1) }
         var trees = ["refs/heads/osslwatch"]
         if let remote { trees.append("refs/remotes/\(remote)") }
         for tree in trees {
@@ -105,15 +103,13 @@ struct GitLockRecovery {
             guard let made = GitAttemptJournal.modified(lock), window?.contains(made) == true else {
                 throw foreign(lock, made: GitAttemptJournal.modified(lock) ?? 0)
             }
-            if unlink(lock) == 0 {
-                removed.append(lock)
-                logger?.warning(
-                    "removed a stale git lock: made by a git of osslwatch that is no longer alive",
-                    metadata: ["lock": "\(lock)"])
-            } else {
-                let reason = String(cString: strerror(errno))
-                throw StepError(.io, "cannot remove the stale git lock \(lock): \(reason)")
+            guard unlink(lock) == 0 else {
+                throw StepError(.io, "cannot remove the stale git lock \(lock): \(String(cString: strerror(errno)))")
             }
+            removed.append(lock)
+            logger?.warning(
+                "removed a stale git lock: made by a git of osslwatch that is no longer alive",
+                metadata: ["lock": "\(lock)"])
         }
         return removed
     }
@@ -173,7 +169,6 @@ struct GitAttemptJournal {
         func contains(_ time: Int64) -> Bool { from <= time && time < through }
     }
 
-    /// `<state directory>/git-journal`.
     static func directory(stateDirectory: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("git-journal")
     }

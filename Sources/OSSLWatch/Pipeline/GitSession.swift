@@ -54,10 +54,8 @@ struct GitSession {
             if !name.isEmpty { drivers.insert(String(name)) }
         }
         for driver in drivers.sorted() {
-            for field in ["clean", "smudge", "process"] {
-                overrides += ["-c", "filter.\(driver).\(field)="]
-            }
-            overrides += ["-c", "filter.\(driver).required=false"]
+            let fields = ["clean=", "smudge=", "process=", "required=false"]
+            overrides += fields.flatMap { ["-c", "filter.\(driver).\($0)"] }
         }
     }
 

@@ -268,9 +268,13 @@ public struct PinRewriter: Sendable {
         guard RunFacts.isSHA256(sha256) else {
             throw StepError(.invalidInput, "SHA-256 \(sha256.debugDescription) is not 64 hex digits")
         }
-        let versionRegex = try Self.compile(versionPattern, group: "version", file: file)
+        let versionRegex = try Regex.pattern(versionPattern, group: "version") {
+            StepError(.badPattern, "pin file \(file): \($0)")
+        }
         let digestSource = sha256Pattern ?? versionPattern
-        let digestRegex = try Self.compile(digestSource, group: "sha256", file: file)
+        let digestRegex = try Regex.pattern(digestSource, group: "sha256") {
+            StepError(.badPattern, "pin file \(file): \($0)")
+        }
         var replacements: [(range: Range<String.Index>, text: String)] = []
         for match in text.matches(of: versionRegex) {
             guard let capture = match.output["version"], let range = capture.range, let old = capture.substring
@@ -320,20 +324,5 @@ public struct PinRewriter: Sendable {
         }
         result += text[cursor...]
         return result
-    }
-
-    private static func compile(_ pattern: String, group: String, file: String) throws(StepError)
-        -> Regex<AnyRegexOutput>
-    {
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(pattern).anchorsMatchLineEndings()
-        } catch {
-            throw StepError(.badPattern, "pin file \(file): pattern \(pattern) does not compile: \(error)")
-        }
-        guard regex.contains(captureNamed: group) else {
-            throw StepError(.badPattern, "pin file \(file): pattern \(pattern) has no named group (?<\(group)>...)")
-        }
-        return regex
     }
 }

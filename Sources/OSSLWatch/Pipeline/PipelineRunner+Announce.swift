@@ -15,8 +15,6 @@ extension PipelineRunner {
     /// The drafts folder of this configuration's state directory.
     var maildir: Maildir { Maildir(stateDirectory: configuration.stateDirectory) }
 
-    private var halted: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
-
     private func sender(_ mail: MailSettings, project: String) -> OutboxSender {
         OutboxSender(
             mail: mail, store: store, logger: logger, surroundings: surroundings,
@@ -130,7 +128,7 @@ extension PipelineRunner {
             }
             for record in try store.dueOutbox(now: surroundings.now())
             where record.runID == nil || record.role == .review {
-                guard !halted else { return }
+                guard !stopping else { return }
                 _ = try await sender(mail, project: record.project).send(record)
             }
         } catch {

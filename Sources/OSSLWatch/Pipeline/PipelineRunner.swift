@@ -2,7 +2,6 @@ public import Foundation
 public import Logging
 public import OSSLWatchCore
 public import OSSLWatchStore
-public import OSSLWatchTransport
 
 /// Drives every project's release checklist, journaling each step in the store before and
 /// after its effect so that a crash at any moment is recoverable.
@@ -43,7 +42,7 @@ public struct PipelineRunner: Sendable {
         dryRun || (configuration.projects.first(where: { $0.name == project })?.dryRun ?? false)
     }
 
-    private var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
+    var stopping: Bool { Task.isCancelled || (stopFlag?.isCancelled ?? false) }
 
     /// Recovers interrupted steps, creates runs for patch-update verdicts and the pending `.run`
     /// requests handed over (`PendingRequests`, read once by the caller), gives unfinished runs the advisories learnt since they were created, then
@@ -146,12 +145,9 @@ public struct PipelineRunner: Sendable {
             if let existing = try store.run(project: name, target: version) {
                 return "run \(existing.id) already exists for \(name) \(version) (\(existing.state.rawValue))"
             }
-            let previous: OpenSSLVersion
-            if let verdict = try store.latestVerdicts().first(where: { $0.project == name }) {
-                previous = verdict.linked
-            } else {
-                previous = try LinkedVersionReader.read(project.linked).version
-            }
+            let previous =
+                try store.latestVerdicts().first(where: { $0.project == name })?.linked
+                ?? LinkedVersionReader.read(project.linked).version
             guard let run = try createRun(project, previous: previous, target: version, forced: true, now: now) else {
                 return "no run: one already exists for \(name) \(version)"
             }
@@ -186,21 +182,15 @@ public struct PipelineRunner: Sendable {
         if let severity = AdvisoryIndex.highestSeverity(fixed) { facts["severity"] = "\(severity.rawValue)" }
         if case .failure(let error) = next { facts["next_release_error"] = "\(error)" }
         logger.notice("run created", metadata: facts)
-        for older in try store.unfinishedRuns(project: project.name) where older.id != run.id && older.target < target {
-            switch project.supersede {
-            case .never:
-                continue
-            case .immediately:
+        for older in try store.unfinishedRuns(project: project.name)
+        where older.id != run.id && older.target < target && project.supersede != .never {
+            if project.supersede == .atNextGate, older.state == .active {
+                try store.supersede(run: older.id, by: run.id, target: run.target, now: false, at: now)
+                logger.notice(
+                    "run will be superseded at its next gate",
+                    metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
+            } else {
                 try supersede(older, by: run, now: now)
-            case .atNextGate:
-                if older.state == .active {
-                    try store.supersede(run: older.id, by: run.id, target: run.target, now: false, at: now)
-                    logger.notice(
-                        "run will be superseded at its next gate",
-                        metadata: ["run": "\(older.id)", "project": "\(older.project)", "by": "\(run.id)"])
-                } else {
-                    try supersede(older, by: run, now: now)
-                }
             }
         }
         return run
@@ -325,7 +315,6 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
-    /// The run's facts for its steps.
     private func facts(_ run: RunRecord, _ project: ProjectSettings) -> Result<RunFacts, StepError> {
         Result { () throws(StepError) -> RunFacts in
             try RunFacts(
@@ -402,34 +391,30 @@ extension PipelineRunner {
 
     private func report(_ update: Store.AdvisoryUpdate, fixed: [Advisory], wasSecurity: Bool, now: Date) {
         let run = update.run
+        let addedCVEs = update.added.joined(separator: ",")
         let base: Logger.Metadata = ["run": "\(run.id)", "project": "\(run.project)", "target": "\(run.target)"]
-        var facts = base
-        facts["added"] = "\(update.added.joined(separator: ","))"
-        facts["advisories"] = "\(run.advisories.joined(separator: ","))"
-        facts["severity"] = "\(AdvisoryIndex.highestSeverity(fixed)?.rawValue ?? "-")"
-        facts["reopened"] = "\(update.reopened.joined(separator: ","))"
+        func facts(_ extra: Logger.Metadata) -> Logger.Metadata { base.merging(extra) { _, new in new } }
         logger.notice(
             wasSecurity ? "run learnt of more advisories" : "run is a security release: advisory learnt after it began",
-            metadata: facts)
+            metadata: facts([
+                "added": "\(addedCVEs)", "advisories": "\(run.advisories.joined(separator: ","))",
+                "severity": "\(AdvisoryIndex.highestSeverity(fixed)?.rawValue ?? "-")",
+                "reopened": "\(update.reopened.joined(separator: ","))",
+            ]))
         for draft in update.withdrawn {
             logger.notice(
                 "draft withdrawn: the security announcement is drafted instead and needs approval",
-                metadata: base.merging(["draft": "\(draft)"]) { _, new in new })
+                metadata: facts(["draft": "\(draft)"]))
         }
         for draft in update.staleDrafts {
             logger.warning(
                 "drafted security announcement names fewer CVEs than the run: cancel it, or add them by hand",
-                metadata: base.merging(["draft": "\(draft)", "added": "\(update.added.joined(separator: ","))"]) {
-                    _, new in new
-                })
+                metadata: facts(["draft": "\(draft)", "added": "\(addedCVEs)"]))
         }
         guard !update.alreadyAnnounced.isEmpty else { return }
         logger.warning(
             "plain announcement already out: announce the security advisory by hand",
-            metadata: base.merging([
-                "steps": "\(update.alreadyAnnounced.joined(separator: ","))",
-                "added": "\(update.added.joined(separator: ","))",
-            ]) { _, new in new })
+            metadata: facts(["steps": "\(update.alreadyAnnounced.joined(separator: ","))", "added": "\(addedCVEs)"]))
         guard let mail = configuration.mail else { return }
         let added = fixed.filter { update.added.contains($0.cve) }
         let notice = Notice.lateAdvisory(run: run, advisories: added, nextRelease: run.nextRelease)
@@ -470,15 +455,7 @@ public enum NextRelease {
     /// named group `version` captures it (`^version = "(?<version>[^"]+)"$` for
     /// pyproject.toml). `^` and `$` match at line ends. Every match must agree.
     public static func readCurrent(path: String, pattern: String) throws(StepError) -> String {
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(pattern).anchorsMatchLineEndings()
-        } catch {
-            throw StepError(.badPattern, "version pattern \(pattern) does not compile: \(error)")
-        }
-        guard regex.contains(captureNamed: "version") else {
-            throw StepError(.badPattern, "version pattern \(pattern) has no named group (?<version>...)")
-        }
+        let regex = try Regex.pattern(pattern, group: "version") { StepError(.badPattern, "version \($0)") }
         let text = try PipelineFiles.readText(path, kind: "version file", maxBytes: maxFileBytes)
         let found = text.matches(of: regex).compactMap { $0.output["version"]?.substring.map(String.init) }
         guard let first = found.first else {
@@ -494,7 +471,6 @@ public enum NextRelease {
         }
     }
 
-    /// Reads the current release and returns its patch bump.
     public static func next(path: String, pattern: String) throws(StepError) -> String {
         try patchBump(of: readCurrent(path: path, pattern: pattern))
     }

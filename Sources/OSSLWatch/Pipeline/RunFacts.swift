@@ -93,10 +93,7 @@ public struct RunFacts: Sendable, Hashable, Codable {
 
     static func isPlainName(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 100 && text.utf8.first != UInt8(ascii: ".")
-            && text.utf8.allSatisfy { byte in
-                isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
-                    || byte == UInt8(ascii: "-")
-            }
+            && text.utf8.allSatisfy { isAlphanumeric($0) || "._-".utf8.contains($0) }
     }
 
     static func isCVEID(_ text: String) -> Bool {

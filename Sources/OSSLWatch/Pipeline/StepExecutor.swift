@@ -145,16 +145,16 @@ public struct StepExecutor: StepExecuting {
         case .signaled, .timedOut:
             break
         }
+        var result = StepResult(
+            state: .done, reason: nil, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
+            stderrPath: outcome.stderrPath)
         do {
             try outcome.requireSuccess()
         } catch {
-            return StepResult(
-                state: .failed, reason: error.message, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
-                stderrPath: outcome.stderrPath)
+            result.state = .failed
+            result.reason = error.message
         }
-        return StepResult(
-            state: .done, reason: nil, exitCode: exitCode, stdoutPath: outcome.stdoutPath,
-            stderrPath: outcome.stderrPath)
+        return result
     }
 }
 

@@ -109,7 +109,6 @@ enum ChildLock {
     /// The descriptor number the lock has in every child.
     static let childDescriptor: Int32 = 3
 
-    /// `<state directory>/children.lock`.
     static func path(stateDirectory: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("children.lock")
     }

@@ -16,7 +16,6 @@ public struct TarballVerifier: Sendable {
     /// The fingerprint the signing key (or its primary key) must have; spaces are ignored.
     /// `nil` accepts any key in the keyring.
     public var expectedFingerprint: String?
-    /// Largest tarball accepted.
     public var maxTarballBytes: Int = 64 << 20
     /// Seconds gpgv may take.
     public var gpgvTimeout: Double = 60
@@ -27,7 +26,6 @@ public struct TarballVerifier: Sendable {
     /// A detached armored signature is a few hundred bytes; this leaves room for several.
     public static let maxSignatureBytes = 64 << 10
 
-    /// The tarball URL for one version.
     public func tarballURL(for version: OpenSSLVersion) -> String {
         ConfirmationSettings.expand(tarballURLTemplate, version: version.description, tag: version.tag)
     }
@@ -38,10 +36,8 @@ public struct TarballVerifier: Sendable {
         async throws(StepError) -> VerifiedTarball
     {
         let keyring = URL(fileURLWithPath: keyringPath).standardizedFileURL.path
-        do {
-            try PipelineFiles.requireRegularFile(keyring, kind: "keyring")
-        } catch {
-            throw StepError(.missingFile, "\(error.message): configure the OpenSSL signing keyring (gpg --export)")
+        try PipelineFiles.requireRegularFile(keyring, kind: "keyring") { _, problem in
+            StepError(.missingFile, "\(problem): configure the OpenSSL signing keyring (gpg --export)")
         }
         try PipelineFiles.makeDirectory(workDirectory, kind: "work directory")
         let url = tarballURL(for: version)
@@ -51,16 +47,16 @@ public struct TarballVerifier: Sendable {
         let signaturePath = tarballPath + ".asc"
         let checksumPath = tarballPath + ".sha256"
 
-        let published = try await fetch(
-            url + ".sha256", to: checksumPath, maxBytes: TarballChecksum.maxChecksumFileBytes)
+        _ = try await fetch(url + ".sha256", to: checksumPath, maxBytes: TarballChecksum.maxChecksumFileBytes)
         let expected: String
         do {
-            expected = try TarballChecksum.parse(published.data, expectedName: name)
+            let published = FileManager.default.contents(atPath: checksumPath) ?? Data()
+            expected = try TarballChecksum.parse(published, expectedName: name)
         } catch {
             throw StepError(.checksumMismatch, "\(url).sha256 is unusable: \(error)")
         }
         _ = try await fetch(url + ".asc", to: signaturePath, maxBytes: Self.maxSignatureBytes)
-        let actual = try await fetch(url, to: tarballPath, maxBytes: maxTarballBytes).sha256
+        let actual = try await fetch(url, to: tarballPath, maxBytes: maxTarballBytes)
         guard actual == expected else {
             throw StepError(
                 .checksumMismatch,
@@ -73,13 +69,9 @@ public struct TarballVerifier: Sendable {
             sha256: actual, tarballPath: tarballPath, signaturePath: signaturePath, signerFingerprint: fingerprint)
     }
 
-    /// Streams `url` into `path`, returning the digest (and, for small files, the bytes).
-    private func fetch(_ url: String, to path: String, maxBytes: Int) async throws(StepError) -> (
-        sha256: String, data: Data
-    ) {
-        let digest = try await DownloadFile.fetch(url, to: path, maxBytes: maxBytes, client: client, what: "file")
-        let small = maxBytes <= Self.maxSignatureBytes ? (FileManager.default.contents(atPath: path) ?? Data()) : Data()
-        return (digest, small)
+    /// Streams `url` into `path`, returning the digest.
+    private func fetch(_ url: String, to path: String, maxBytes: Int) async throws(StepError) -> String {
+        try await DownloadFile.fetch(url, to: path, maxBytes: maxBytes, client: client, what: "file")
     }
 
     /// Runs gpgv with an empty home of its own (so no personal keyring counts) and reads its
