@@ -45,6 +45,9 @@ struct DaemonLoop: Service {
     var pollRequests: [Int64] = []
     /// `.run` requests read with the polls, handed to the next pipeline advance.
     var runRequests: [ControlRequest] = []
+    /// The ids of the `.run` requests the advance in flight was handed: a read meanwhile finds
+    /// them still pending and must not hand them over twice.
+    var runRequestsInFlight: Set<Int64> = []
     /// The stop signal's name once one arrived, and whether the graceful shutdown began.
     var stopSignal: String?
     var stopping = false
@@ -170,9 +173,13 @@ struct DaemonLoop: Service {
             let now = watcher.surroundings.now()
             refreshDues(now: now)
             keepApart(summary.outcomes.map(\.feed), now: now)
+            // Once per round, so a request whose signal never came (or whose "handled" write
+            // failed) is still taken up.
+            handleRequests()
             notifier.send(.status(summary.status))
         case .pipelineFinished:
             pipeline = nil
+            runRequestsInFlight = []
             outboxDue = (try? store.nextOutboxAttempt()) ?? nil
         case .wake:
             alarm = nil
@@ -186,8 +193,9 @@ struct DaemonLoop: Service {
     private mutating func handleRequests() {
         let pending = PendingRequests.read(from: store, logger: logger)
         // The pipeline runner creates the run and marks the request handled with its id.
-        for request in pending.runs where !runRequests.contains(request) { runRequests.append(request) }
-        if !pending.runs.isEmpty { pipelineWanted = true }
+        let newRuns = pending.runs.filter { !runRequests.contains($0) && !runRequestsInFlight.contains($0.id) }
+        runRequests += newRuns
+        if !newRuns.isEmpty { pipelineWanted = true }
         let inFlight = Set(round ?? [])
         for request in pending.polls where !inFlight.contains(request.id) && !pollRequests.contains(request.id) {
             forcePoll = true
@@ -379,6 +387,7 @@ struct DaemonLoop: Service {
         let continuation = self.continuation
         let requests = runRequests
         runRequests = []
+        runRequestsInFlight = Set(requests.map(\.id))
         work.addTask {
             await runner.advance(now: runner.surroundings.now(), runRequests: requests)
             continuation.yield(.pipelineFinished)

@@ -478,6 +478,6 @@ struct AttemptRow: RecordRow, PersistableRecord {
             runID: try row[.runID], step: try row[.step], number: try row[.number], startedAt: try row[.startedAt],
             finishedAt: try row[.finishedAt], exitCode: try row[.exitCode], stdoutPath: try row[.stdoutPath],
             stderrPath: try row[.stderrPath],
-            outcome: (try row[.outcome] as String?).flatMap(AttemptOutcome.init(rawValue:)))
+            outcome: try row.optionalText(.outcome, AttemptOutcome.init(rawValue:)))
     }
 }

@@ -110,7 +110,7 @@ struct ConfigParser {
         let section = try node.mapping(keys: Self.backoffKeys)
         var settings = BackoffSettings()
         if let value = section["initial"] { settings.initial = try value.duration(in: 1...86_400) }
-        if let value = section["max"] { settings.maximum = try value.duration(in: 1...Self.week) }
+        if let value = section["max"] { settings.maximum = try value.duration(in: 1...FeedSchedule.longestBackoff) }
         guard settings.maximum >= settings.initial else {
             throw ConfigError(.invalidValue, file: file, keyPath: "backoff.max", "must be at least backoff.initial")
         }

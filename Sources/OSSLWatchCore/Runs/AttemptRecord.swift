@@ -52,11 +52,15 @@ public enum AttemptOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case retryWait = "retry-wait"
     /// An announce step's send could not start (the SMTP password was unreadable).
     case notStarted = "not started"
+    // The other words of a step's or a message's state, so that every state an attempt can end
+    // in is recorded as its own word (a test checks both enums map onto this one).
+    case running, skipped, drafted, approved, sending, cancelled
+    case waitingApproval = "waiting-approval"
 
     /// What a step's attempt that ended in `state` (one of `RunMachine.outcomes`) records.
     public init(_ state: StepState) { self = Self(rawValue: state.rawValue) ?? .failed }
 
     /// What an announce step's attempt records for the state its message was left in by the
-    /// sender: sent, retry-wait, failed or needs-attention (pending for any other).
+    /// sender (sent, retry-wait, failed or needs-attention; any state is its own word).
     public init(_ state: OutboxState) { self = Self(rawValue: state.rawValue) ?? .pending }
 }

@@ -494,6 +494,27 @@ struct DaemonScheduleTests {
         await scenario.stop(daemon)
     }
 
+    @Test("a request recorded without a signal is taken up at the next round")
+    func requestWithoutSignal() async throws {
+        let scenario = try DaemonScenario(services)
+        defer { scenario.cleanUp() }
+        try scenario.writeConfig(
+            feeds: scenario.feed("github-releases", kind: "github-releases-atom", file: "releases.atom", interval: "1s")
+        )
+        let daemon = try await scenario.startAndSettle(files: ["releases.atom"])
+        defer { daemon.send(SIGKILL) }
+        let store = try Store(directory: scenario.base.stateDirectory)
+        let run = try store.addRequest(
+            kind: .run, project: "cryptography", version: OpenSSLVersion("3.5.7"), at: Date())
+        let handled = await Wait.until(timeout: .seconds(15)) { (try? store.pendingRequests().isEmpty) ?? false }
+        #expect(handled, "\(daemon.log)")
+        let notes = try store.recentRequests(limit: 10).filter { $0.id == run.id }.map { $0.note ?? "" }
+        #expect(notes == ["no run: project cryptography has no steps configured"])
+        #expect(daemon.logLines(containing: "signals received").isEmpty)
+        #expect(daemon.logLines(containing: "request handled").count == 1, "\(daemon.log)")
+        await scenario.stop(daemon)
+    }
+
     @Test("other commands keep the default signal actions: SIGINT ends a hanging `osslwatch check`")
     func checkDiesOnInterrupt() async throws {
         let scenario = try DaemonScenario(services)

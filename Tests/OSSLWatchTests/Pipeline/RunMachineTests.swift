@@ -8,6 +8,12 @@ import Testing
 @Suite struct RunMachineTests {
     typealias Step = RunMachine.Step
 
+    @Test("an attempt records the state its step or message ended in as that state's own word")
+    func attemptOutcomeWords() {
+        for state in StepState.allCases { #expect(AttemptOutcome(state).rawValue == state.rawValue) }
+        for state in OutboxState.allCases { #expect(AttemptOutcome(state).rawValue == state.rawValue) }
+    }
+
     /// A run whose step `name` (of `kind`) is in `state`, after a done first step.
     static func machine(
         _ state: StepState, kind: StepKind = .approval, run: RunState = .active, draft: Int64? = nil,
