@@ -479,7 +479,10 @@ struct DaemonScheduleTests {
         let run = try store.addRequest(
             kind: .run, project: "cryptography", version: OpenSSLVersion("3.5.7"), at: Date())
         daemon.send(SIGUSR1)
-        let handled = await Wait.until(timeout: .seconds(10)) { (try? store.pendingRequests().isEmpty) ?? false }
+        // The log line follows the store's "handled" mark; wait for both.
+        let handled = await Wait.until(timeout: .seconds(10)) {
+            (try? store.pendingRequests().isEmpty) ?? false && !daemon.logLines(containing: "request handled").isEmpty
+        }
         #expect(handled, "\(daemon.log)")
         let notes = Dictionary(
             uniqueKeysWithValues: try store.recentRequests(limit: 10).map { ($0.id, $0.note ?? "") })
@@ -506,7 +509,10 @@ struct DaemonScheduleTests {
         let store = try Store(directory: scenario.base.stateDirectory)
         let run = try store.addRequest(
             kind: .run, project: "cryptography", version: OpenSSLVersion("3.5.7"), at: Date())
-        let handled = await Wait.until(timeout: .seconds(15)) { (try? store.pendingRequests().isEmpty) ?? false }
+        // The log line follows the store's "handled" mark; wait for both.
+        let handled = await Wait.until(timeout: .seconds(15)) {
+            (try? store.pendingRequests().isEmpty) ?? false && !daemon.logLines(containing: "request handled").isEmpty
+        }
         #expect(handled, "\(daemon.log)")
         let notes = try store.recentRequests(limit: 10).filter { $0.id == run.id }.map { $0.note ?? "" }
         #expect(notes == ["no run: project cryptography has no steps configured"])
