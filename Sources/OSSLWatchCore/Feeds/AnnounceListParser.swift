@@ -14,7 +14,6 @@ public struct AnnounceListParser: FeedParser {
     public static let defaultTitlePattern = #"^\s*(\[[^\]]*\]\s*)*Forthcoming OpenSSL Releases?\b"#
 
     var titlePattern = AnnounceListParser.defaultTitlePattern
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     static let mediaTypes = FeedBody.MediaTypes(

@@ -11,7 +11,6 @@ import Foundation
 /// Only products named `OpenSSL` (or unnamed) count; a FIPS provider entry is someone else's range.
 /// A field of the wrong JSON type is a `FeedError`; a `REJECTED` record yields nothing.
 struct CVERecordParser: FeedParser {
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {

@@ -10,7 +10,6 @@ import Foundation
 /// one odd entry never stops a feed. A link that is not a plain `https` URL is dropped.
 /// GitHub's Atom has no pre-release flag: it follows from the version.
 struct GitHubAtomParser: FeedParser {
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {

@@ -10,7 +10,6 @@ import Foundation
 /// and each asset's `name`, `size`, `browser_download_url`) of the wrong JSON type is
 /// skipped as a whole. `null` counts as absent. Drafts are kept with `isDraft` set.
 struct GitHubReleasesJSONParser: FeedParser {
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {

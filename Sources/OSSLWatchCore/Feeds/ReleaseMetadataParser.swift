@@ -6,7 +6,6 @@ import Foundation
 /// whose fields are missing, of the wrong type or not dates in the file's two forms fails
 /// the document, since that means the format changed and the EOL warnings would be wrong.
 struct ReleaseMetadataParser: FeedParser {
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     public func parse(_ body: Data, contentType: String?, feed: String) throws(FeedError) -> FeedContent {

@@ -13,7 +13,6 @@ import Foundation
 /// Real advisories end with a section that is not a CVE ("General Advisory Notes"); a body
 /// whose last section is a CVE is taken as truncated and refused.
 struct SecurityAdvisoryParser: FeedParser {
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     static let mediaTypes = FeedBody.MediaTypes(accepted: ["text/plain"], expected: "a plain-text advisory")

@@ -14,7 +14,6 @@ struct SourceListingParser: FeedParser {
 
     /// The page the links are relative to; the configured feed URL when it is known.
     var baseURL = SourceListingParser.defaultBaseURL
-    /// Bounds on this parser's input; `.standard` unless a test needs tighter ones.
     var limits = FeedLimits.standard
 
     private static let assetSuffixes = [".sha256", ".sha1", ".asc"]

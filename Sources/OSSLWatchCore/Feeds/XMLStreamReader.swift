@@ -152,11 +152,6 @@ struct XMLStreamReader {
         let feed: String
         var index = 0
 
-        init(bytes: [UInt8], feed: String) {
-            self.bytes = bytes
-            self.feed = feed
-        }
-
         var atEnd: Bool { index >= bytes.count }
         var peek: UInt8 { bytes[index] }
 

@@ -21,12 +21,6 @@ public struct ReleaseEvidence: Sendable, Hashable, Codable {
     /// Why the evidence is not enough, with the age of the last good read; nil when fresh.
     public var reason: String?
 
-    public init(lastGoodRead: Date?, isFresh: Bool, reason: String?) {
-        self.lastGoodRead = lastGoodRead
-        self.isFresh = isFresh
-        self.reason = reason
-    }
-
     /// Evidence that needs no feeds: for callers (tests, tools) that judge releases alone.
     public static let assumed = ReleaseEvidence(lastGoodRead: nil, isFresh: true, reason: nil)
 
