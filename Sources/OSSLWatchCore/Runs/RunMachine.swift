@@ -95,8 +95,6 @@ public struct RunMachine: Sendable, Hashable {
         private var runState: RunState?
         private var runReason: String?
 
-        public init() {}
-
         public var isEmpty: Bool { steps.isEmpty && runState == nil && supersededBy == nil && approveDraft == nil }
     }
 
@@ -309,7 +307,6 @@ public struct RunMachine: Sendable, Hashable {
     public mutating func follow(step name: String, _ effect: OutboxMachine.StepEffect) -> Action {
         guard !state.isFinal else { return .write(Writes()) }
         guard let index = position(of: name) else { return .refuse(.noSuchStep(run: run, step: name)) }
-        // A step the operator skipped stays skipped, whatever becomes of its message.
         guard steps[index].state != .skipped else { return .write(Writes()) }
         var writes = Writes()
         let write = StepWrite(
