@@ -88,8 +88,7 @@ extension Store {
 
     // MARK: - Operator transitions
 
-    /// `osslwatch drafts approve ID`: a drafted message may be sent. A run's announcement is
-    /// approved only while its step waits (not after the run was cancelled or the step skipped).
+    /// `osslwatch drafts approve ID`: `OutboxMachine.approve`, with the run's and step's state read.
     public func approveDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
@@ -136,9 +135,8 @@ extension Store {
         }
     }
 
-    /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`):
-    /// waiting while drafted, done once sent, failed or needs-attention like the message.
-    /// Returns the step state set, or nil when the step may go on (approved, retry-wait).
+    /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`);
+    /// returns the step state set, or nil when the step may go on (approved, retry-wait).
     public func syncAnnounceStep(_ record: OutboxRecord, at: Date) throws(StoreError) -> StepState? {
         guard let effect = OutboxMachine(record).announceStep else { return nil }
         try write { db in try follow(db, record, effect, at: at) }

@@ -23,7 +23,6 @@ extension Store {
             id: 0, project: project, previous: previous, target: target, nextRelease: nextRelease,
             advisories: advisories, isSecurity: isSecurity, createdAt: at, updatedAt: at, forced: forced)
         return try write { db in
-            // (project, target) is unique: a second run of the pair is not inserted.
             try RunRow(record: new).insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
@@ -42,7 +41,6 @@ extension Store {
         try read { db in try Self.runs(project: project).records(db) }
     }
 
-    /// The runs (of `project`, when given), oldest first.
     private static func runs(project: String?) -> QueryInterfaceRequest<RunRow> {
         let all = RunRow.order { $0.id }
         guard let project else { return all }
