@@ -192,7 +192,6 @@ struct DaemonLoop: Service {
     /// run is left to the next pipeline advance, which marks it handled with the run it created.
     private mutating func handleRequests() {
         let pending = PendingRequests.read(from: store, logger: logger)
-        // The pipeline runner creates the run and marks the request handled with its id.
         let newRuns = pending.runs.filter { !runRequests.contains($0) && !runRequestsInFlight.contains($0.id) }
         runRequests += newRuns
         if !newRuns.isEmpty { pipelineWanted = true }

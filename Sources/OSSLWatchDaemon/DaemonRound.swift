@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-public import OSSLWatch
+import OSSLWatch
 import OSSLWatchCore
 import OSSLWatchStore
 
@@ -30,28 +30,16 @@ struct DaemonRound: Sendable {
             projects: summary.projects, feeds: round.configuration.feeds,
             states: (try? summary.feedStates.get()) ?? [], now: round.watcher.surroundings.now())
         logger.info("status after the round", metadata: ["status": "\(status)"])
-        return DaemonRoundSummary(
-            outcomes: summary.outcomes, status: status, cancelled: summary.cancelled,
-            durationSeconds: summary.durationSeconds)
+        return DaemonRoundSummary(outcomes: summary.outcomes, status: status)
     }
 }
 
 /// What one poll round did, handed from the round's task back to the loop.
-public struct DaemonRoundSummary: Sendable, Hashable {
+struct DaemonRoundSummary: Sendable, Hashable {
     /// The feeds polled, in configuration order.
-    public var outcomes: [FeedPollOutcome]
+    var outcomes: [FeedPollOutcome]
     /// The `STATUS=` line after the round.
-    public var status: String
-    /// Whether the round was cancelled (the daemon stopping) before it finished.
-    public var cancelled: Bool
-    public var durationSeconds: Double
-
-    public init(outcomes: [FeedPollOutcome], status: String, cancelled: Bool, durationSeconds: Double) {
-        self.outcomes = outcomes
-        self.status = status
-        self.cancelled = cancelled
-        self.durationSeconds = durationSeconds
-    }
+    var status: String
 }
 
 /// The `STATUS=` line `systemctl status` shows: per project what it links and what it should

@@ -2,9 +2,7 @@ import Foundation
 public import Logging
 
 #if canImport(Glibc)
-    // libc's structs (stat, timespec, flock, sockaddr_un) reach Swift through whichever of these
-    // C module copies the compiler met first, which differs between debug and whole-module
-    // builds; MemberImportVisibility wants the one it picked imported by name.
+    // Imported by name for MemberImportVisibility: see SystemdNotifier.swift.
     import CDispatch
     import CoreFoundation
     import Glibc

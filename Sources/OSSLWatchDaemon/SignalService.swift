@@ -9,11 +9,8 @@ import UnixSignals
 ///
 /// The handlers come from swift-service-lifecycle's `UnixSignalsSequence` (libdispatch signal
 /// sources: nothing of Swift runs in a signal handler, and a burst costs a few events, never
-/// the process). They are installed by `DaemonSignals.trap()`, the first thing `osslwatch run`
-/// does, and so before the daemon takes its state directory's lock: `osslwatch trigger` finds
-/// the daemon only through that lock, so it can never signal a daemon without handlers. The
-/// group's own signal handling stays unused because it installs its handlers only when the group
-/// runs, after the lock.
+/// the process), installed by `DaemonSignals.trap()` before the state directory's lock (see
+/// there); the group's own handlers would come only when it runs, after the lock.
 struct SignalService: Service {
     let signals: DaemonSignals
     let events: AsyncStream<DaemonEvent>.Continuation

@@ -108,10 +108,6 @@ public struct WatchdogSettings: Sendable, Hashable {
     /// The time between two `WATCHDOG=1`.
     public var pingInterval: Duration { .microseconds(Int64(clamping: timeoutMicroseconds / 2)) }
 
-    public init(timeoutMicroseconds: UInt64) {
-        self.timeoutMicroseconds = timeoutMicroseconds
-    }
-
     /// The watchdog meant for process `pid`, or nil: `WATCHDOG_USEC` unset, zero or not a number,
     /// or `WATCHDOG_PID` naming another process (the variables were inherited, not given to us).
     public init?(environment: [String: String], pid: pid_t) {

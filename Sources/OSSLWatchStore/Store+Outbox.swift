@@ -88,8 +88,7 @@ extension Store {
 
     // MARK: - Operator transitions
 
-    /// `osslwatch drafts approve ID`: a drafted message may be sent. A run's announcement is
-    /// approved only while its step waits (not after the run was cancelled or the step skipped).
+    /// `osslwatch drafts approve ID`: `OutboxMachine.approve`, with the run's and step's state read.
     public func approveDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try write { db in
             var machine = OutboxMachine(try requireRow(db, id))
@@ -106,16 +105,14 @@ extension Store {
         try apply(db, to: try requireRow(db, id), at: at) { $0.approveWithStep(at: at) }
     }
 
-    /// `osslwatch drafts retry ID`: a failed or needs-attention message is sent again at the
-    /// next advance. For needs-attention the operator has checked it was not delivered.
+    /// `osslwatch drafts retry ID` (`OutboxMachine.retry`): the message is sent at the next advance.
     public func retryDraft(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try transition(id, at: at) { $0.retry(at: at) }
     }
 
     // MARK: - Sender transitions
 
-    /// Commits `sending` before the SMTP transaction. Refused unless the row is approved or
-    /// its retry is due.
+    /// `OutboxMachine.beginSending`: refused unless the row is approved or its retry is due.
     public func beginSending(_ id: Int64, at: Date) throws(StoreError) -> OutboxRecord {
         try transition(id, at: at) { $0.beginSending(at: at) }
     }
@@ -136,9 +133,8 @@ extension Store {
         }
     }
 
-    /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`):
-    /// waiting while drafted, done once sent, failed or needs-attention like the message.
-    /// Returns the step state set, or nil when the step may go on (approved, retry-wait).
+    /// Brings a pending announce step in line with its message (`OutboxMachine.announceStep`);
+    /// returns the step state set, or nil when the step may go on (approved, retry-wait).
     public func syncAnnounceStep(_ record: OutboxRecord, at: Date) throws(StoreError) -> StepState? {
         guard let effect = OutboxMachine(record).announceStep else { return nil }
         try write { db in try follow(db, record, effect, at: at) }
@@ -199,9 +195,8 @@ extension Store {
 
     // MARK: - Late advisories
 
-    /// Called by `addAdvisories` inside its transaction (`OutboxMachine.withdrawForSecurity`):
-    /// an unsent plain announcement is withdrawn, its key and its review copies' keys freed,
-    /// so the step drafts the security variant under the run's key. The caller moves the step.
+    /// `OutboxMachine.withdrawForSecurity` on the step's latest message, its review copies
+    /// following; called inside `addAdvisories`' transaction, which moves the step.
     func withdrawPlainAnnouncement(_ db: Database, run: Int64, step: RunMachine.Step, cves: [String], at: Date)
         throws -> OutboxMachine.LateSecurity
     {

@@ -23,7 +23,6 @@ extension Store {
             id: 0, project: project, previous: previous, target: target, nextRelease: nextRelease,
             advisories: advisories, isSecurity: isSecurity, createdAt: at, updatedAt: at, forced: forced)
         return try write { db in
-            // (project, target) is unique: a second run of the pair is not inserted.
             try RunRow(record: new).insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { return nil }
             let id = db.lastInsertedRowID
@@ -42,7 +41,6 @@ extension Store {
         try read { db in try Self.runs(project: project).records(db) }
     }
 
-    /// The runs (of `project`, when given), oldest first.
     private static func runs(project: String?) -> QueryInterfaceRequest<RunRow> {
         let all = RunRow.order { $0.id }
         guard let project else { return all }
@@ -123,34 +121,29 @@ extension Store {
 
     // MARK: - Operator transitions
 
-    /// Approves the approval step that is waiting (or the one named): it becomes done and the
-    /// run continues at the next advance; an announce step's draft is approved with it (the
-    /// step is done once the message is sent). Approving a step that is not waiting is refused.
+    /// `RunMachine.approve(step:)`; approving a step that is not waiting is refused.
     public func approve(run: Int64, step: String?, at: Date) throws(StoreError) {
         try transition(run: run, at: at) { $0.approve(step: step) }
     }
 
-    /// Puts a failed or needs-attention step back to pending; the run becomes active again and
-    /// the step runs at the next advance. Any other state is refused (a done step never re-runs).
+    /// `RunMachine.retry(step:)`; any other state is refused (a done step never re-runs).
     public func retry(run: Int64, step: String, at: Date) throws(StoreError) {
         try transition(run: run, at: at) { $0.retry(step: step) }
     }
 
-    /// Marks a step skipped (from pending, failed, needs-attention or waiting-approval): the run
-    /// moves past it at the next advance. A running or done step cannot be skipped.
+    /// `RunMachine.skip(step:)`.
     public func skip(run: Int64, step: String, at: Date) throws(StoreError) {
         try transition(run: run, at: at) { $0.skip(step: step) }
     }
 
-    /// Cancels a run that is not final; no step of it runs again.
+    /// `RunMachine.cancel()`.
     public func cancel(run: Int64, at: Date) throws(StoreError) {
         try transition(run: run, at: at) { $0.cancel() }
     }
 
     // MARK: - Runner transitions
 
-    /// Commits a pending step as `running` with a new attempt row, before its effect. Refused
-    /// unless the run is active and the step pending. `logs` gives the attempt's log files for
+    /// `RunMachine.begin(step:)`, committed before the step's effect. `logs` gives the attempt's log files for
     /// its number, recorded now so an interrupted attempt still shows where its output went.
     public func beginStep(
         run: Int64, step: String, at: Date, logs: ((Int) -> (stdout: String, stderr: String)?)? = nil
@@ -160,10 +153,7 @@ extension Store {
         return attempt
     }
 
-    /// Commits a running step's outcome after its effect: `done`, `failed` or `needs-attention`,
-    /// completing the attempt row. A failed step fails the run with the step's reason.
-    /// `dryRun` records that the effect was only printed; `outcome` replaces the attempt's
-    /// outcome (an announce step's attempt says what became of its message).
+    /// `RunMachine.finish`, committed after the step's effect; a failed step fails the run.
     public func finishStep(
         run: Int64, step: String, attempt: Int, state: StepState, reason: String?, exitCode: Int32? = nil,
         stdoutPath: String? = nil, stderrPath: String? = nil, dryRun: Bool = false, outcome: AttemptOutcome? = nil,
@@ -176,8 +166,7 @@ extension Store {
         }
     }
 
-    /// Moves a pending step without an effect: `skipped` (a security step of a non-security
-    /// run), `waiting-approval` (an approval step reached), `failed` or `needs-attention`.
+    /// `RunMachine.mark(step:as:reason:)`.
     public func markStep(run: Int64, step: String, state: StepState, because reason: StepReason?, at: Date)
         throws(StoreError)
     {

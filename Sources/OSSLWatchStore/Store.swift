@@ -216,25 +216,25 @@ public final class Store: Sendable {
     // MARK: - Internals
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as StoreError {
-            throw named(error)
-        } catch {
-            throw StoreError(.database, path: path, "read failed: \(error)")
-        }
+        try transaction("read") { try pool.read(body) }
     }
 
     /// One IMMEDIATE transaction (GRDB's default for pool writes): it takes the write lock up
     /// front, so a concurrent writer waits on the busy timeout instead of deadlocking on upgrade.
     @discardableResult
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try transaction("write") { try pool.write(body) }
+    }
+
+    /// Runs a read or write; an error from inside it (a row that does not read) gets this
+    /// database file named.
+    private func transaction<T>(_ kind: String, _ body: () throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.write(body)
+            return try body()
         } catch let error as StoreError {
-            throw named(error)
+            throw error.path.isEmpty ? StoreError(error.code, path: path, error.message) : error
         } catch {
-            throw StoreError(.database, path: path, "write failed: \(error)")
+            throw StoreError(.database, path: path, "\(kind) failed: \(error)")
         }
     }
 
@@ -246,11 +246,6 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(.database, path: "", "cannot encode \(T.self): \(error)")
         }
-    }
-
-    /// An error from inside a transaction (a row that does not read) with this database file named.
-    private func named(_ error: StoreError) -> StoreError {
-        error.path.isEmpty ? StoreError(error.code, path: path, error.message) : error
     }
 }
 

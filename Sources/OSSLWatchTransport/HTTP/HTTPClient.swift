@@ -245,16 +245,6 @@ public struct HTTPResponse: Sendable {
     /// it. Validated by the client (future, at most a day ahead), never the raw header.
     public var serverHold: ServerHold?
 
-    public init(
-        status: Int, body: Data, headers: [String: String], effectiveURL: String, serverHold: ServerHold? = nil
-    ) {
-        self.status = status
-        self.body = body
-        self.headers = headers
-        self.effectiveURL = effectiveURL
-        self.serverHold = serverHold
-    }
-
     /// The validator to store and send back as `If-None-Match` next time.
     public var etag: String? { headers["etag"] }
     /// The validator to store and send back as `If-Modified-Since` next time.

@@ -7,11 +7,6 @@ public struct SMTPReply: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The text after the code; the lines of a multi-line reply joined with "\n".
     public var text: String
 
-    public init(code: Int, text: String) {
-        self.code = code
-        self.text = text
-    }
-
     /// `code text`, as the server wrote it (first line only for multi-line replies).
     public var description: String {
         let first = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""

@@ -16,13 +16,7 @@ public struct ServerHold: Sendable, Hashable, CustomStringConvertible {
     /// The header as the server sent it, for the log: `Retry-After: 9999999999`.
     public var header: String
     /// True when the server asked for a later time than the limit and `until` was cut to it.
-    public var wasClamped: Bool
-
-    public init(until: Date, header: String, wasClamped: Bool = false) {
-        self.until = until
-        self.header = header
-        self.wasClamped = wasClamped
-    }
+    public var wasClamped: Bool = false
 
     /// Validates what a server asked for.
     /// - Parameters:
